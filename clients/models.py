@@ -1,0 +1,157 @@
+"""Clients of a cabinet, their contacts, and dossiers (the surveying jobs that get invoiced)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from geoprod.models import Cabinet
+from geoprod.validators import compact_siret, validate_siret
+
+
+class Category(models.TextChoices):
+    PARTICULIER = "particulier", "Particulier"
+    ENTREPRISE = "entreprise", "Entreprise"
+    COLLECTIVITE = "collectivite", "Collectivité territoriale"
+    ETAT = "etat", "État"
+    ETABLISSEMENT_PUBLIC = "etablissement_public", "Établissement public"
+    AUTRE = "autre", "Autre"
+
+
+PUBLIC_CATEGORIES = frozenset({Category.COLLECTIVITE, Category.ETAT, Category.ETABLISSEMENT_PUBLIC})
+
+
+class Client(models.Model):
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="clients")
+    nom = models.CharField("nom", max_length=200)
+    adresse = models.CharField("adresse", max_length=255, blank=True)
+    code_postal = models.CharField("code postal", max_length=10, blank=True)
+    ville = models.CharField("ville", max_length=100, blank=True)
+    pays = models.CharField("pays", max_length=100, blank=True, default="France")
+    province = models.CharField("province", max_length=100, blank=True)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    fax = models.CharField("fax", max_length=30, blank=True)
+    email = models.EmailField("mail", blank=True)
+    site_web = models.URLField("site internet", blank=True)
+    categorie = models.CharField("catégorie", max_length=30, choices=Category.choices, default=Category.ENTREPRISE)
+    siret = models.CharField("N° SIRET", max_length=14, blank=True, validators=[validate_siret])
+    groupe = models.CharField("groupe", max_length=100, blank=True)
+    responsable = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="responsable",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["nom", "id"]
+        indexes = [models.Index(fields=["cabinet", "nom"])]
+
+    def __str__(self) -> str:
+        return self.nom
+
+    @property
+    def is_public_body(self) -> bool:
+        return self.categorie in PUBLIC_CATEGORIES
+
+    @property
+    def is_professional(self) -> bool:
+        return self.categorie != Category.PARTICULIER
+
+    @property
+    def siren(self) -> str:
+        return self.siret[:9]
+
+    def clean(self) -> None:
+        self.siret = compact_siret(self.siret)
+        if self.is_public_body and not self.siret:
+            raise ValidationError(
+                {"siret": "Le SIRET est obligatoire pour une collectivité, l'État ou un établissement public."}
+            )
+
+
+class Contact(models.Model):
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="contacts")
+    nom = models.CharField("nom", max_length=150)
+    fonction = models.CharField("rôle", max_length=100, blank=True)
+    telephone = models.CharField("téléphone", max_length=30, blank=True)
+    email = models.EmailField("mail", blank=True)
+
+    class Meta:
+        ordering = ["nom", "id"]
+
+    def __str__(self) -> str:
+        return self.nom
+
+
+class WorkFamily(models.Model):
+    """Famille de travaux: a per-cabinet managed list (seeded with the usual surveying families)."""
+
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="work_families")
+    libelle = models.CharField("libellé", max_length=120)
+    actif = models.BooleanField("actif", default=True)
+
+    class Meta:
+        verbose_name = "famille de travaux"
+        verbose_name_plural = "familles de travaux"
+        ordering = ["libelle"]
+        constraints = [models.UniqueConstraint(fields=["cabinet", "libelle"], name="unique_family_per_cabinet")]
+
+    def __str__(self) -> str:
+        return self.libelle
+
+
+DEFAULT_WORK_FAMILIES = (
+    "Bornage amiable contradictoire",
+    "Division / copropriété",
+    "Topographie",
+    "Implantation",
+    "Délimitation du domaine public",
+    "Mesurage",
+    "Document d'arpentage",
+    "Plan de division",
+    "Permis d'aménager / lotissement",
+    "État descriptif de division",
+    "Expertise foncière",
+    "Relevé d'intérieur",
+)
+
+
+class DossierStatus(models.TextChoices):
+    COMMANDE = "commande", "Commandé"
+    EN_COURS = "en_cours", "En cours"
+    EN_ATTENTE = "en_attente", "En attente"
+    TERMINE = "termine", "Terminé"
+    ARCHIVE = "archive", "Archivé"
+
+
+class Dossier(models.Model):
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="dossiers")
+    numero = models.CharField("numéro", max_length=20, editable=False)
+    objet = models.CharField("objet", max_length=255)
+    client = models.ForeignKey(Client, verbose_name="client", on_delete=models.PROTECT, related_name="dossiers")
+    famille = models.ForeignKey(
+        WorkFamily, verbose_name="famille de travaux", on_delete=models.PROTECT, null=True, blank=True
+    )
+    responsable = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="responsable",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    statut = models.CharField("statut", max_length=20, choices=DossierStatus.choices, default=DossierStatus.COMMANDE)
+    commune = models.CharField("commune des travaux", max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-numero"]
+        constraints = [models.UniqueConstraint(fields=["cabinet", "numero"], name="unique_dossier_number")]
+
+    def __str__(self) -> str:
+        return f"{self.numero} — {self.objet}"

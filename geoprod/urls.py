@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from geoprod import views
+from geoprod.forms import LoginForm
+
+urlpatterns = [
+    path(
+        "connexion/",
+        auth_views.LoginView.as_view(template_name="geoprod/login.html", authentication_form=LoginForm),
+        name="login",
+    ),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", views.home, name="home"),
+    path("parametres/", include("geoprod.urls_settings")),
+    path("", include("clients.urls")),
+    path("factures/", include("invoices.urls")),
+    path("chorus/", include("chorus.urls")),
+    path(f"{settings.SIMULATOR_PREFIX}/", include("chorus.simulator.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,57 @@
+"""Field validators with French messages, backed by python-stdnum and schwifty."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from schwifty import BIC, IBAN
+from schwifty.exceptions import SchwiftyException
+from stdnum.exceptions import ValidationError as StdnumError
+from stdnum.fr import siret as stdnum_siret
+from stdnum.fr import tva as stdnum_tva
+
+
+def compact_siret(value: str) -> str:
+    return stdnum_siret.compact(value or "")
+
+
+def validate_siret(value: str) -> None:
+    if not value:
+        return
+    number = compact_siret(value)
+    if not number.isdigit() or len(number) != 14:
+        raise ValidationError("Le SIRET doit comporter 14 chiffres.", code="siret_length")
+    try:
+        stdnum_siret.validate(number)
+    except StdnumError:
+        raise ValidationError(
+            "Ce numéro SIRET n'est pas valide (clé de contrôle incorrecte).", code="siret_invalid"
+        ) from None
+
+
+def validate_tva_intracom(value: str) -> None:
+    if not value:
+        return
+    try:
+        stdnum_tva.validate(value)
+    except StdnumError:
+        raise ValidationError(
+            "Ce numéro de TVA intracommunautaire n'est pas valide (format FRXX999999999).", code="tva_invalid"
+        ) from None
+
+
+def validate_iban(value: str) -> None:
+    if not value:
+        return
+    try:
+        IBAN(value)
+    except SchwiftyException:
+        raise ValidationError("Cet IBAN n'est pas valide.", code="iban_invalid") from None
+
+
+def validate_bic(value: str) -> None:
+    if not value:
+        return
+    try:
+        BIC(value)
+    except SchwiftyException:
+        raise ValidationError("Ce BIC n'est pas valide.", code="bic_invalid") from None

@@ -1,0 +1,20 @@
+"""Test overrides: fast hashing, eager Celery unless a test asks for a worker."""
+
+from __future__ import annotations
+
+import os
+
+from settings import *  # noqa: F403
+
+DEBUG = False
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CELERY_TASK_ALWAYS_EAGER = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+SECURE_SSL_REDIRECT = False
+ALLOWED_HOSTS = ["*"]
+MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/geoprod-test-media")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
