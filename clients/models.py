@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 
 from geoprod.models import Cabinet
 from geoprod.validators import compact_siret, validate_siret
@@ -34,7 +35,9 @@ class Client(models.Model):
     fax = models.CharField("fax", max_length=30, blank=True)
     email = models.EmailField("mail", blank=True)
     site_web = models.URLField("site internet", blank=True)
-    categorie = models.CharField("catégorie", max_length=30, choices=Category.choices, default=Category.ENTREPRISE)
+    categorie = models.CharField(
+        "catégorie", max_length=30, choices=Category.choices, default=Category.ENTREPRISE
+    )
     siret = models.CharField("N° SIRET", max_length=14, blank=True, validators=[validate_siret])
     groupe = models.CharField("groupe", max_length=100, blank=True)
     responsable = models.ForeignKey(
@@ -54,6 +57,9 @@ class Client(models.Model):
     def __str__(self) -> str:
         return self.nom
 
+    def get_absolute_url(self) -> str:
+        return reverse("clients:client-detail", args=[self.pk])
+
     @property
     def is_public_body(self) -> bool:
         return self.categorie in PUBLIC_CATEGORIES
@@ -70,7 +76,9 @@ class Client(models.Model):
         self.siret = compact_siret(self.siret)
         if self.is_public_body and not self.siret:
             raise ValidationError(
-                {"siret": "Le SIRET est obligatoire pour une collectivité, l'État ou un établissement public."}
+                {
+                    "siret": "Le SIRET est obligatoire pour une collectivité, l'État ou un établissement public."
+                }
             )
 
 
@@ -99,7 +107,9 @@ class WorkFamily(models.Model):
         verbose_name = "famille de travaux"
         verbose_name_plural = "familles de travaux"
         ordering = ["libelle"]
-        constraints = [models.UniqueConstraint(fields=["cabinet", "libelle"], name="unique_family_per_cabinet")]
+        constraints = [
+            models.UniqueConstraint(fields=["cabinet", "libelle"], name="unique_family_per_cabinet")
+        ]
 
     def __str__(self) -> str:
         return self.libelle
@@ -133,7 +143,9 @@ class Dossier(models.Model):
     cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="dossiers")
     numero = models.CharField("numéro", max_length=20, editable=False)
     objet = models.CharField("objet", max_length=255)
-    client = models.ForeignKey(Client, verbose_name="client", on_delete=models.PROTECT, related_name="dossiers")
+    client = models.ForeignKey(
+        Client, verbose_name="client", on_delete=models.PROTECT, related_name="dossiers"
+    )
     famille = models.ForeignKey(
         WorkFamily, verbose_name="famille de travaux", on_delete=models.PROTECT, null=True, blank=True
     )
@@ -145,7 +157,9 @@ class Dossier(models.Model):
         blank=True,
         related_name="+",
     )
-    statut = models.CharField("statut", max_length=20, choices=DossierStatus.choices, default=DossierStatus.COMMANDE)
+    statut = models.CharField(
+        "statut", max_length=20, choices=DossierStatus.choices, default=DossierStatus.COMMANDE
+    )
     commune = models.CharField("commune des travaux", max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -155,3 +169,6 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.numero} — {self.objet}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("clients:dossier-detail", args=[self.pk])

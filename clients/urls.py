@@ -1,4 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from clients import views
 
 app_name = "clients"
-urlpatterns: list = []
+urlpatterns = [
+    path("clients/", views.client_list, name="client-list"),
+    path("clients/nouveau/", views.client_create, name="client-create"),
+    path("clients/<int:pk>/", views.client_detail, name="client-detail"),
+    path("clients/<int:pk>/modifier/", views.client_edit, name="client-edit"),
+    path("clients/<int:pk>/coordonnees/", views.client_coordinates, name="client-coordinates"),
+    path("clients/<int:pk>/contacts/ajouter/", views.contact_add, name="contact-add"),
+    path("contacts/<int:pk>/modifier/", views.contact_edit, name="contact-edit"),
+    path("contacts/<int:pk>/supprimer/", views.contact_delete, name="contact-delete"),
+    path("dossiers/", views.dossier_list, name="dossier-list"),
+    path("dossiers/nouveau/", views.dossier_create, name="dossier-create"),
+    path("dossiers/<int:pk>/", views.dossier_detail, name="dossier-detail"),
+    path("dossiers/<int:pk>/modifier/", views.dossier_edit, name="dossier-edit"),
+]

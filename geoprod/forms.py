@@ -3,9 +3,90 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
+from clients.models import WorkFamily
+from geoprod.models import Cabinet
+
 
 class LoginForm(AuthenticationForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Saisissez votre identifiant."
+        self.fields["password"].error_messages["required"] = "Saisissez votre mot de passe."
+
     error_messages = {
         "invalid_login": "Identifiant ou mot de passe incorrect.",
         "inactive": "Ce compte est désactivé.",
     }
+
+
+class CabinetIdentityForm(forms.ModelForm):
+    # Wider than the stored value: people type spaces, which clean_* strips before the model checks.
+    siret = forms.CharField(label="SIRET", required=False, max_length=20)
+    tva_intracom = forms.CharField(label="TVA intracommunautaire", required=False, max_length=24)
+    iban = forms.CharField(label="IBAN", required=False, max_length=42)
+
+    class Meta:
+        model = Cabinet
+        fields = [
+            "raison_sociale", "forme_juridique", "siret", "tva_intracom", "adresse", "code_postal", "ville",
+            "telephone", "email", "rcs", "capital", "ordre_geometres", "logo", "iban", "bic",
+        ]  # fmt: skip
+        error_messages = {"raison_sociale": {"required": "La raison sociale est obligatoire."}}
+
+    def clean_siret(self) -> str:
+        return "".join(self.cleaned_data.get("siret", "").split())
+
+    def clean_tva_intracom(self) -> str:
+        return "".join(self.cleaned_data.get("tva_intracom", "").split()).upper()
+
+    def clean_iban(self) -> str:
+        return "".join(self.cleaned_data.get("iban", "").split()).upper()
+
+    def clean_bic(self) -> str:
+        return self.cleaned_data.get("bic", "").strip().upper()
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and getattr(logo, "size", 0) > 2 * 1024 * 1024:
+            raise forms.ValidationError("Le logo ne doit pas dépasser 2 Mo.")
+        return logo
+
+
+class PiecesForm(forms.ModelForm):
+    """Paramètres > Pièces: numbering and invoice texts."""
+
+    class Meta:
+        model = Cabinet
+        fields = [
+            "invoice_prefix",
+            "invoice_footer",
+            "payment_terms_days",
+            "late_penalty_rate",
+            "vat_on_debits",
+        ]
+        widgets = {"invoice_footer": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_payment_terms_days(self) -> int:
+        days = self.cleaned_data["payment_terms_days"]
+        if days > 60:
+            raise forms.ValidationError(
+                "Le délai de paiement ne peut pas dépasser 60 jours (art. L441-10 du Code de commerce)."
+            )
+        return days
+
+
+class WorkFamilyForm(forms.ModelForm):
+    class Meta:
+        model = WorkFamily
+        fields = ["libelle"]
+        error_messages = {"libelle": {"required": "Saisissez le libellé de la famille de travaux."}}
+
+    def __init__(self, *args, cabinet: Cabinet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cabinet = cabinet
+
+    def clean_libelle(self) -> str:
+        libelle = self.cleaned_data["libelle"].strip()
+        if WorkFamily.objects.filter(cabinet=self.instance.cabinet, libelle__iexact=libelle).exists():
+            raise forms.ValidationError("Cette famille de travaux existe déjà.")
+        return libelle

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 
-from geoprod.validators import validate_iban, validate_bic, validate_siret, validate_tva_intracom
+from geoprod.validators import validate_bic, validate_iban, validate_siret, validate_tva_intracom
 
 
 class Cabinet(models.Model):
@@ -24,7 +24,9 @@ class Cabinet(models.Model):
     telephone = models.CharField("téléphone", max_length=30, blank=True)
     email = models.EmailField("mail", blank=True)
     rcs = models.CharField("RCS", max_length=100, blank=True, help_text="Ex. : RCS Toulouse 123 456 789")
-    capital = models.DecimalField("capital social (€)", max_digits=14, decimal_places=2, null=True, blank=True)
+    capital = models.DecimalField(
+        "capital social (€)", max_digits=14, decimal_places=2, null=True, blank=True
+    )
     ordre_geometres = models.CharField("n° d'inscription à l'Ordre", max_length=40, blank=True)
     logo = models.ImageField("logo", upload_to="logos/", blank=True)
     iban = models.CharField("IBAN", max_length=34, blank=True, validators=[validate_iban])

@@ -27,5 +27,9 @@ def seed_work_families(*, cabinet: Cabinet) -> None:
 
     existing = set(WorkFamily.objects.filter(cabinet=cabinet).values_list("libelle", flat=True))
     WorkFamily.objects.bulk_create(
-        [WorkFamily(cabinet=cabinet, libelle=libelle) for libelle in DEFAULT_WORK_FAMILIES if libelle not in existing]
+        [
+            WorkFamily(cabinet=cabinet, libelle=libelle)
+            for libelle in DEFAULT_WORK_FAMILIES
+            if libelle not in existing
+        ]
     )

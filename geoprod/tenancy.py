@@ -37,10 +37,15 @@ def current_cabinet(request: HttpRequest) -> Cabinet:
     return membership(request).cabinet
 
 
-def get_for_cabinet(queryset: QuerySet[M] | type[M], cabinet: Cabinet, **lookup) -> M:
-    """get_object_or_404 restricted to one cabinet's rows: other cabinets' ids are simply not found."""
+def get_for_cabinet(
+    queryset: QuerySet[M] | type[M], cabinet: Cabinet, *, via: str = "cabinet", **lookup
+) -> M:
+    """get_object_or_404 restricted to one cabinet's rows: other cabinets' ids are simply not found.
+
+    `via` is the path to the cabinet for rows that reach it through a parent (e.g. "client__cabinet").
+    """
     qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
-    return get_object_or_404(qs, cabinet=cabinet, **lookup)
+    return get_object_or_404(qs, **{via: cabinet}, **lookup)
 
 
 def admin_required(view):

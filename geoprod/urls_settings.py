@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from geoprod import views
 
 app_name = "settings"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.settings_cabinet, name="cabinet"),
+    path("pieces/", views.settings_pieces, name="pieces"),
+    path("familles/", views.settings_families, name="families"),
+    path("familles/<int:pk>/basculer/", views.settings_family_toggle, name="family-toggle"),
+]

@@ -1,5 +1,64 @@
-from django.shortcuts import render
+"""Home dashboard and the Paramètres pages (cabinet admins only)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from clients.models import WorkFamily
+from geoprod import selectors
+from geoprod.forms import CabinetIdentityForm, PiecesForm, WorkFamilyForm
+from geoprod.tenancy import admin_required, current_cabinet, get_for_cabinet
 
 
 def home(request):
-    return render(request, "geoprod/home.html")
+    cabinet = current_cabinet(request)
+    return render(request, "geoprod/home.html", {"figures": selectors.home_figures(cabinet=cabinet)})
+
+
+@admin_required
+def settings_cabinet(request):
+    cabinet = current_cabinet(request)
+    form = CabinetIdentityForm(request.POST or None, request.FILES or None, instance=cabinet)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "L'identité du cabinet a été enregistrée.")
+        return redirect("settings:cabinet")
+    return render(request, "geoprod/settings_cabinet.html", {"form": form, "tab": "cabinet"})
+
+
+@admin_required
+def settings_pieces(request):
+    cabinet = current_cabinet(request)
+    form = PiecesForm(request.POST or None, instance=cabinet)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Les paramètres des pièces ont été enregistrés.")
+        return redirect("settings:pieces")
+    return render(request, "geoprod/settings_pieces.html", {"form": form, "tab": "pieces"})
+
+
+@admin_required
+def settings_families(request):
+    cabinet = current_cabinet(request)
+    form = WorkFamilyForm(request.POST or None, cabinet=cabinet)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"La famille « {form.instance.libelle} » a été ajoutée.")
+        return redirect("settings:families")
+    families = WorkFamily.objects.filter(cabinet=cabinet)
+    return render(
+        request, "geoprod/settings_families.html", {"form": form, "families": families, "tab": "families"}
+    )
+
+
+@admin_required
+@require_POST
+def settings_family_toggle(request, pk: int):
+    family = get_for_cabinet(WorkFamily, current_cabinet(request), pk=pk)
+    family.actif = not family.actif
+    family.save(update_fields=["actif"])
+    state = "réactivée" if family.actif else "désactivée"
+    messages.success(request, f"La famille « {family.libelle} » a été {state}.")
+    return redirect("settings:families")

@@ -152,11 +152,15 @@ CHORUS_ENDPOINTS = {
         "api_base": env("CHORUS_SIMULATOR_API_BASE", default=SIMULATOR_BASE + "/cpro"),
     },
     "sandbox": {
-        "token_url": env("CHORUS_SANDBOX_TOKEN_URL", default="https://sandbox-oauth.piste.gouv.fr/api/oauth/token"),
+        "token_url": env(
+            "CHORUS_SANDBOX_TOKEN_URL", default="https://sandbox-oauth.piste.gouv.fr/api/oauth/token"
+        ),
         "api_base": env("CHORUS_SANDBOX_API_BASE", default="https://sandbox-api.piste.gouv.fr/cpro"),
     },
     "production": {
-        "token_url": env("CHORUS_PRODUCTION_TOKEN_URL", default="https://oauth.piste.gouv.fr/api/oauth/token"),
+        "token_url": env(
+            "CHORUS_PRODUCTION_TOKEN_URL", default="https://oauth.piste.gouv.fr/api/oauth/token"
+        ),
         "api_base": env("CHORUS_PRODUCTION_API_BASE", default="https://api.piste.gouv.fr/cpro"),
     },
 }

@@ -18,3 +18,4 @@ SECURE_SSL_REDIRECT = False
 ALLOWED_HOSTS = ["*"]
 MEDIA_ROOT = os.environ.get("TEST_MEDIA_ROOT", "/tmp/geoprod-test-media")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405

@@ -1,0 +1,108 @@
+"""Client, contact and dossier forms with French error messages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from clients.models import Client, Contact, Dossier, DossierStatus, WorkFamily
+from geoprod.models import Cabinet
+
+
+def _cabinet_users(cabinet: Cabinet):
+    return get_user_model().objects.filter(membership__cabinet=cabinet).order_by("last_name", "username")
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class ClientForm(forms.ModelForm):
+    site_web = forms.URLField(label="Site internet", required=False, max_length=200, assume_scheme="https")
+    # Wider than the stored 14 digits: people type spaces, which clean_siret strips before the model checks.
+    siret = forms.CharField(label="N° SIRET", required=False, max_length=20)
+
+    class Meta:
+        model = Client
+        fields = [
+            "nom", "adresse", "code_postal", "ville", "pays", "province", "telephone", "fax", "email",
+            "site_web", "categorie", "siret", "groupe", "responsable",
+        ]  # fmt: skip
+        field_classes = {"responsable": UserChoiceField}
+        error_messages = {"nom": {"required": "Le nom du client est obligatoire."}}
+
+    def __init__(self, *args, cabinet: Cabinet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cabinet = cabinet
+        self.fields["responsable"].queryset = _cabinet_users(cabinet)
+        self.fields["siret"].widget.attrs["placeholder"] = "14 chiffres"
+        self.fields["site_web"].error_messages["invalid"] = (
+            "Saisissez une adresse internet valide (https://…)."
+        )
+
+    def clean_siret(self) -> str:
+        return "".join(self.cleaned_data.get("siret", "").split())
+
+
+class CoordinatesForm(forms.ModelForm):
+    """« Mise à jour coordonnées »: only the contact details of a client."""
+
+    site_web = ClientForm.base_fields["site_web"]
+
+    class Meta:
+        model = Client
+        fields = [
+            "adresse",
+            "code_postal",
+            "ville",
+            "pays",
+            "province",
+            "telephone",
+            "fax",
+            "email",
+            "site_web",
+        ]
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["nom", "fonction", "telephone", "email"]
+        error_messages = {"nom": {"required": "Le nom du contact est obligatoire."}}
+
+
+class DossierForm(forms.ModelForm):
+    class Meta:
+        model = Dossier
+        fields = ["objet", "client", "famille", "responsable", "statut", "commune"]
+        field_classes = {"responsable": UserChoiceField}
+        error_messages = {
+            "objet": {"required": "L'objet du dossier est obligatoire."},
+            "client": {"required": "Choisissez le client du dossier."},
+        }
+
+    def __init__(self, *args, cabinet: Cabinet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cabinet = cabinet
+        self.fields["client"].queryset = Client.objects.filter(cabinet=cabinet).only("id", "nom")
+        self.fields["famille"].queryset = WorkFamily.objects.filter(cabinet=cabinet, actif=True)
+        self.fields["responsable"].queryset = _cabinet_users(cabinet)
+
+
+class ClientFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, max_length=100)
+
+
+class DossierFilterForm(forms.Form):
+    q = forms.CharField(label="Recherche", required=False, max_length=100)
+    statut = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous")] + DossierStatus.choices)
+    famille = forms.ModelChoiceField(
+        label="Famille de travaux", required=False, queryset=WorkFamily.objects.none()
+    )
+    responsable = UserChoiceField(label="Responsable", required=False, queryset=None)
+
+    def __init__(self, *args, cabinet: Cabinet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["famille"].queryset = WorkFamily.objects.filter(cabinet=cabinet)
+        self.fields["responsable"].queryset = _cabinet_users(cabinet)

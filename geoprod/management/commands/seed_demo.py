@@ -1,0 +1,229 @@
+"""Loads the demo cabinets, users, clients and dossiers (idempotent: a second run changes nothing)."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from clients import services as client_services
+from clients.models import Category, Client, Contact, DossierStatus, WorkFamily
+from geoprod.models import Cabinet, Membership, Role
+from geoprod.services import seed_work_families
+
+DEMO_PASSWORD = "geoprod"
+
+CABINETS = [
+    {
+        "identity": dict(
+            raison_sociale="Géomètres Experts Garonne",
+            forme_juridique="SELARL",
+            siret="81234567600017",
+            tva_intracom="FR19812345676",
+            adresse="12 allée Jean Jaurès",
+            code_postal="31000",
+            ville="Toulouse",
+            telephone="05 61 00 00 00",
+            email="contact@ge-garonne.example",
+            rcs="RCS Toulouse 812 345 676",
+            capital="20000.00",
+            ordre_geometres="OGE 05432",
+            iban="FR7630006000011234567890189",
+            bic="AGRIFRPP",
+            invoice_prefix="F",
+        ),
+        "users": [
+            ("admin", "Claire", "Martin", Role.ADMIN, True),
+            ("compta", "Julien", "Roux", Role.COMPTABLE, False),
+        ],
+        "clients": [
+            dict(
+                nom="Mairie de Toulouse",
+                categorie=Category.COLLECTIVITE,
+                siret="21310555400017",
+                adresse="Place du Capitole",
+                code_postal="31000",
+                ville="Toulouse",
+                telephone="05 61 22 29 22",
+                email="urbanisme@mairie-toulouse.example",
+                contacts=[("Sophie Bernard", "Direction de l'urbanisme", "05 61 22 30 00")],
+            ),
+            dict(
+                nom="Commune de Lyon",
+                categorie=Category.COLLECTIVITE,
+                siret="21690123100011",
+                adresse="1 place de la Comédie",
+                code_postal="69001",
+                ville="Lyon",
+                contacts=[("Marc Petit", "Service foncier", "04 72 10 30 30")],
+            ),
+            dict(
+                nom="SCI Les Jardins d'Occitanie",
+                categorie=Category.ENTREPRISE,
+                siret="79845612500011",
+                adresse="8 rue des Lilas",
+                code_postal="31500",
+                ville="Toulouse",
+                contacts=[("Hélène Garcia", "Gérante", "06 12 34 56 78")],
+            ),
+            dict(
+                nom="M. et Mme Dupont",
+                categorie=Category.PARTICULIER,
+                adresse="3 chemin du Moulin",
+                code_postal="31320",
+                ville="Castanet-Tolosan",
+                contacts=[],
+            ),
+            dict(
+                nom="Promotion Garonne Habitat",
+                categorie=Category.ENTREPRISE,
+                siret="81234567600017",
+                adresse="45 boulevard de Strasbourg",
+                code_postal="31000",
+                ville="Toulouse",
+                contacts=[("Paul Lefèvre", "Responsable programmes", "05 62 00 11 22")],
+            ),
+        ],
+        "dossiers": [
+            (
+                "Mairie de Toulouse",
+                "Délimitation du domaine public — rue Alsace-Lorraine",
+                "Délimitation du domaine public",
+                DossierStatus.EN_COURS,
+            ),
+            (
+                "Mairie de Toulouse",
+                "Relevé topographique — parc de la Colombette",
+                "Topographie",
+                DossierStatus.COMMANDE,
+            ),
+            ("Commune de Lyon", "Implantation d'une école — Gerland", "Implantation", DossierStatus.EN_COURS),
+            (
+                "SCI Les Jardins d'Occitanie",
+                "Division en 4 lots — lotissement Les Jardins",
+                "Division / copropriété",
+                DossierStatus.EN_COURS,
+            ),
+            (
+                "M. et Mme Dupont",
+                "Bornage amiable contradictoire — parcelle AB 112",
+                "Bornage amiable contradictoire",
+                DossierStatus.TERMINE,
+            ),
+            (
+                "Promotion Garonne Habitat",
+                "État descriptif de division — résidence Garonne",
+                "État descriptif de division",
+                DossierStatus.EN_ATTENTE,
+            ),
+        ],
+    },
+    {
+        "identity": dict(
+            raison_sociale="Cabinet Rhône Topographie",
+            forme_juridique="SAS",
+            siret="79845612500011",
+            tva_intracom="FR44798456125",
+            adresse="27 quai Saint-Antoine",
+            code_postal="69002",
+            ville="Lyon",
+            telephone="04 78 00 00 00",
+            email="contact@rhone-topo.example",
+            rcs="RCS Lyon 798 456 125",
+            capital="15000.00",
+            ordre_geometres="OGE 06789",
+            iban="FR1420041010050500013M02606",
+            bic="PSSTFRPP",
+            invoice_prefix="RT",
+        ),
+        "users": [
+            ("admin-rhone", "Nadia", "Chevalier", Role.ADMIN, False),
+            ("compta-rhone", "Louis", "Fabre", Role.COMPTABLE, False),
+        ],
+        "clients": [
+            dict(
+                nom="Commune de Lyon",
+                categorie=Category.COLLECTIVITE,
+                siret="21690123100011",
+                adresse="1 place de la Comédie",
+                code_postal="69001",
+                ville="Lyon",
+                contacts=[("Anne Moreau", "Direction du foncier", "04 72 10 30 31")],
+            ),
+            dict(
+                nom="Mme Girard",
+                categorie=Category.PARTICULIER,
+                adresse="14 rue Mercière",
+                code_postal="69002",
+                ville="Lyon",
+                contacts=[],
+            ),
+        ],
+        "dossiers": [
+            ("Commune de Lyon", "Topographie des berges du Rhône", "Topographie", DossierStatus.EN_COURS),
+            ("Mme Girard", "Mesurage loi Carrez — appartement", "Mesurage", DossierStatus.TERMINE),
+        ],
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Charge les données de démonstration (deux cabinets, utilisateurs, clients, dossiers, factures)."
+
+    def handle(self, *args, **options):
+        for spec in CABINETS:
+            with transaction.atomic():
+                cabinet = self._cabinet(spec)
+            self._invoices(cabinet)
+        self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
+
+    def _cabinet(self, spec: dict) -> Cabinet:
+        identity = spec["identity"]
+        cabinet = Cabinet.objects.filter(raison_sociale=identity["raison_sociale"]).first()
+        if cabinet is not None:
+            return cabinet
+        cabinet = Cabinet.objects.create(**identity)
+        seed_work_families(cabinet=cabinet)
+        users = {}
+        for username, first, last, role, staff in spec["users"]:
+            user = get_user_model().objects.create_user(
+                username=username,
+                password=DEMO_PASSWORD,
+                first_name=first,
+                last_name=last,
+                is_staff=staff,
+                is_superuser=staff,
+            )
+            Membership.objects.create(user=user, cabinet=cabinet, role=role)
+            users[role] = user
+        responsable = users[Role.ADMIN]
+        clients = {}
+        for data in spec["clients"]:
+            data = dict(data)
+            contacts = data.pop("contacts")
+            client = Client.objects.create(cabinet=cabinet, responsable=responsable, **data)
+            Contact.objects.bulk_create(
+                [Contact(client=client, nom=n, fonction=f, telephone=t) for n, f, t in contacts]
+            )
+            clients[client.nom] = client
+        families = {f.libelle: f for f in WorkFamily.objects.filter(cabinet=cabinet)}
+        for client_name, objet, family, statut in spec["dossiers"]:
+            client_services.create_dossier(
+                cabinet=cabinet,
+                client=clients[client_name],
+                objet=objet,
+                famille=families[family],
+                statut=statut,
+                responsable=responsable,
+                commune=clients[client_name].ville,
+            )
+        return cabinet
+
+    def _invoices(self, cabinet: Cabinet) -> None:
+        try:
+            demo = import_module("invoices.demo")
+        except ModuleNotFoundError:
+            return
+        demo.seed_demo_invoices(cabinet=cabinet)

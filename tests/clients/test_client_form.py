@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from clients.models import Client
+from tests import factories
+from tests.utils import body
+
+pytestmark = pytest.mark.django_db
+URL = reverse("clients:client-create")
+
+
+def _data(**overrides):
+    data = {
+        "nom": "Mairie de Colomiers", "adresse": "1 place Alex Raymond", "code_postal": "31770",
+        "ville": "Colomiers", "pays": "France", "province": "", "telephone": "05 61 15 22 22", "fax": "",
+        "email": "mairie@colomiers.example", "site_web": "www.ville-colomiers.fr", "categorie": "collectivite",
+        "siret": "213 100 696 00011", "groupe": "Toulouse Métropole", "responsable": "",
+    }  # fmt: skip
+    data.update(overrides)
+    return data
+
+
+def test_it_creates_a_client_with_compact_siret(client_as, comptable, cabinet):
+    response = client_as(comptable).post(URL, _data())
+    created = Client.objects.get(nom="Mairie de Colomiers")
+    assert response["Location"] == reverse("clients:client-detail", args=[created.pk])
+    assert created.cabinet == cabinet
+    assert created.siret == "21310069600011"
+    assert created.site_web == "https://www.ville-colomiers.fr"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"siret": "21310069600012"}, "Ce numéro SIRET n'est pas valide (clé de contrôle incorrecte)."),
+        ({"siret": "2131006940"}, "Le SIRET doit comporter 14 chiffres."),
+        ({"siret": ""}, "Le SIRET est obligatoire pour une collectivité, l'État ou un établissement public."),
+        ({"nom": ""}, "Le nom du client est obligatoire."),
+        ({"nom": "x" * 201}, "au plus 200 caractères"),
+        ({"email": "pas-un-mail"}, "Saisissez une adresse de courriel valide."),
+    ],
+)
+def test_bad_input_gives_french_error_and_keeps_what_was_typed(client_as, comptable, overrides, message):
+    response = client_as(comptable).post(URL, _data(**overrides))
+    text = body(response)
+    assert response.status_code == 200
+    assert message in text
+    assert 'value="1 place Alex Raymond"' in text
+    assert 'value="Toulouse Métropole"' in text
+    assert not Client.objects.filter(ville="Colomiers").exists()
+
+
+def test_siret_is_optional_for_a_private_person(client_as, comptable):
+    response = client_as(comptable).post(URL, _data(categorie="particulier", siret="", nom="M. Durand"))
+    assert response.status_code == 302
+
+
+def test_responsable_must_belong_to_the_cabinet(client_as, comptable, stranger):
+    response = client_as(comptable).post(URL, _data(responsable=stranger.pk))
+    assert "Sélectionnez un choix valide" in body(response)
+
+
+def test_it_edits_a_client(client_as, comptable, cabinet):
+    existing = factories.make_client(cabinet, nom="Ancien nom")
+    url = reverse("clients:client-edit", args=[existing.pk])
+    assert 'value="Ancien nom"' in body(client_as(comptable).get(url))
+    response = client_as(comptable).post(url, _data(nom="Nouveau nom"))
+    assert response.status_code == 302
+    existing.refresh_from_db()
+    assert existing.nom == "Nouveau nom"
+
+
+def test_edit_of_other_cabinet_client_is_404(client_as, comptable, other_cabinet):
+    foreign = factories.make_client(other_cabinet)
+    url = reverse("clients:client-edit", args=[foreign.pk])
+    assert client_as(comptable).get(url).status_code == 404
+    assert client_as(comptable).post(url, _data()).status_code == 404

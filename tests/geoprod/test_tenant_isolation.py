@@ -1,0 +1,59 @@
+"""Walks every URL of the app that takes an id, with ids of another cabinet: always 404."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+# URL namespaces whose ids belong to a cabinet, and which object of the other cabinet to use.
+SKIPPED_NAMESPACES = {"admin", "chorus_simulator"}
+
+
+def _named_patterns(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = entry.namespace or ""
+            yield from _named_patterns(entry, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry
+
+
+def _foreign_objects(other_cabinet):
+    foreign_client = factories.make_client(other_cabinet)
+    return {
+        "client": foreign_client,
+        "contact": factories.make_contact(foreign_client),
+        "dossier": factories.make_dossier(other_cabinet, foreign_client),
+        "family": factories.make_family(other_cabinet),
+    }
+
+
+def _object_for(name: str, objects: dict):
+    for key, obj in objects.items():
+        if key in name.split(":")[-1]:
+            return obj
+    return None
+
+
+def test_every_url_with_an_id_refuses_other_cabinet(client_as, admin, comptable, other_cabinet):
+    objects = _foreign_objects(other_cabinet)
+    checked = []
+    for name, pattern in _named_patterns():
+        if name.split(":")[0] in SKIPPED_NAMESPACES or "pk" not in pattern.pattern.converters:
+            continue
+        obj = _object_for(name, objects)
+        assert obj is not None, f"{name}: no foreign object known for this URL, extend _foreign_objects"
+        url = reverse(name, kwargs={"pk": obj.pk})
+        for user in (admin, comptable):
+            c = client_as(user)
+            for method in (c.get, c.post):
+                status = method(url).status_code
+                assert status in (403, 404, 405), f"{method.__name__.upper()} {url} as {user}: {status}"
+                assert status != 405 or method == c.get
+        checked.append(name)
+    assert {"clients:client-detail", "clients:contact-edit", "clients:dossier-edit"} <= set(checked)
