@@ -1,0 +1,431 @@
+"""The one HTTP seam to PISTE / Chorus Pro: token, headers, timeouts, error mapping, retries, journal.
+
+chorus-api.md §1 (gateway and authentication) and §2 (reply shape and errors).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import requests
+
+from .config import Endpoints, PisteApp, TechnicalAccount
+from .errors import ChorusAuthError, ChorusError, ChorusRateLimited, ChorusRejected, ChorusUnavailable
+from .values import dumps, integer
+
+logger = logging.getLogger("chorus.client")
+
+T = TypeVar("T")
+
+# PISTE tokens live 3600 s; renewing a minute early keeps a token from expiring between cache and gateway.
+TOKEN_MARGIN_S = 60
+# Used when the token reply has no usable expires_in: short, and a 401 renews it anyway.
+FALLBACK_TOKEN_LIFETIME_S = 300
+# Replies whose base64 body would bloat the journal, and must not be kept there anyway.
+FILE_FIELDS = frozenset(
+    {"fichierFacture", "pieceJointeFichier", "fichierFlux", "fichierCR", "fichierResultat"}
+)
+SECRET_FIELDS = frozenset({"client_secret", "access_token", "refresh_token", "id_token", "password"})
+MASK = "<masqué>"
+# Chorus answers 400 with {codeRetour, libelle} for refusals; these statuses also mean "Chorus said no".
+REFUSAL_STATUSES = frozenset({400, 409, 413, 422})
+MAX_TEXT_IN_JOURNAL = 2000
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One HTTP call as the journal keeps it; request and response are already redacted."""
+
+    operation: str
+    environment: str
+    method: str
+    url_path: str
+    http_status: int | None
+    duration_ms: int
+    code_retour: int | None
+    request: Any
+    response: Any
+    error: str | None
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How read operations are retried inside the client (writes never are).
+
+    A Retry-After longer than `max_retry_after` is not waited for in-process: the error goes up so a task can
+    come back later instead of holding a worker or a web request.
+    """
+
+    attempts: int = 3
+    backoff: float = 0.5
+    max_backoff: float = 4.0
+    max_retry_after: float = 10.0
+
+    def delay(self, attempt: int, error: ChorusUnavailable) -> float | None:
+        if isinstance(error, ChorusRateLimited) and error.retry_after is not None:
+            return error.retry_after if error.retry_after <= self.max_retry_after else None
+        return min(self.backoff * 2 ** (attempt - 1), self.max_backoff)
+
+
+class _TokenRefused(ChorusAuthError):
+    """A 401 on an API call: the caller renews the token once before giving up."""
+
+
+def token_cache_key(endpoints: Endpoints, piste: PisteApp) -> str:
+    digest = hashlib.sha256(f"{endpoints.token_url}\n{piste.client_id}".encode()).hexdigest()
+    return f"chorus:piste-token:{digest[:40]}"
+
+
+def cpro_account(account: TechnicalAccount) -> str:
+    return base64.b64encode(f"{account.login}:{account.password}".encode()).decode("ascii")
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max((when - datetime.now(UTC)).total_seconds(), 0.0)
+
+
+class Redactor:
+    """Removes every secret and file body from what goes into the journal."""
+
+    def __init__(self, secrets: Collection[str]) -> None:
+        self._secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
+
+    def __call__(self, value: Any, key: str | None = None) -> Any:
+        if key in SECRET_FIELDS:
+            return MASK
+        if key in FILE_FIELDS and isinstance(value, str):
+            return f"<{len(value.rstrip('=')) * 3 // 4} octets>"
+        if isinstance(value, Mapping):
+            return {str(k): self(v, str(k)) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [self(v) for v in value]
+        if isinstance(value, Decimal):
+            return float(value)
+        if isinstance(value, str):
+            return self.scrub(value)
+        return value
+
+    def with_secret(self, secret: str) -> Redactor:
+        return Redactor([*self._secrets, secret])
+
+    def scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, MASK)
+        return text
+
+
+class Transport:
+    def __init__(
+        self,
+        *,
+        endpoints: Endpoints,
+        piste: PisteApp,
+        account: TechnicalAccount,
+        token_cache: Any,
+        journal: Callable[[Exchange], None],
+        session: requests.Session,
+        timeout: tuple[float, float],
+        retry: RetryPolicy,
+        sleep: Callable[[float], None],
+    ) -> None:
+        self.endpoints = endpoints
+        self._piste = piste
+        self._cpro_account = cpro_account(account)
+        self._cache = token_cache
+        self._journal = journal
+        self._session = session
+        self._timeout = timeout
+        self._retry = retry
+        self._sleep = sleep
+        self._token_key = token_cache_key(endpoints, piste)
+        self._redact = Redactor([account.password, piste.client_secret, self._cpro_account])
+
+    # -- API calls -------------------------------------------------------------------------------------
+
+    def call(
+        self,
+        operation: str,
+        path: str,
+        body: Mapping[str, Any] | None,
+        parse: Callable[[dict[str, Any]], T],
+        *,
+        safe: bool,
+        method: str = "POST",
+        accept_codes: Collection[int] = (),
+    ) -> T:
+        """Sends one operation and returns its parsed reply.
+
+        Reads (`safe`) are retried on ChorusUnavailable per the RetryPolicy; writes go out once, apart from
+        the single replay after a 401 (the token was refused, so Chorus did not act on the call).
+        """
+        attempts = max(self._retry.attempts, 1) if safe else 1
+        attempt = 1
+        while True:
+            try:
+                return self._call_with_token(operation, method, path, body, parse, accept_codes)
+            except ChorusUnavailable as e:
+                wait = self._retry.delay(attempt, e) if attempt < attempts else None
+                if wait is None:
+                    raise
+                logger.info("Chorus %s: %s, nouvel essai dans %.1f s", operation, type(e).__name__, wait)
+                self._sleep(wait)
+                attempt += 1
+
+    def _call_with_token(self, operation, method, path, body, parse, accept_codes):
+        try:
+            return self._exchange(operation, method, path, body, parse, accept_codes, self._token())
+        except _TokenRefused:
+            self._cache.delete(self._token_key)
+        try:
+            return self._exchange(operation, method, path, body, parse, accept_codes, self._token())
+        except _TokenRefused as e:
+            raise ChorusAuthError(e.message, http_status=401) from e
+
+    def _exchange(self, operation, method, path, body, parse, accept_codes, token):
+        url = self.endpoints.url(path)
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "cpro-account": self._cpro_account,
+            "Content-Type": "application/json;charset=utf-8",
+            "Accept": "application/json",
+        }
+        data = dumps(body) if body is not None else None
+        redactor = self._redact.with_secret(token)
+        record = redactor(json.loads(data)) if data is not None else None
+        with _Journaled(self, redactor, operation, method, url, record) as entry:
+            entry.response = self._session.request(
+                method, url, data=data, headers=headers, timeout=self._timeout
+            )
+            payload = entry.read_json()
+            return parse(self._check(entry.response, payload, accept_codes))
+
+    def _check(
+        self, response: requests.Response, payload: Any, accept_codes: Collection[int]
+    ) -> dict[str, Any]:
+        status = response.status_code
+        if status == 401:
+            detail = response.headers.get("WWW-Authenticate", "")
+            if "login" in detail.lower() or "password" in detail.lower():
+                raise _TokenRefused(
+                    "Le compte technique Chorus Pro a été refusé (identifiant ou mot de passe incorrect, ou mot "
+                    "de passe expiré) : mettez-le à jour dans Paramètres.",
+                    http_status=401,
+                )
+            raise _TokenRefused(
+                "L'accès à Chorus Pro a été refusé (jeton PISTE ou compte technique non reconnu) : vérifiez le "
+                "compte technique dans Paramètres.",
+                http_status=401,
+            )
+        if status == 403:
+            raise ChorusAuthError(
+                "Chorus Pro refuse l'accès (HTTP 403) : compte technique sans droits sur cette structure, mot de "
+                "passe expiré ou API non autorisée pour l'application PISTE.",
+                http_status=403,
+            )
+        self._raise_for_common(status, response)
+        if status in REFUSAL_STATUSES:
+            raise _refusal(status, payload, response)
+        if not 200 <= status < 300:
+            raise ChorusUnavailable(f"Réponse inattendue de Chorus Pro (HTTP {status}).", http_status=status)
+        if not isinstance(payload, dict):
+            raise ChorusUnavailable(
+                "Réponse illisible de Chorus Pro (pas un objet JSON) : le résultat de l'opération est inconnu.",
+                http_status=status,
+            )
+        code = payload.get("codeRetour")
+        if code not in (None, 0, "0") and integer(code) not in accept_codes:
+            raise ChorusRejected(str(code), _libelle(payload), http_status=status)
+        return payload
+
+    @staticmethod
+    def _raise_for_common(status: int, response: requests.Response) -> None:
+        if status == 429:
+            retry_after = retry_after_seconds(response.headers.get("Retry-After"))
+            raise ChorusRateLimited(
+                "Quota d'appels PISTE dépassé : Chorus Pro demande de patienter avant de réessayer.",
+                retry_after=retry_after,
+            )
+        if status >= 500:
+            raise ChorusUnavailable(
+                f"Chorus Pro est momentanément indisponible (HTTP {status}) : le résultat de l'opération est "
+                "inconnu.",
+                http_status=status,
+            )
+
+    # -- PISTE token -----------------------------------------------------------------------------------
+
+    def _token(self) -> str:
+        cached = self._cache.get(self._token_key)
+        return cached if isinstance(cached, str) and cached else self._fetch_token()
+
+    def _fetch_token(self) -> str:
+        # Chorus: PISTE oauth/token (chorus-api.md §1): form-encoded client credentials.
+        form = {
+            "grant_type": "client_credentials",
+            "client_id": self._piste.client_id,
+            "client_secret": self._piste.client_secret,
+            "scope": "openid",
+        }
+        url = self.endpoints.token_url
+        with _Journaled(self, self._redact, "token", "POST", url, self._redact(form)) as entry:
+            entry.response = self._session.post(
+                url, data=form, headers={"Accept": "application/json"}, timeout=self._timeout
+            )
+            payload = entry.read_json()
+            status = entry.response.status_code
+            if status in (400, 401, 403):
+                raise ChorusAuthError(
+                    f"PISTE a refusé les identifiants de l'application (HTTP {status}"
+                    f"{_oauth_error(payload, self._redact)}) : vérifiez PISTE_CLIENT_ID et PISTE_CLIENT_SECRET.",
+                    http_status=status,
+                )
+            self._raise_for_common(status, entry.response)
+            token = payload.get("access_token") if isinstance(payload, dict) else None
+            if not 200 <= status < 300 or not isinstance(token, str) or not token:
+                raise ChorusUnavailable(
+                    f"Réponse inattendue du serveur de jetons PISTE (HTTP {status}).", http_status=status
+                )
+            lifetime = integer(payload.get("expires_in")) or FALLBACK_TOKEN_LIFETIME_S
+            if lifetime - TOKEN_MARGIN_S > 0:
+                self._cache.set(self._token_key, token, lifetime - TOKEN_MARGIN_S)
+            entry.redactor = self._redact.with_secret(token)
+            return token
+
+    # -- journal ---------------------------------------------------------------------------------------
+
+    def write_journal(self, exchange: Exchange) -> None:
+        # A journal failure must not hide Chorus's answer: after a submit, losing the reply would lose the
+        # identifiantFactureCPP of an invoice that exists in Chorus.
+        try:
+            self._journal(exchange)
+        except Exception:
+            logger.exception("Chorus %s: écriture du journal impossible", exchange.operation)
+
+
+class _Journaled:
+    """Times one HTTP call, maps transport failures, and journals it whatever happens."""
+
+    def __init__(
+        self, transport: Transport, redactor: Redactor, operation: str, method: str, url: str, request: Any
+    ) -> None:
+        self.transport = transport
+        self.redactor = redactor
+        self.operation = operation
+        self.method = method
+        self.url = url
+        self.request = request
+        self.response: requests.Response | None = None
+        self.payload: Any = None
+
+    def __enter__(self) -> _Journaled:
+        self.started = time.monotonic()
+        return self
+
+    def read_json(self) -> Any:
+        assert self.response is not None
+        try:
+            self.payload = json.loads(self.response.content or b"null", parse_float=Decimal)
+        except ValueError:
+            self.payload = None
+        return self.payload
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        duration_ms = int((time.monotonic() - self.started) * 1000)
+        mapped: BaseException | None = exc
+        if isinstance(exc, requests.Timeout):
+            mapped = ChorusUnavailable(
+                "Chorus Pro n'a pas répondu à temps : le résultat de l'opération est inconnu."
+            )
+        elif isinstance(exc, requests.RequestException):
+            mapped = ChorusUnavailable("Connexion à Chorus Pro impossible : réessayez plus tard.")
+        status = self.response.status_code if self.response is not None else None
+        if self.payload is not None:
+            response: Any = self.redactor(self.payload)
+        elif self.response is not None and self.response.content:
+            response = self.redactor.scrub(self.response.text[:MAX_TEXT_IN_JOURNAL])
+        else:
+            response = None
+        code = integer(self.payload.get("codeRetour")) if isinstance(self.payload, dict) else None
+        error = None
+        if mapped is not None:
+            message = mapped.message if isinstance(mapped, ChorusError) else str(mapped)
+            error = f"{type(mapped).__name__}: {self.redactor.scrub(message)}"
+        self.transport.write_journal(
+            Exchange(
+                operation=self.operation,
+                environment=self.transport.endpoints.environment,
+                method=self.method,
+                url_path=urlsplit(self.url).path,
+                http_status=status,
+                duration_ms=duration_ms,
+                code_retour=code,
+                request=self.request,
+                response=response,
+                error=error,
+            )
+        )
+        logger.info(
+            "Chorus %s %s -> %s en %d ms%s",
+            self.operation,
+            self.transport.endpoints.environment,
+            status,
+            duration_ms,
+            f" ({type(mapped).__name__})" if mapped is not None else "",
+        )
+        if mapped is not exc and mapped is not None:
+            raise mapped from exc
+        return False
+
+
+def _oauth_error(payload: Any, redactor: Redactor) -> str:
+    if not isinstance(payload, dict) or not payload.get("error"):
+        return ""
+    detail = str(payload["error"])
+    if payload.get("error_description"):
+        detail += f" : {payload['error_description']}"
+    return f", {redactor.scrub(detail)}"
+
+
+def _libelle(payload: Any) -> str:
+    if isinstance(payload, dict):
+        for key in ("libelle", "message", "error_description", "error"):
+            if payload.get(key):
+                return str(payload[key])
+    return "refus sans libellé"
+
+
+def _refusal(status: int, payload: Any, response: requests.Response) -> ChorusRejected:
+    if isinstance(payload, dict) and payload.get("codeRetour") not in (None, ""):
+        return ChorusRejected(str(payload["codeRetour"]), _libelle(payload), http_status=status)
+    if status == 413:
+        return ChorusRejected(
+            "413", "Fichier trop volumineux pour Chorus Pro (10 Mo au maximum).", http_status=413
+        )
+    if isinstance(payload, dict):
+        return ChorusRejected(str(status), _libelle(payload), http_status=status)
+    return ChorusRejected(
+        str(status), "Requête refusée par Chorus Pro (réponse sans détail).", http_status=status
+    )
