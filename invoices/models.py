@@ -1,1 +1,468 @@
-from django.db import models  # noqa: F401
+"""Devis, factures (facture, acompte, avoir), their lines, règlements and relances.
+
+An issued invoice is immutable: `Invoice.save()` only lets the payment-tracking fields change once the
+row was loaded as issued, and `delete()` refuses; corrections go through an avoir.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from clients.models import Client, Dossier
+from geoprod.models import Cabinet
+from invoices import totals
+from invoices.errors import InvoiceLocked
+
+MONEY = dict(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+
+
+class VatRate(models.TextChoices):
+    # Stored as text choices of the Decimal value so an unknown rate is refused at the field.
+    T20 = "20.00", "20 %"
+    T10 = "10.00", "10 %"
+    T5_5 = "5.50", "5,5 %"
+    T2_1 = "2.10", "2,1 %"
+    T0 = "0.00", "0 %"
+
+
+class VatRegime(models.TextChoices):
+    ENCAISSEMENTS = "encaissements", "TVA sur les encaissements"
+    DEBITS = "debits", "TVA sur les débits"
+    EXONERATION = "exoneration", "Exonération de TVA"
+    FRANCHISE = "franchise", "TVA non applicable (art. 293 B du CGI)"
+
+
+TAX_FREE_REGIMES = frozenset({VatRegime.EXONERATION, VatRegime.FRANCHISE})
+
+
+class Unit(models.TextChoices):
+    FORFAIT = "forfait", "forfait"
+    UNITE = "u", "u"
+    HEURE = "h", "h"
+    JOUR = "j", "j"
+    M2 = "m2", "m²"
+    HA = "ha", "ha"
+    ML = "ml", "ml"
+    POINT = "pt", "point"
+
+
+class LineBase(models.Model):
+    position = models.PositiveSmallIntegerField(default=0)
+    designation = models.CharField("désignation", max_length=500)
+    quantity = models.DecimalField("quantité", max_digits=12, decimal_places=3, default=Decimal("1"))
+    unit = models.CharField("unité", max_length=10, choices=Unit.choices, default=Unit.FORFAIT)
+    unit_price = models.DecimalField("prix unitaire HT", max_digits=12, decimal_places=2)
+    vat_rate = models.CharField("TVA", max_length=5, choices=VatRate.choices, default=VatRate.T20)
+    total_ht = models.DecimalField("montant HT", **MONEY)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.designation
+
+    @property
+    def rate(self) -> Decimal:
+        return Decimal(self.vat_rate)
+
+    def as_totals_line(self) -> totals.Line:
+        return totals.Line(Decimal(self.quantity), Decimal(self.unit_price), self.rate)
+
+    def save(self, *args, **kwargs):
+        self.total_ht = totals.line_ht(Decimal(self.quantity), Decimal(self.unit_price))
+        super().save(*args, **kwargs)
+
+
+class QuoteStatus(models.TextChoices):
+    PENDING = "en_attente", "En attente"
+    ACCEPTED = "acceptee", "Acceptée (commande)"
+    REFUSED = "refusee", "Refusée"
+
+
+class Quote(models.Model):
+    """Devis; once accepted it is the commande that invoices are made from."""
+
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="quotes")
+    number = models.CharField("numéro", max_length=35)
+    client = models.ForeignKey(Client, verbose_name="client", on_delete=models.PROTECT, related_name="quotes")
+    dossier = models.ForeignKey(
+        Dossier,
+        verbose_name="dossier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quotes",
+    )
+    objet = models.CharField("objet", max_length=255)
+    date = models.DateField("date du devis", default=timezone.localdate)
+    validity_days = models.PositiveSmallIntegerField("durée de validité (jours)", default=90)
+    status = models.CharField(
+        "statut", max_length=20, choices=QuoteStatus.choices, default=QuoteStatus.PENDING
+    )
+    decided_on = models.DateField("date de décision", null=True, blank=True)
+    vat_regime = models.CharField(
+        "type de TVA", max_length=20, choices=VatRegime.choices, default=VatRegime.ENCAISSEMENTS
+    )
+    exemption_reason = models.CharField("motif d'exonération", max_length=255, blank=True)
+    total_ht = models.DecimalField("total HT", **MONEY)
+    total_vat = models.DecimalField("total TVA", **MONEY)
+    total_ttc = models.DecimalField("total TTC", **MONEY)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "devis"
+        verbose_name_plural = "devis"
+        ordering = ["-date", "-id"]
+        constraints = [models.UniqueConstraint(fields=["cabinet", "number"], name="unique_quote_number")]
+
+    def __str__(self) -> str:
+        return f"Devis {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("invoices:quote-detail", args=[self.pk])
+
+    @property
+    def is_order(self) -> bool:
+        return self.status == QuoteStatus.ACCEPTED
+
+    @property
+    def valid_until(self) -> datetime.date:
+        return self.date + datetime.timedelta(days=self.validity_days)
+
+
+class QuoteLine(LineBase):
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta(LineBase.Meta):
+        verbose_name = "ligne de devis"
+
+
+class InvoiceKind(models.TextChoices):
+    FACTURE = "facture", "Facture"
+    ACOMPTE = "acompte", "Facture d'acompte"
+    AVOIR = "avoir", "Avoir"
+
+
+class InvoiceStatus(models.TextChoices):
+    DRAFT = "brouillon", "Brouillon"
+    ISSUED = "emise", "Émise"
+    PARTIALLY_PAID = "partiellement_payee", "Partiellement payée"
+    PAID = "payee", "Payée"
+    CANCELLED = "annulee", "Annulée par avoir"
+
+
+OPEN_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID)
+
+# What may still change on an issued invoice: its payment tracking, never its content.
+MUTABLE_AFTER_ISSUE = frozenset({"status", "paid_amount", "credited_amount", "reminder_count", "updated_at"})
+
+
+def invoice_pdf_path(invoice: Invoice, filename: str) -> str:
+    return f"factures/{invoice.cabinet_id}/{invoice.issue_date:%Y}/{filename}"
+
+
+class Invoice(models.Model):
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="invoices")
+    kind = models.CharField("type", max_length=10, choices=InvoiceKind.choices, default=InvoiceKind.FACTURE)
+    status = models.CharField(
+        "statut", max_length=20, choices=InvoiceStatus.choices, default=InvoiceStatus.DRAFT
+    )
+    number = models.CharField("numéro", max_length=35, null=True, blank=True, editable=False)
+    client = models.ForeignKey(
+        Client, verbose_name="client", on_delete=models.PROTECT, related_name="invoices"
+    )
+    dossier = models.ForeignKey(
+        Dossier,
+        verbose_name="dossier",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+    )
+    quote = models.ForeignKey(
+        Quote,
+        verbose_name="commande",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoices",
+    )
+    origin = models.ForeignKey(
+        "self",
+        verbose_name="facture d'origine",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+    )
+    deducts = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="deducted_by", verbose_name="acomptes déduits"
+    )
+    objet = models.CharField("objet", max_length=255, blank=True)
+    issue_date = models.DateField("date de facture", null=True, blank=True)
+    service_date = models.DateField("date de la prestation", null=True, blank=True)
+    due_date = models.DateField("date d'échéance", null=True, blank=True)
+    payment_terms_days = models.PositiveSmallIntegerField("délai de paiement (jours)", default=30)
+    vat_regime = models.CharField(
+        "type de TVA", max_length=20, choices=VatRegime.choices, default=VatRegime.ENCAISSEMENTS
+    )
+    exemption_reason = models.CharField(
+        "motif d'exonération",
+        max_length=255,
+        blank=True,
+        help_text="Ex. : Exonération de TVA, article 261 D du CGI",
+    )
+    footer_text = models.TextField("texte bas de facture", blank=True)
+    numero_engagement = models.CharField("numéro d'engagement", max_length=50, blank=True)
+    numero_marche = models.CharField("numéro de marché", max_length=50, blank=True)
+    total_ht = models.DecimalField("total HT", **MONEY)
+    total_vat = models.DecimalField("total TVA", **MONEY)
+    total_ttc = models.DecimalField("total TTC", **MONEY)
+    prepaid_ht = models.DecimalField("acomptes déduits HT", **MONEY)
+    prepaid_ttc = models.DecimalField("acomptes déduits TTC", **MONEY)
+    net_to_pay = models.DecimalField("net à payer", **MONEY)
+    paid_amount = models.DecimalField("montant réglé", **MONEY)
+    credited_amount = models.DecimalField("montant des avoirs", **MONEY)
+    reminder_count = models.PositiveSmallIntegerField("nombre de relances", default=0)
+    pdf = models.FileField("PDF", upload_to=invoice_pdf_path, blank=True, editable=False)
+    pdf_sha256 = models.CharField("empreinte SHA-256 du PDF", max_length=64, blank=True, editable=False)
+    issued_at = models.DateTimeField("validée le", null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "facture"
+        ordering = ["-issue_date", "-number", "-id"]
+        constraints = [models.UniqueConstraint(fields=["cabinet", "number"], name="unique_invoice_number")]
+        indexes = [
+            models.Index(fields=["cabinet", "status", "-issue_date"]),
+            models.Index(fields=["cabinet", "-created_at"]),
+            models.Index(fields=["cabinet", "due_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.number or '(brouillon)'}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("invoices:invoice-detail", args=[self.pk])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        # Remember what the database holds, so save() can refuse to rewrite an issued invoice.
+        instance._stored_issued = instance.__dict__.get("status") not in (None, InvoiceStatus.DRAFT)
+        return instance
+
+    def save(self, *args, **kwargs):
+        if getattr(self, "_stored_issued", False):
+            update_fields = kwargs.get("update_fields")
+            if update_fields is None or not set(update_fields) <= MUTABLE_AFTER_ISSUE:
+                raise InvoiceLocked(f"La facture {self.number} est émise : elle ne peut plus être modifiée.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_issued or getattr(self, "_stored_issued", False):
+            raise InvoiceLocked(f"La facture {self.number} est émise : elle ne peut pas être supprimée.")
+        return super().delete(*args, **kwargs)
+
+    # State ---------------------------------------------------------------------------------------
+    @property
+    def is_issued(self) -> bool:
+        return self.status != InvoiceStatus.DRAFT
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == InvoiceStatus.DRAFT
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == InvoiceKind.AVOIR
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status in OPEN_STATUSES
+            and self.due_date is not None
+            and self.due_date < timezone.localdate()
+            and not self.is_credit_note
+        )
+
+    @property
+    def title(self) -> str:
+        """The word the document carries: Facture, Facture d'acompte or Avoir."""
+        return InvoiceKind(self.kind).label
+
+    # Amounts -------------------------------------------------------------------------------------
+    @property
+    def amount_due(self) -> Decimal:
+        """What the client still owes: net à payer − règlements − avoirs."""
+        if self.is_credit_note or self.is_draft:
+            return Decimal("0.00")
+        return max(self.net_to_pay - self.paid_amount - self.credited_amount, Decimal("0.00"))
+
+    @property
+    def settled_amount(self) -> Decimal:
+        return self.paid_amount + self.credited_amount
+
+    @property
+    def creditable_amount(self) -> Decimal:
+        """TTC that avoirs may still credit on this invoice."""
+        return max(self.total_ttc - self.credited_amount, Decimal("0.00"))
+
+    @property
+    def billed_ht(self) -> Decimal:
+        """HT this invoice adds to what a commande has been invoiced (acomptes deducted)."""
+        return self.total_ht - self.prepaid_ht
+
+    @property
+    def is_taxable(self) -> bool:
+        return self.vat_regime not in TAX_FREE_REGIMES
+
+    def vat_lines(self) -> tuple[totals.VatLine, ...]:
+        """VAT breakdown per rate (uses prefetched lines when present)."""
+        return totals.vat_breakdown((line.total_ht, line.rate) for line in self.lines.all())
+
+    # For electronic transmission (Chorus Pro, Factur-X) ------------------------------------------
+    @property
+    def payer_siret(self) -> str:
+        return self.client.siret
+
+    @property
+    def origin_reference(self) -> tuple[str, datetime.date] | None:
+        """(number, issue date) of the invoice an avoir credits."""
+        if self.origin_id is None:
+            return None
+        return self.origin.number, self.origin.issue_date
+
+    def pdf_bytes(self) -> bytes:
+        """The stored PDF, exactly as issued."""
+        with self.pdf.open("rb") as f:
+            return f.read()
+
+    def pdf_filename(self) -> str:
+        return f"{self.number or 'brouillon-' + str(self.pk)}.pdf".replace("/", "-")
+
+
+class InvoiceLine(LineBase):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+
+    class Meta(LineBase.Meta):
+        verbose_name = "ligne de facture"
+
+    def save(self, *args, **kwargs):
+        if Invoice.objects.filter(pk=self.invoice_id).exclude(status=InvoiceStatus.DRAFT).exists():
+            raise InvoiceLocked("Les lignes d'une facture émise ne peuvent plus être modifiées.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if Invoice.objects.filter(pk=self.invoice_id).exclude(status=InvoiceStatus.DRAFT).exists():
+            raise InvoiceLocked("Les lignes d'une facture émise ne peuvent pas être supprimées.")
+        return super().delete(*args, **kwargs)
+
+
+class PaymentMode(models.TextChoices):
+    VIREMENT = "virement", "Virement"
+    CHEQUE = "cheque", "Chèque"
+    ESPECES = "especes", "Espèces"
+    PRELEVEMENT = "prelevement", "Prélèvement"
+    CARTE = "carte", "Carte bancaire"
+
+
+class Payment(models.Model):
+    """Règlement: recorded once, never edited nor deleted; a mistake is cancelled by a counter-entry."""
+
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="payments")
+    client = models.ForeignKey(
+        Client, verbose_name="client", on_delete=models.PROTECT, related_name="payments"
+    )
+    date = models.DateField("date du règlement", default=timezone.localdate)
+    amount = models.DecimalField("montant", max_digits=12, decimal_places=2)
+    mode = models.CharField("mode de règlement", max_length=20, choices=PaymentMode.choices)
+    reference = models.CharField(
+        "référence", max_length=100, blank=True, help_text="N° de chèque, libellé du virement…"
+    )
+    reversal_of = models.OneToOneField(
+        "self",
+        verbose_name="contre-passation de",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversal",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "règlement"
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"Règlement {self.pk} du {self.date:%d/%m/%Y}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("invoices:payment-detail", args=[self.pk])
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise InvoiceLocked("Un règlement enregistré ne se modifie pas : contre-passez-le.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise InvoiceLocked("Un règlement ne se supprime pas : contre-passez-le.")
+
+
+class PaymentAllocation(models.Model):
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="allocations")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    amount = models.DecimalField("montant affecté", max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = "affectation de règlement"
+
+    def __str__(self) -> str:
+        return f"{self.amount} → {self.invoice_id}"
+
+
+class ReminderLevel(models.IntegerChoices):
+    COURTESY = 1, "Rappel courtois"
+    FIRM = 2, "Relance ferme"
+    FORMAL = 3, "Mise en demeure"
+
+
+def reminder_pdf_path(reminder: Reminder, filename: str) -> str:
+    return f"relances/{reminder.cabinet_id}/{filename}"
+
+
+class Reminder(models.Model):
+    """Relance payeur: a letter about one overdue invoice, kept as sent."""
+
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="reminders")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="reminders")
+    level = models.PositiveSmallIntegerField("niveau", choices=ReminderLevel.choices)
+    sent_on = models.DateField("date de la relance", default=timezone.localdate)
+    amount_due = models.DecimalField("reste dû", max_digits=12, decimal_places=2)
+    days_late = models.PositiveIntegerField("jours de retard", default=0)
+    penalties = models.DecimalField("pénalités de retard", **MONEY)
+    indemnity = models.DecimalField("indemnité forfaitaire", **MONEY)
+    pdf = models.FileField("lettre", upload_to=reminder_pdf_path, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "relance"
+        ordering = ["-sent_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Relance {self.level} — {self.invoice}"
+
+    @property
+    def total(self) -> Decimal:
+        return self.amount_due + self.penalties + self.indemnity

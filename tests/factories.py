@@ -79,3 +79,69 @@ def make_dossier(cabinet: Cabinet, client: Client | None = None, **kw) -> Dossie
     defaults = dict(objet=f"Bornage parcelle {next(_seq)}", famille=make_family(cabinet))
     defaults.update(kw)
     return services.create_dossier(cabinet=cabinet, client=client, **defaults)
+
+
+# --- Invoicing -----------------------------------------------------------------------------------
+
+DEFAULT_LINES = [("Bornage amiable contradictoire", "1", "1300.00", "20.00")]
+
+
+def make_invoice(
+    cabinet: Cabinet,
+    lines=None,
+    *,
+    issued: bool = False,
+    client: Client | None = None,
+    dossier: Dossier | None = None,
+    today=None,
+    **kw,
+):
+    """A draft (or, with issued=True, an issued) invoice; lines are (designation, qty, unit price, rate)."""
+    from decimal import Decimal
+
+    from invoices import services
+
+    client = client or (dossier.client if dossier else make_client(cabinet))
+    lines = [
+        services.LineInput(designation=d, quantity=Decimal(q), unit_price=Decimal(p), vat_rate=r)
+        for d, q, p, r in (lines or DEFAULT_LINES)
+    ]
+    invoice = services.create_invoice(cabinet=cabinet, client=client, dossier=dossier, lines=lines, **kw)
+    if issued:
+        invoice = services.issue_invoice(invoice=invoice, today=today)
+    return invoice
+
+
+def make_payment(invoice, amount=None, *, mode: str = "virement", date=None):
+    from decimal import Decimal
+
+    from django.utils import timezone
+
+    from invoices import services
+
+    amount = Decimal(amount) if amount is not None else invoice.amount_due
+    return services.record_payment(
+        cabinet=invoice.cabinet,
+        client=invoice.client,
+        date=date or timezone.localdate(),
+        amount=amount,
+        mode=mode,
+        allocations=[(invoice, amount)],
+    )
+
+
+def make_quote(cabinet: Cabinet, lines=None, *, client: Client | None = None, accepted: bool = False, **kw):
+    from decimal import Decimal
+
+    from invoices import services
+
+    client = client or make_client(cabinet)
+    lines = [
+        services.LineInput(designation=d, quantity=Decimal(q), unit_price=Decimal(p), vat_rate=r)
+        for d, q, p, r in (lines or DEFAULT_LINES)
+    ]
+    kw.setdefault("objet", "Bornage et division")
+    quote = services.create_quote(cabinet=cabinet, client=client, lines=lines, **kw)
+    if accepted:
+        quote = services.decide_quote(quote=quote, accepted=True)
+    return quote

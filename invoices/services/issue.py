@@ -1,0 +1,74 @@
+"""« Valider »: a draft becomes an issued invoice with its number and its stored PDF."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from invoices import numbering, pdf
+from invoices.errors import InvoiceLocked, InvoicingError
+from invoices.models import Invoice, InvoiceKind, InvoiceStatus
+from invoices.services.drafts import refresh_payment_status, refresh_totals
+from invoices.services.lines import LineInput, check_lines, check_vat
+
+
+def pending_acomptes(invoice: Invoice) -> list[Invoice]:
+    """Issued acomptes of the same commande that no issued invoice has deducted yet."""
+    if invoice.quote_id is None or invoice.kind != InvoiceKind.FACTURE:
+        return []
+    return list(
+        Invoice.objects.filter(quote_id=invoice.quote_id, kind=InvoiceKind.ACOMPTE)
+        .exclude(status=InvoiceStatus.DRAFT)
+        .exclude(deducted_by__in=Invoice.objects.exclude(status=InvoiceStatus.DRAFT).exclude(pk=invoice.pk))
+        .order_by("issue_date", "number")
+    )
+
+
+@transaction.atomic
+def issue_invoice(*, invoice: Invoice, today: datetime.date | None = None) -> Invoice:
+    """« Valider »: allocates the next number, renders and stores the PDF and its sha256.
+
+    Everything happens in one transaction holding the series row lock, so a failure (PDF included)
+    gives the number back. Raises InvoiceLocked (already issued), InvoicingError, NumberingError.
+    """
+    invoice = Invoice.objects.select_for_update().select_related("cabinet", "client").get(pk=invoice.pk)
+    if invoice.is_issued:
+        raise InvoiceLocked(f"La facture {invoice.number} est déjà émise.")
+    lines = [LineInput.from_line(line) for line in invoice.lines.all()]
+    check_lines(lines)
+    check_vat(vat_regime=invoice.vat_regime, exemption_reason=invoice.exemption_reason, lines=lines)
+    origin = None
+    if invoice.is_credit_note:
+        origin = Invoice.objects.select_for_update().get(pk=invoice.origin_id)
+        invoice.origin = origin
+    if invoice.kind == InvoiceKind.FACTURE and invoice.quote_id:
+        invoice.deducts.set(pending_acomptes(invoice))
+    refresh_totals(invoice)
+    if origin is not None and invoice.total_ttc > origin.creditable_amount:
+        raise InvoicingError(
+            f"Le montant de l'avoir ({invoice.total_ttc} € TTC) dépasse ce qui reste à créditer sur la "
+            f"facture {origin.number} ({origin.creditable_amount} € TTC).",
+            field="lines",
+        )
+
+    today = today or timezone.localdate()
+    invoice.issue_date = today
+    invoice.service_date = invoice.service_date or today
+    invoice.due_date = today + datetime.timedelta(days=invoice.payment_terms_days)
+    invoice.number = numbering.allocate_number(cabinet=invoice.cabinet, issue_date=today)
+    invoice.status = InvoiceStatus.ISSUED
+    invoice.issued_at = timezone.now()
+    content = pdf.render_invoice_pdf(invoice)
+    invoice.pdf_sha256 = hashlib.sha256(content).hexdigest()
+    invoice.pdf.save(invoice.pdf_filename(), ContentFile(content), save=False)
+    invoice.save()
+
+    if origin is not None:
+        origin.credited_amount += invoice.total_ttc
+        refresh_payment_status(origin)
+        origin.save(update_fields=["credited_amount", "status", "updated_at"])
+    return invoice

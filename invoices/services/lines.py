@@ -1,0 +1,80 @@
+"""Line input shared by invoices and quotes: validation and the totals that follow from it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from invoices import totals
+from invoices.errors import InvoicingError
+from invoices.models import TAX_FREE_REGIMES, LineBase, Unit, VatRate, VatRegime
+
+
+@dataclass(frozen=True)
+class LineInput:
+    designation: str
+    unit_price: Decimal
+    quantity: Decimal = Decimal("1")
+    vat_rate: str = VatRate.T20
+    unit: str = Unit.FORFAIT
+
+    @classmethod
+    def from_line(cls, line: LineBase) -> LineInput:
+        return cls(line.designation, line.unit_price, line.quantity, line.vat_rate, line.unit)
+
+    def as_totals_line(self) -> totals.Line:
+        return totals.Line(Decimal(self.quantity), Decimal(self.unit_price), Decimal(self.vat_rate))
+
+
+def check_vat(*, vat_regime: str, exemption_reason: str, lines: Sequence[LineInput]) -> None:
+    """Raises InvoicingError when the VAT regime, its motif and the line rates disagree."""
+    if vat_regime not in VatRegime.values:
+        raise InvoicingError("Type de TVA inconnu.", field="vat_regime")
+    if vat_regime == VatRegime.EXONERATION and not exemption_reason.strip():
+        raise InvoicingError(
+            "Indiquez le motif d'exonération (ex. : article 261 du CGI) : il est obligatoire sur la facture.",
+            field="exemption_reason",
+        )
+    for line in lines:
+        if line.vat_rate not in VatRate.values:
+            raise InvoicingError(
+                f"Taux de TVA inconnu « {line.vat_rate} » : choisissez 20 %, 10 %, 5,5 %, 2,1 % ou 0 %.",
+                field="lines",
+            )
+        if vat_regime in TAX_FREE_REGIMES and Decimal(line.vat_rate) != 0:
+            raise InvoicingError(
+                "Sans TVA (exonération ou art. 293 B), toutes les lignes doivent être à 0 %.", field="lines"
+            )
+
+
+def check_lines(lines: Sequence[LineInput]) -> None:
+    """Raises InvoicingError on an empty invoice or a zero / negative quantity."""
+    if not lines:
+        raise InvoicingError("Ajoutez au moins une ligne.", field="lines")
+    for line in lines:
+        if not line.designation.strip():
+            raise InvoicingError("Chaque ligne doit avoir une désignation.", field="lines")
+        if Decimal(line.quantity) <= 0:
+            raise InvoicingError(
+                f"La quantité de « {line.designation} » doit être positive ; "
+                "pour une remise, saisissez un prix unitaire négatif.",
+                field="lines",
+            )
+
+
+def build_lines(model: type[LineBase], parent: dict, lines: Sequence[LineInput]) -> list[LineBase]:
+    """Unsaved line rows with their HT computed (bulk_create does not call save())."""
+    return [
+        model(
+            position=i,
+            designation=line.designation.strip(),
+            quantity=Decimal(line.quantity),
+            unit=line.unit,
+            unit_price=Decimal(line.unit_price),
+            vat_rate=line.vat_rate,
+            total_ht=totals.line_ht(Decimal(line.quantity), Decimal(line.unit_price)),
+            **parent,
+        )
+        for i, line in enumerate(lines, start=1)
+    ]

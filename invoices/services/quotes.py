@@ -1,0 +1,181 @@
+"""Devis and commandes: create, edit, accept or refuse, then invoice in one go or in parts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from clients.models import Client, Dossier
+from geoprod.models import Cabinet
+from geoprod.services import next_counter_value
+from invoices import totals
+from invoices.errors import InvoicingError
+from invoices.models import (
+    Invoice,
+    InvoiceKind,
+    InvoiceStatus,
+    Quote,
+    QuoteLine,
+    QuoteStatus,
+    Unit,
+    VatRegime,
+)
+from invoices.services.drafts import create_invoice
+from invoices.services.issue import pending_acomptes
+from invoices.services.lines import LineInput, build_lines, check_lines, check_vat
+
+QUOTE_FIELDS = ("objet", "date", "validity_days", "vat_regime", "exemption_reason")
+
+
+def _save_lines(quote: Quote, lines: Sequence[LineInput]) -> None:
+    check_lines(lines)
+    check_vat(vat_regime=quote.vat_regime, exemption_reason=quote.exemption_reason, lines=lines)
+    quote.lines.all().delete()
+    QuoteLine.objects.bulk_create(build_lines(QuoteLine, {"quote": quote}, lines))
+    t = totals.compute_totals([line.as_totals_line() for line in lines])
+    quote.total_ht, quote.total_vat, quote.total_ttc = t.ht, t.vat, t.ttc
+    quote.save()
+
+
+@transaction.atomic
+def create_quote(
+    *, cabinet: Cabinet, client: Client, lines: Sequence[LineInput], dossier: Dossier | None = None, **fields
+) -> Quote:
+    """Creates a devis numbered D<year>-<seq>.
+
+    Raises InvoicingError (wrong cabinet, bad lines or VAT).
+    """
+    if client.cabinet_id != cabinet.id or (dossier is not None and dossier.cabinet_id != cabinet.id):
+        raise InvoicingError("Ce client ou ce dossier n'appartient pas au cabinet.", field="client")
+    fields.setdefault("objet", dossier.objet if dossier else "")
+    fields.setdefault("vat_regime", VatRegime.DEBITS if cabinet.vat_on_debits else VatRegime.ENCAISSEMENTS)
+    quote = Quote(cabinet=cabinet, client=client, dossier=dossier, **fields)
+    check_lines(lines)
+    check_vat(vat_regime=quote.vat_regime, exemption_reason=quote.exemption_reason, lines=lines)
+    year = quote.date.year
+    quote.number = f"D{year}-{next_counter_value(cabinet=cabinet, name=f'devis-{year}'):04d}"
+    quote.save()
+    _save_lines(quote, lines)
+    return quote
+
+
+@transaction.atomic
+def update_quote(*, quote: Quote, lines: Sequence[LineInput], **fields) -> Quote:
+    """Edits a pending devis. Raises InvoicingError once it is accepted or refused."""
+    quote = Quote.objects.select_for_update().get(pk=quote.pk)
+    if quote.status != QuoteStatus.PENDING:
+        raise InvoicingError("Un devis accepté ou refusé ne se modifie plus : dupliquez-le.")
+    for name in set(fields) & set(QUOTE_FIELDS):
+        setattr(quote, name, fields[name])
+    _save_lines(quote, lines)
+    return quote
+
+
+@transaction.atomic
+def decide_quote(*, quote: Quote, accepted: bool) -> Quote:
+    """Accepte (the devis becomes a commande) or refuse a pending devis. Raises InvoicingError."""
+    quote = Quote.objects.select_for_update().get(pk=quote.pk)
+    if quote.status != QuoteStatus.PENDING:
+        raise InvoicingError("Ce devis a déjà été accepté ou refusé.")
+    quote.status = QuoteStatus.ACCEPTED if accepted else QuoteStatus.REFUSED
+    quote.decided_on = timezone.localdate()
+    quote.save(update_fields=["status", "decided_on"])
+    return quote
+
+
+def invoiced_ht(quote: Quote) -> Decimal:
+    """HT already invoiced on a commande (issued invoices and acomptes, net of avoirs)."""
+    issued = Invoice.objects.filter(quote=quote).exclude(status=InvoiceStatus.DRAFT)
+    billed = issued.exclude(kind=InvoiceKind.AVOIR).aggregate(ht=Sum("total_ht"), pre=Sum("prepaid_ht"))
+    credited = (
+        Invoice.objects.filter(origin__quote=quote, kind=InvoiceKind.AVOIR)
+        .exclude(status=InvoiceStatus.DRAFT)
+        .aggregate(ht=Sum("total_ht"))
+    )
+    zero = Decimal("0.00")
+    return (billed["ht"] or zero) - (billed["pre"] or zero) - (credited["ht"] or zero)
+
+
+def _require_order(quote: Quote) -> None:
+    if not quote.is_order:
+        raise InvoicingError("Seul un devis accepté (commande) peut être facturé.")
+
+
+def invoice_order(*, quote: Quote) -> Invoice:
+    """Draft facture for a whole commande; acomptes already invoiced are deducted at validation.
+
+    Raises InvoicingError (not accepted, already fully invoiced).
+    """
+    _require_order(quote)
+    if invoiced_ht(quote) >= quote.total_ht and not pending_acomptes(Invoice(quote=quote)):
+        raise InvoicingError("Cette commande est déjà entièrement facturée.")
+    draft = Invoice(quote=quote, kind=InvoiceKind.FACTURE)
+    return create_invoice(
+        cabinet=quote.cabinet,
+        client=quote.client,
+        dossier=quote.dossier,
+        quote=quote,
+        lines=[LineInput.from_line(line) for line in quote.lines.all()],
+        deducts=pending_acomptes(draft),
+        objet=quote.objet,
+        vat_regime=quote.vat_regime,
+        exemption_reason=quote.exemption_reason,
+    )
+
+
+def invoice_order_part(
+    *, quote: Quote, percent: Decimal | None = None, amount_ht: Decimal | None = None
+) -> Invoice:
+    """Draft facture partielle (acompte / situation) for a share of a commande, split per VAT rate.
+
+    Raises InvoicingError (not accepted, no or bad share, more than what remains to invoice).
+    """
+    _require_order(quote)
+    if (percent is None) == (amount_ht is None):
+        raise InvoicingError("Indiquez un pourcentage ou un montant HT.", field="percent")
+    if percent is not None:
+        if not 0 < percent <= 100:
+            raise InvoicingError("Le pourcentage doit être compris entre 0 et 100.", field="percent")
+        amount_ht = totals.money(quote.total_ht * Decimal(percent) / 100)
+        label = f"Acompte de {format(Decimal(percent).normalize(), 'f').replace('.', ',')} %"
+    else:
+        amount_ht = totals.money(amount_ht)
+        label = "Acompte"
+    remaining = quote.total_ht - invoiced_ht(quote)
+    if amount_ht <= 0:
+        raise InvoicingError("Le montant HT doit être positif.", field="amount_ht")
+    if amount_ht > remaining:
+        raise InvoicingError(
+            f"Le montant ({amount_ht} € HT) dépasse ce qui reste à facturer sur la commande ({remaining} € HT).",
+            field="amount_ht",
+        )
+    bases: dict[Decimal, Decimal] = {}
+    for line in quote.lines.all():
+        bases[line.rate] = bases.get(line.rate, Decimal("0.00")) + line.total_ht
+    parts = totals.split_by_rates(amount_ht, bases)
+    lines = [
+        LineInput(
+            designation=f"{label} sur le devis N° {quote.number} — {quote.objet}"
+            + (f" (TVA {format(rate.normalize(), 'f').replace('.', ',')} %)" if len(parts) > 1 else ""),
+            unit_price=part,
+            vat_rate=str(rate.quantize(Decimal("0.01"))),
+            unit=Unit.FORFAIT,
+        )
+        for rate, part in parts.items()
+        if part
+    ]
+    return create_invoice(
+        cabinet=quote.cabinet,
+        client=quote.client,
+        dossier=quote.dossier,
+        quote=quote,
+        kind=InvoiceKind.ACOMPTE,
+        lines=lines,
+        objet=quote.objet,
+        vat_regime=quote.vat_regime,
+        exemption_reason=quote.exemption_reason,
+    )

@@ -1,0 +1,64 @@
+"""« Relancer payeur »: a reminder letter on an overdue invoice, rendered, stored and counted."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from invoices import pdf, totals
+from invoices.errors import InvoicingError
+from invoices.models import Invoice, Reminder, ReminderLevel
+
+
+def late_penalties(*, amount_due: Decimal, annual_rate: Decimal, days_late: int) -> Decimal:
+    """Simple interest from the day after the due date (C. com. L441-10)."""
+    return totals.money(Decimal(amount_due) * Decimal(annual_rate) / 100 * days_late / 365)
+
+
+@transaction.atomic
+def send_reminder(
+    *, invoice: Invoice, level: int | None = None, today: datetime.date | None = None
+) -> Reminder:
+    """Records a relance with its letter; the level defaults to one more than the last one (max 3).
+
+    Raises InvoicingError when the invoice is not overdue or the level is unknown.
+    """
+    invoice = Invoice.objects.select_for_update().select_related("cabinet", "client").get(pk=invoice.pk)
+    today = today or timezone.localdate()
+    if not invoice.is_issued or invoice.is_credit_note or invoice.amount_due <= 0:
+        raise InvoicingError("Seule une facture émise avec un reste dû peut être relancée.")
+    if invoice.due_date is None or invoice.due_date >= today:
+        raise InvoicingError(f"La facture {invoice.number} n'est pas encore échue.")
+    level = level or min(invoice.reminder_count + 1, ReminderLevel.FORMAL)
+    if level not in ReminderLevel.values:
+        raise InvoicingError("Niveau de relance inconnu.", field="level")
+    days_late = (today - invoice.due_date).days
+    professional = invoice.client.is_professional
+    reminder = Reminder(
+        cabinet=invoice.cabinet,
+        invoice=invoice,
+        level=level,
+        sent_on=today,
+        amount_due=invoice.amount_due,
+        days_late=days_late,
+        penalties=late_penalties(
+            amount_due=invoice.amount_due, annual_rate=invoice.cabinet.late_penalty_rate, days_late=days_late
+        )
+        if professional
+        else Decimal("0.00"),
+        indemnity=pdf.INDEMNITY if professional else Decimal("0.00"),
+    )
+    content = pdf.render_reminder_pdf(reminder)
+    reminder.pdf.save(
+        f"relance-{invoice.pdf_filename()[:-4]}-{invoice.reminder_count + 1}.pdf",
+        ContentFile(content),
+        save=False,
+    )
+    reminder.save()
+    invoice.reminder_count += 1
+    invoice.save(update_fields=["reminder_count", "updated_at"])
+    return reminder

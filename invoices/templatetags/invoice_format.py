@@ -1,0 +1,55 @@
+"""French display of amounts, rates and quantities: 1 300,00 €, 5,5 %, 2,5."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.numberformat import format as number_format
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+
+register = template.Library()
+
+
+def _decimal(value) -> Decimal | None:
+    try:
+        return Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+
+
+@register.filter
+def money(value) -> str:
+    """1300 → « 1 300,00 € » (non-breaking spaces, so the amount never wraps)."""
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    return number_format(amount, ",", 2, grouping=3, thousand_sep="\xa0", force_grouping=True) + "\xa0€"
+
+
+@register.filter
+def rate(value) -> str:
+    """Decimal('5.50') → « 5,5 % »."""
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    text = format(amount.normalize(), "f").replace(".", ",")
+    return f"{text}\xa0%"
+
+
+@register.filter
+def qty(value) -> str:
+    """Decimal('2.500') → « 2,5 »."""
+    amount = _decimal(value)
+    if amount is None:
+        return ""
+    return format(amount.normalize(), "f").replace(".", ",")
+
+
+@register.filter
+def iban(value: str) -> str:
+    try:
+        return IBAN(value).formatted
+    except (SchwiftyException, ValueError):
+        return value
