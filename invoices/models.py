@@ -68,16 +68,16 @@ class LineBase(models.Model):
     def __str__(self) -> str:
         return self.designation
 
+    def save(self, *args, **kwargs):
+        self.total_ht = totals.line_ht(Decimal(self.quantity), Decimal(self.unit_price))
+        super().save(*args, **kwargs)
+
     @property
     def rate(self) -> Decimal:
         return Decimal(self.vat_rate)
 
     def as_totals_line(self) -> totals.Line:
         return totals.Line(Decimal(self.quantity), Decimal(self.unit_price), self.rate)
-
-    def save(self, *args, **kwargs):
-        self.total_ht = totals.line_ht(Decimal(self.quantity), Decimal(self.unit_price))
-        super().save(*args, **kwargs)
 
 
 class QuoteStatus(models.TextChoices):
@@ -250,8 +250,21 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return f"{self.title} {self.number or '(brouillon)'}"
 
+    def save(self, *args, **kwargs):
+        if getattr(self, "_stored_issued", False):
+            update_fields = kwargs.get("update_fields")
+            if update_fields is None or not set(update_fields) <= MUTABLE_AFTER_ISSUE:
+                raise InvoiceLocked(f"La facture {self.number} est émise : elle ne peut plus être modifiée.")
+        super().save(*args, **kwargs)
+        self._stored_issued = self.is_issued
+
     def get_absolute_url(self) -> str:
         return reverse("invoices:invoice-detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        if self.is_issued or getattr(self, "_stored_issued", False):
+            raise InvoiceLocked(f"La facture {self.number} est émise : elle ne peut pas être supprimée.")
+        return super().delete(*args, **kwargs)
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -259,18 +272,6 @@ class Invoice(models.Model):
         # Remember what the database holds, so save() can refuse to rewrite an issued invoice.
         instance._stored_issued = instance.__dict__.get("status") not in (None, InvoiceStatus.DRAFT)
         return instance
-
-    def save(self, *args, **kwargs):
-        if getattr(self, "_stored_issued", False):
-            update_fields = kwargs.get("update_fields")
-            if update_fields is None or not set(update_fields) <= MUTABLE_AFTER_ISSUE:
-                raise InvoiceLocked(f"La facture {self.number} est émise : elle ne peut plus être modifiée.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self.is_issued or getattr(self, "_stored_issued", False):
-            raise InvoiceLocked(f"La facture {self.number} est émise : elle ne peut pas être supprimée.")
-        return super().delete(*args, **kwargs)
 
     # State ---------------------------------------------------------------------------------------
     @property
@@ -408,13 +409,13 @@ class Payment(models.Model):
     def __str__(self) -> str:
         return f"Règlement {self.pk} du {self.date:%d/%m/%Y}"
 
-    def get_absolute_url(self) -> str:
-        return reverse("invoices:payment-detail", args=[self.pk])
-
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise InvoiceLocked("Un règlement enregistré ne se modifie pas : contre-passez-le.")
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("invoices:payment-detail", args=[self.pk])
 
     def delete(self, *args, **kwargs):
         raise InvoiceLocked("Un règlement ne se supprime pas : contre-passez-le.")

@@ -6,6 +6,7 @@ single call into WeasyPrint.
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from weasyprint import HTML
 from invoices.models import Invoice, Quote, Reminder
 
 INDEMNITY = Decimal("40.00")
+
+# WeasyPrint reports every layout step at INFO; on a server that is one log line per page rendered.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def _base_url() -> str:

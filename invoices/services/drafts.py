@@ -173,6 +173,7 @@ def create_credit_note(*, invoice: Invoice, lines: Sequence[LineInput] | None = 
         dossier=invoice.dossier,
         kind=InvoiceKind.AVOIR,
         origin=invoice,
+        quote=invoice.quote,
         lines=lines,
         objet=f"Avoir sur la facture N° {invoice.number} du {invoice.issue_date:%d/%m/%Y}",
         vat_regime=invoice.vat_regime,

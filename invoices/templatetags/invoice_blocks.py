@@ -1,30 +1,37 @@
 """Blocks of the client and dossier pages that show invoicing data.
 
-Kept in the invoicing module so the client pages need not know its models.
+Kept in the invoicing module so the client pages need not know its models. Each block runs a fixed
+number of queries whatever the number of rows.
 """
 
 from __future__ import annotations
 
 from django import template
 
+from invoices import selectors
+
 register = template.Library()
 
+BLOCK_ROWS = 20
 
-@register.inclusion_tag("invoices/blocks/empty.html")
+
+@register.inclusion_tag("invoices/blocks/client_invoices.html")
 def client_invoices_block(client):
-    return {"message": "Aucune facture pour ce client."}
+    qs = selectors.invoice_list(cabinet=client.cabinet, client=client)
+    return {"invoices": list(qs[: BLOCK_ROWS + 1]), "client": client, "limit": BLOCK_ROWS}
 
 
-@register.inclusion_tag("invoices/blocks/empty.html")
+@register.inclusion_tag("invoices/blocks/client_payments.html")
 def client_payments_block(client):
-    return {"message": "Aucun règlement enregistré pour ce client."}
+    payments = list(selectors.payment_list(cabinet=client.cabinet, client=client)[:BLOCK_ROWS])
+    return {"payments": payments, "client": client}
 
 
-@register.inclusion_tag("invoices/blocks/empty.html")
+@register.inclusion_tag("invoices/blocks/client_dashboard.html")
 def client_dashboard_block(client):
-    return {"message": "Pas encore de chiffre d'affaires pour ce client."}
+    return {"figures": selectors.client_figures(client=client), "client": client}
 
 
-@register.inclusion_tag("invoices/blocks/empty.html")
+@register.inclusion_tag("invoices/blocks/dossier_dashboard.html")
 def dossier_dashboard_block(dossier):
-    return {"message": "Aucun devis, commande, facture ni règlement pour ce dossier."}
+    return {"board": selectors.dossier_dashboard(dossier=dossier), "dossier": dossier}

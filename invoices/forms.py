@@ -1,0 +1,218 @@
+"""Forms of the invoicing pages, with French messages; services re-check every rule."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+
+from clients.models import Client, Dossier
+from invoices.models import (
+    Invoice,
+    InvoiceStatus,
+    PaymentMode,
+    Quote,
+    ReminderLevel,
+    Unit,
+    VatRate,
+    VatRegime,
+)
+from invoices.services import LineInput
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class LineForm(forms.Form):
+    designation = forms.CharField(
+        label="Désignation", max_length=500, widget=forms.Textarea(attrs={"rows": 1})
+    )
+    quantity = forms.DecimalField(
+        label="Quantité", max_digits=12, decimal_places=3, localize=True, initial=Decimal("1")
+    )
+    unit = forms.ChoiceField(label="Unité", choices=Unit.choices, initial=Unit.FORFAIT)
+    unit_price = forms.DecimalField(label="PU HT", max_digits=12, decimal_places=2, localize=True)
+    vat_rate = forms.ChoiceField(
+        label="TVA",
+        choices=VatRate.choices,
+        initial=VatRate.T20,
+        error_messages={
+            "invalid_choice": "Taux de TVA inconnu : choisissez 20 %, 10 %, 5,5 %, 2,1 % ou 0 %."
+        },
+    )
+
+    def clean_quantity(self):
+        quantity = self.cleaned_data["quantity"]
+        if quantity <= 0:
+            raise forms.ValidationError(
+                "La quantité doit être positive (pour une remise, saisissez un prix unitaire négatif)."
+            )
+        return quantity
+
+
+class BaseLineFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        if not self.lines():
+            raise forms.ValidationError("Ajoutez au moins une ligne.")
+
+    def lines(self) -> list[LineInput]:
+        return [
+            LineInput(
+                designation=f.cleaned_data["designation"],
+                quantity=f.cleaned_data["quantity"],
+                unit=f.cleaned_data["unit"],
+                unit_price=f.cleaned_data["unit_price"],
+                vat_rate=f.cleaned_data["vat_rate"],
+            )
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+
+
+LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=2, can_delete=True)
+
+
+def line_initial(lines) -> list[dict]:
+    return [
+        {
+            "designation": line.designation,
+            "quantity": line.quantity,
+            "unit": line.unit,
+            "unit_price": line.unit_price,
+            "vat_rate": line.vat_rate,
+        }
+        for line in lines
+    ]
+
+
+class VatRegimeMixin:
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("vat_regime") == VatRegime.EXONERATION
+            and not cleaned.get("exemption_reason", "").strip()
+        ):
+            self.add_error(
+                "exemption_reason", "Le motif d'exonération est obligatoire (ex. : article 261 du CGI)."
+            )
+        return cleaned
+
+
+class CabinetScopedForm(forms.ModelForm):
+    def __init__(self, *args, cabinet, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "client" in self.fields:
+            self.fields["client"].queryset = Client.objects.filter(cabinet=cabinet)
+        if "dossier" in self.fields:
+            self.fields["dossier"].queryset = Dossier.objects.filter(cabinet=cabinet).select_related("client")
+
+
+class InvoiceForm(VatRegimeMixin, CabinetScopedForm):
+    class Meta:
+        model = Invoice
+        fields = [
+            "client",
+            "dossier",
+            "objet",
+            "service_date",
+            "payment_terms_days",
+            "vat_regime",
+            "exemption_reason",
+            "numero_engagement",
+            "numero_marche",
+            "footer_text",
+        ]
+        widgets = {"service_date": DATE_WIDGET, "footer_text": forms.Textarea(attrs={"rows": 2})}
+
+
+class InvoiceEditForm(InvoiceForm):
+    class Meta(InvoiceForm.Meta):
+        fields = [f for f in InvoiceForm.Meta.fields if f not in ("client", "dossier")]
+
+
+class QuoteForm(VatRegimeMixin, CabinetScopedForm):
+    class Meta:
+        model = Quote
+        fields = ["client", "dossier", "objet", "date", "validity_days", "vat_regime", "exemption_reason"]
+        widgets = {"date": DATE_WIDGET}
+
+
+class QuoteEditForm(QuoteForm):
+    class Meta(QuoteForm.Meta):
+        fields = [f for f in QuoteForm.Meta.fields if f not in ("client", "dossier")]
+
+
+class PartialInvoiceForm(forms.Form):
+    percent = forms.DecimalField(
+        label="Pourcentage de la commande", required=False, localize=True, max_digits=5, decimal_places=2
+    )
+    amount_ht = forms.DecimalField(
+        label="ou montant HT", required=False, localize=True, max_digits=12, decimal_places=2
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("percent") is None) == (cleaned.get("amount_ht") is None):
+            raise forms.ValidationError("Indiquez soit un pourcentage, soit un montant HT.")
+        return cleaned
+
+
+class InvoiceFilterForm(forms.Form):
+    status = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous")] + InvoiceStatus.choices)
+    client = forms.ModelChoiceField(
+        label="Client", required=False, queryset=Client.objects.none(), empty_label="Tous"
+    )
+    start = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
+    end = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
+    overdue = forms.BooleanField(label="En retard uniquement", required=False)
+
+    def __init__(self, *args, cabinet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = Client.objects.filter(cabinet=cabinet).only("id", "nom")
+
+
+class ReminderForm(forms.Form):
+    level = forms.TypedChoiceField(label="Ton de la relance", choices=ReminderLevel.choices, coerce=int)
+
+
+class PaymentForm(forms.Form):
+    date = forms.DateField(label="Date du règlement", widget=DATE_WIDGET)
+    amount = forms.DecimalField(label="Montant", max_digits=12, decimal_places=2, localize=True)
+    mode = forms.ChoiceField(label="Mode de règlement", choices=PaymentMode.choices)
+    reference = forms.CharField(label="Référence", max_length=100, required=False)
+
+    def __init__(self, *args, invoices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invoices = list(invoices)
+        for invoice in self.invoices:
+            self.fields[f"alloc_{invoice.pk}"] = forms.DecimalField(
+                label=f"{invoice.number} — reste dû {invoice.amount_due} €",
+                required=False,
+                localize=True,
+                max_digits=12,
+                decimal_places=2,
+                min_value=Decimal("0"),
+                error_messages={"min_value": "Un montant affecté ne peut pas être négatif."},
+            )
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount <= 0:
+            raise forms.ValidationError("Le montant du règlement doit être positif.")
+        return amount
+
+    def allocation_fields(self):
+        return [self[f"alloc_{invoice.pk}"] for invoice in self.invoices]
+
+    def allocations(self) -> list[tuple[Invoice, Decimal]]:
+        return [
+            (invoice, self.cleaned_data[f"alloc_{invoice.pk}"])
+            for invoice in self.invoices
+            if self.cleaned_data.get(f"alloc_{invoice.pk}")
+        ]
+
+
+class ReverseForm(forms.Form):
+    date = forms.DateField(label="Date de la contre-passation", widget=DATE_WIDGET)
+    reason = forms.CharField(label="Motif", max_length=100, required=False)

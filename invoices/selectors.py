@@ -1,0 +1,158 @@
+"""Reads for the invoicing pages and blocks, tenant-filtered, with a constant number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from clients.models import Client, Dossier
+from geoprod.models import Cabinet
+from invoices.models import (
+    OPEN_STATUSES,
+    Invoice,
+    InvoiceKind,
+    Payment,
+    PaymentAllocation,
+    Quote,
+    QuoteStatus,
+)
+
+ZERO = Decimal("0.00")
+LIST_RELATED = ("client", "dossier__famille", "dossier__responsable", "client__responsable")
+
+
+def invoice_list(
+    *,
+    cabinet: Cabinet,
+    status: str = "",
+    client: Client | None = None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    overdue: bool = False,
+) -> QuerySet[Invoice]:
+    """The base-wide list; drafts (no issue date yet) sort first, then newest issued."""
+    qs = Invoice.objects.filter(cabinet=cabinet).select_related(*LIST_RELATED)
+    if status:
+        qs = qs.filter(status=status)
+    if client is not None:
+        qs = qs.filter(client=client)
+    if start:
+        qs = qs.filter(issue_date__gte=start)
+    if end:
+        qs = qs.filter(issue_date__lte=end)
+    if overdue:
+        qs = overdue_invoices(qs)
+    return qs.order_by("-issue_date", "-id")
+
+
+def overdue_invoices(qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    return qs.filter(status__in=OPEN_STATUSES, due_date__lt=timezone.localdate()).exclude(
+        kind=InvoiceKind.AVOIR
+    )
+
+
+def invoice_detail(*, cabinet: Cabinet) -> QuerySet[Invoice]:
+    return (
+        Invoice.objects.filter(cabinet=cabinet)
+        .select_related("client", "dossier__famille", "dossier__responsable", "quote", "origin", "cabinet")
+        .prefetch_related("lines")
+    )
+
+
+def payment_list(*, cabinet: Cabinet, client: Client | None = None) -> QuerySet[Payment]:
+    qs = Payment.objects.filter(cabinet=cabinet).select_related("client", "reversal_of", "reversal")
+    if client is not None:
+        qs = qs.filter(client=client)
+    return qs.prefetch_related(
+        Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("invoice"))
+    ).order_by("-date", "-id")
+
+
+def quote_list(*, cabinet: Cabinet) -> QuerySet[Quote]:
+    return Quote.objects.filter(cabinet=cabinet).select_related("client", "dossier").order_by("-date", "-id")
+
+
+def open_invoices_of(*, client: Client) -> list[Invoice]:
+    """Issued invoices of a client that still have something due (payment form)."""
+    qs = Invoice.objects.filter(client=client, status__in=OPEN_STATUSES).exclude(kind=InvoiceKind.AVOIR)
+    return [inv for inv in qs.order_by("issue_date", "number") if inv.amount_due > 0]
+
+
+@dataclass(frozen=True)
+class Figures:
+    invoiced_ht: Decimal
+    to_collect: Decimal
+    overdue: Decimal
+    to_invoice: Decimal = ZERO
+
+
+def _figures(invoices: list[Invoice]) -> tuple[Decimal, Decimal, Decimal]:
+    today = timezone.localdate()
+    invoiced = sum((-i.total_ht if i.is_credit_note else i.billed_ht for i in invoices if i.is_issued), ZERO)
+    due = [i for i in invoices if i.status in OPEN_STATUSES and not i.is_credit_note]
+    to_collect = sum((i.amount_due for i in due), ZERO)
+    overdue = sum((i.amount_due for i in due if i.due_date and i.due_date < today), ZERO)
+    return invoiced, to_collect, overdue
+
+
+def client_figures(*, client: Client) -> Figures:
+    invoices = list(
+        Invoice.objects.filter(client=client).only(
+            "kind",
+            "status",
+            "total_ht",
+            "prepaid_ht",
+            "net_to_pay",
+            "paid_amount",
+            "credited_amount",
+            "due_date",
+        )
+    )
+    return Figures(*_figures(invoices))
+
+
+@dataclass(frozen=True)
+class DossierDashboard:
+    quotes: list[Quote]
+    orders: list[Quote]
+    invoices: list[Invoice]
+    payments: list[PaymentAllocation]
+    figures: Figures
+
+
+def dossier_dashboard(*, dossier: Dossier) -> DossierDashboard:
+    """Devis, commandes, factures, règlements of a dossier and what remains to invoice and collect."""
+    quotes = list(Quote.objects.filter(dossier=dossier).order_by("-date", "-id"))
+    invoices = list(
+        Invoice.objects.filter(dossier=dossier).select_related(*LIST_RELATED).order_by("-issue_date", "-id")
+    )
+    payments = list(
+        PaymentAllocation.objects.filter(invoice__dossier=dossier)
+        .select_related("payment", "invoice")
+        .order_by("-payment__date", "-id")
+    )
+    orders = [q for q in quotes if q.status == QuoteStatus.ACCEPTED]
+    invoiced, to_collect, overdue = _figures(invoices)
+    order_ids = {q.pk for q in orders}
+    invoiced_on_orders = sum(
+        (
+            (-i.total_ht if i.is_credit_note else i.billed_ht)
+            for i in invoices
+            if i.is_issued and (i.quote_id in order_ids)
+        ),
+        ZERO,
+    )
+    to_invoice = max(sum((q.total_ht for q in orders), ZERO) - invoiced_on_orders, ZERO)
+    return DossierDashboard(
+        quotes, orders, invoices, payments, Figures(invoiced, to_collect, overdue, to_invoice)
+    )
+
+
+def quote_invoices(*, quote: Quote) -> list[Invoice]:
+    return list(
+        Invoice.objects.filter(quote=quote).select_related(*LIST_RELATED).order_by("issue_date", "id")
+    )

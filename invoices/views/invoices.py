@@ -1,0 +1,182 @@
+"""Factures, factures d'acompte and avoirs: list, draft editing, « Valider », PDF, « Dupliquer »,
+avoir and « Relancer payeur ». Every view resolves rows through the user's cabinet."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from clients.models import Client, Dossier
+from geoprod.tenancy import current_cabinet, get_for_cabinet
+from invoices import pdf, selectors, services
+from invoices.errors import InvoicingError
+from invoices.forms import (
+    InvoiceEditForm,
+    InvoiceFilterForm,
+    InvoiceForm,
+    LineFormSet,
+    ReminderForm,
+    line_initial,
+)
+from invoices.models import Invoice, ReminderLevel
+from invoices.views.common import attach_error, paginate
+
+
+def invoice_list(request):
+    cabinet = current_cabinet(request)
+    filters = InvoiceFilterForm(request.GET or None, cabinet=cabinet)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    page, querystring = paginate(request, selectors.invoice_list(cabinet=cabinet, **criteria))
+    context = {"page": page, "filters": filters, "querystring": querystring}
+    return render(request, "invoices/invoice_list.html", context)
+
+
+def invoice_create(request):
+    cabinet = current_cabinet(request)
+    initial = {"footer_text": cabinet.invoice_footer, "payment_terms_days": cabinet.payment_terms_days}
+    if dossier_id := request.GET.get("dossier"):
+        dossier = get_for_cabinet(Dossier, cabinet, pk=dossier_id)
+        initial.update(dossier=dossier, client=dossier.client_id, objet=dossier.objet)
+    elif client_id := request.GET.get("client"):
+        initial["client"] = get_for_cabinet(Client, cabinet, pk=client_id)
+    form = InvoiceForm(request.POST or None, cabinet=cabinet, initial=initial)
+    formset = LineFormSet(request.POST or None, prefix="lines")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("client", "dossier")}
+        try:
+            invoice = services.create_invoice(
+                cabinet=cabinet,
+                client=form.cleaned_data["client"],
+                dossier=form.cleaned_data["dossier"],
+                lines=formset.lines(),
+                **fields,
+            )
+        except InvoicingError as e:
+            attach_error(e, form, formset)
+        else:
+            messages.success(request, "Le brouillon de facture a été enregistré.")
+            return redirect(invoice)
+    return render(request, "invoices/invoice_form.html", {"form": form, "formset": formset})
+
+
+def invoice_edit(request, pk: int):
+    invoice = get_for_cabinet(Invoice, current_cabinet(request), pk=pk)
+    if invoice.is_issued:
+        messages.error(request, "Une facture émise ne se modifie plus : faites un avoir.")
+        return redirect(invoice)
+    form = InvoiceEditForm(request.POST or None, instance=invoice, cabinet=invoice.cabinet)
+    formset = LineFormSet(request.POST or None, prefix="lines", initial=line_initial(invoice.lines.all()))
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            services.update_invoice(invoice=invoice, lines=formset.lines(), **form.cleaned_data)
+        except InvoicingError as e:
+            attach_error(e, form, formset)
+        else:
+            messages.success(request, "Le brouillon a été enregistré.")
+            return redirect(invoice)
+    return render(
+        request, "invoices/invoice_form.html", {"form": form, "formset": formset, "invoice": invoice}
+    )
+
+
+def invoice_detail(request, pk: int):
+    invoice = get_for_cabinet(
+        selectors.invoice_detail(cabinet=current_cabinet(request)), current_cabinet(request), pk=pk
+    )
+    context = {
+        "invoice": invoice,
+        "deducted": invoice.deducts.order_by("issue_date"),
+        "credit_notes": invoice.credit_notes.order_by("-id"),
+        "allocations": invoice.allocations.select_related("payment").order_by("payment__date", "id"),
+        "reminders": invoice.reminders.all(),
+        "reminder_form": ReminderForm(
+            initial={"level": min(invoice.reminder_count + 1, ReminderLevel.FORMAL)}
+        ),
+    }
+    return render(request, "invoices/invoice_detail.html", context)
+
+
+def _post_action(request, pk: int, action, success: str):
+    invoice = get_for_cabinet(Invoice, current_cabinet(request), pk=pk)
+    try:
+        result = action(invoice)
+    except InvoicingError as e:
+        messages.error(request, e.message)
+        return redirect(invoice)
+    messages.success(request, success.format(obj=result))
+    return redirect(result)
+
+
+@require_POST
+def invoice_issue(request, pk: int):
+    return _post_action(
+        request, pk, lambda inv: services.issue_invoice(invoice=inv), "{obj} a été validée et numérotée."
+    )
+
+
+@require_POST
+def invoice_duplicate(request, pk: int):
+    return _post_action(
+        request, pk, lambda inv: services.duplicate_invoice(invoice=inv), "Un nouveau brouillon a été créé."
+    )
+
+
+@require_POST
+def invoice_credit(request, pk: int):
+    return _post_action(
+        request,
+        pk,
+        lambda inv: services.create_credit_note(invoice=inv),
+        "Le brouillon d'avoir a été créé : ajustez les lignes pour un avoir partiel, puis validez-le.",
+    )
+
+
+@require_POST
+def invoice_delete(request, pk: int):
+    invoice = get_for_cabinet(Invoice, current_cabinet(request), pk=pk)
+    try:
+        services.delete_draft(invoice=invoice)
+    except InvoicingError as e:
+        messages.error(request, e.message)
+        return redirect(invoice)
+    messages.success(request, "Le brouillon a été supprimé.")
+    return redirect("invoices:invoice-list")
+
+
+def invoice_pdf(request, pk: int):
+    invoice = get_for_cabinet(Invoice, current_cabinet(request), pk=pk)
+    if invoice.is_issued:
+        # The stored file, byte for byte: what was issued is what is shown and sent.
+        return FileResponse(
+            invoice.pdf.open("rb"), content_type="application/pdf", filename=invoice.pdf_filename()
+        )
+    response = HttpResponse(pdf.render_invoice_pdf(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{invoice.pdf_filename()}"'
+    return response
+
+
+@require_POST
+def invoice_remind(request, pk: int):
+    invoice = get_for_cabinet(Invoice, current_cabinet(request), pk=pk)
+    form = ReminderForm(request.POST)
+    level = form.cleaned_data["level"] if form.is_valid() else None
+    try:
+        services.send_reminder(invoice=invoice, level=level, today=timezone.localdate())
+    except InvoicingError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, "La relance a été enregistrée ; la lettre est disponible ci-dessous.")
+    return redirect(invoice)
+
+
+def reminder_pdf(request, pk: int, reminder_pk: int):
+    invoice = get_for_cabinet(Invoice, current_cabinet(request), pk=pk)
+    reminder = invoice.reminders.filter(pk=reminder_pk).first()
+    if reminder is None or not reminder.pdf:
+        raise Http404
+    return FileResponse(
+        reminder.pdf.open("rb"), content_type="application/pdf", filename=reminder.pdf.name.rsplit("/", 1)[-1]
+    )

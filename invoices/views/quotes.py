@@ -1,0 +1,128 @@
+"""Devis and commandes: list, edit, PDF, accept / refuse, invoice in one go or in parts."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from clients.models import Dossier
+from geoprod.tenancy import current_cabinet, get_for_cabinet
+from invoices import pdf, selectors, services
+from invoices.errors import InvoicingError
+from invoices.forms import LineFormSet, PartialInvoiceForm, QuoteEditForm, QuoteForm, line_initial
+from invoices.models import Quote, QuoteStatus
+from invoices.views.common import attach_error, paginate
+
+
+def quote_list(request):
+    page, querystring = paginate(request, selectors.quote_list(cabinet=current_cabinet(request)))
+    return render(request, "invoices/quote_list.html", {"page": page, "querystring": querystring})
+
+
+def quote_create(request):
+    cabinet = current_cabinet(request)
+    initial = {}
+    if dossier_id := request.GET.get("dossier"):
+        dossier = get_for_cabinet(Dossier, cabinet, pk=dossier_id)
+        initial.update(dossier=dossier, client=dossier.client_id, objet=dossier.objet)
+    form = QuoteForm(request.POST or None, cabinet=cabinet, initial=initial)
+    formset = LineFormSet(request.POST or None, prefix="lines")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("client", "dossier")}
+        try:
+            quote = services.create_quote(
+                cabinet=cabinet,
+                client=form.cleaned_data["client"],
+                dossier=form.cleaned_data["dossier"],
+                lines=formset.lines(),
+                **fields,
+            )
+        except InvoicingError as e:
+            attach_error(e, form, formset)
+        else:
+            messages.success(request, f"Le devis {quote.number} a été enregistré.")
+            return redirect(quote)
+    return render(request, "invoices/quote_form.html", {"form": form, "formset": formset})
+
+
+def quote_edit(request, pk: int):
+    quote = get_for_cabinet(Quote, current_cabinet(request), pk=pk)
+    if quote.status != QuoteStatus.PENDING:
+        messages.error(request, "Un devis accepté ou refusé ne se modifie plus.")
+        return redirect(quote)
+    form = QuoteEditForm(request.POST or None, instance=quote, cabinet=quote.cabinet)
+    formset = LineFormSet(request.POST or None, prefix="lines", initial=line_initial(quote.lines.all()))
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            services.update_quote(quote=quote, lines=formset.lines(), **form.cleaned_data)
+        except InvoicingError as e:
+            attach_error(e, form, formset)
+        else:
+            messages.success(request, "Le devis a été enregistré.")
+            return redirect(quote)
+    return render(request, "invoices/quote_form.html", {"form": form, "formset": formset, "quote": quote})
+
+
+def quote_detail(request, pk: int, part_form=None):
+    quote = get_for_cabinet(
+        Quote.objects.select_related("client", "dossier"), current_cabinet(request), pk=pk
+    )
+    invoiced = services.invoiced_ht(quote)
+    context = {
+        "quote": quote,
+        "lines": quote.lines.all(),
+        "invoices": selectors.quote_invoices(quote=quote),
+        "invoiced_ht": invoiced,
+        "remaining_ht": quote.total_ht - invoiced,
+        "part_form": part_form or PartialInvoiceForm(),
+    }
+    return render(request, "invoices/quote_detail.html", context)
+
+
+def quote_pdf(request, pk: int):
+    quote = get_for_cabinet(Quote, current_cabinet(request), pk=pk)
+    response = HttpResponse(pdf.render_quote_pdf(quote), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="devis-{quote.number}.pdf"'
+    return response
+
+
+@require_POST
+def quote_decide(request, pk: int):
+    quote = get_for_cabinet(Quote, current_cabinet(request), pk=pk)
+    accepted = request.POST.get("decision") == "accepter"
+    try:
+        services.decide_quote(quote=quote, accepted=accepted)
+    except InvoicingError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, "Devis accepté : il devient une commande." if accepted else "Devis refusé.")
+    return redirect(quote)
+
+
+@require_POST
+def quote_invoice(request, pk: int):
+    quote = get_for_cabinet(Quote, current_cabinet(request), pk=pk)
+    try:
+        invoice = services.invoice_order(quote=quote)
+    except InvoicingError as e:
+        messages.error(request, e.message)
+        return redirect(quote)
+    messages.success(request, "Le brouillon de facture de la commande a été créé.")
+    return redirect(invoice)
+
+
+@require_POST
+def quote_invoice_part(request, pk: int):
+    quote = get_for_cabinet(Quote, current_cabinet(request), pk=pk)
+    form = PartialInvoiceForm(request.POST)
+    if form.is_valid():
+        try:
+            invoice = services.invoice_order_part(quote=quote, **form.cleaned_data)
+        except InvoicingError as e:
+            attach_error(e, form)
+        else:
+            messages.success(request, "Le brouillon de facture partielle a été créé.")
+            return redirect(invoice)
+    return quote_detail(request, pk, part_form=form)
