@@ -42,6 +42,7 @@ from .invoices import (
     Totals,
     VatLine,
 )
+from .journal import Exchange
 from .reference import AttachedStructure, AttachmentType, ExemptionMotive, UserAttachments, VatRate
 from .structures import (
     PUBLIC_INVOICES_SERVICE,
@@ -52,7 +53,7 @@ from .structures import (
     StructureDetails,
     StructureParameters,
 )
-from .transport import Exchange, RetryPolicy, token_cache_key
+from .transport import RetryPolicy, token_cache_key
 from .values import Paging
 
 __all__ = [

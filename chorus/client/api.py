@@ -2,30 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import requests
+from django.core.cache import cache
 
 from . import files, invoices, reference, structures
 from .config import Endpoints, PisteApp, TechnicalAccount
 from .files import PDF_NON_SIGNE, Deposit, FluxDeposit, FluxReport
 from .invoices import InvoiceHistory, InvoicePage, InvoiceSearch, InvoiceState, SubmitRequest, Submitted
+from .journal import Exchange
 from .reference import AttachmentType, ExemptionMotive, UserAttachments, VatRate
 from .structures import BankAccount, Service, ServiceDetails, Structure, StructureDetails
-from .transport import Exchange, RetryPolicy, Transport
-from .values import is_last_page, paging
+from .transport import RetryPolicy, Transport
+from .values import is_last_page
 
 SERVICES_PAGE_SIZE = 1000
 INVOICES_PAGE_SIZE = 100
 HISTORY_MAX_RESULTS = 100
-
-
-def _default_cache() -> Any:
-    from django.core.cache import cache
-
-    return cache
 
 
 def _no_journal(exchange: Exchange) -> None:
@@ -46,7 +43,7 @@ class ChorusClient:
         endpoints: Endpoints,
         piste: PisteApp,
         account: TechnicalAccount,
-        token_cache: Any = None,
+        token_cache: Any = cache,
         journal: Callable[[Exchange], None] = _no_journal,
         session: requests.Session | None = None,
         timeout: tuple[float, float] = (5, 30),
@@ -58,7 +55,7 @@ class ChorusClient:
             endpoints=endpoints,
             piste=piste,
             account=account,
-            token_cache=token_cache if token_cache is not None else _default_cache(),
+            token_cache=token_cache,
             journal=journal,
             session=session or requests.Session(),
             timeout=timeout,
@@ -96,16 +93,15 @@ class ChorusClient:
         page = 1
         while True:
             # Chorus: structures/v1/rechercher/services (chorus-api.md §3, supplier set-up)
-            data = self._post(
+            batch, found_paging = self._post(
                 "list_services",
                 "structures/v1/rechercher/services",
                 structures._build_services_search(id_structure, page, page_size),
-                lambda d: d,
+                functools.partial(structures._parse_services_page, page=page),
                 accept_codes=invoices.NO_RESULT_CODES,
             )
-            batch = structures._parse_services(data)
             found.extend(batch)
-            if is_last_page(paging(data, page), page, len(batch), page_size):
+            if is_last_page(found_paging, page, len(batch), page_size):
                 return found
             page += 1
 
@@ -131,8 +127,11 @@ class ChorusClient:
             structures._parse_structures,
             accept_codes=invoices.NO_RESULT_CODES,
         )
-        exact = [s for s in found if s.identifiant == identifiant]
-        return (exact or found or [None])[0]
+        # A reply without the identifier is taken as matching; one naming another SIRET is not ours.
+        matching = [s for s in found if s.identifiant == identifiant] or [
+            s for s in found if not s.identifiant
+        ]
+        return matching[0] if matching else None
 
     def consult_structure(self, id_structure_cpp: int) -> StructureDetails:
         """A structure's identity and parameters (service code / engagement number mandatory…)."""

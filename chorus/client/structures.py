@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .values import boolean, day, first, integer, items, required, section, text
+from .values import Paging, boolean, day, first, integer, items, paging, required, section, text
 
 # Reserved to invoices between public bodies: a supplier invoice sent to it is refused.
 PUBLIC_INVOICES_SERVICE = "FACTURES_PUBLIQUES"
@@ -142,8 +142,8 @@ def _parse_service(item: Mapping[str, Any]) -> Service:
     )
 
 
-def _parse_services(data: Mapping[str, Any]) -> list[Service]:
-    return [_parse_service(item) for item in items(data, "listeServices")]
+def _parse_services_page(data: Mapping[str, Any], page: int) -> tuple[list[Service], Paging]:
+    return [_parse_service(item) for item in items(data, "listeServices")], paging(data, page)
 
 
 # -- transverses/v1/recuperer/coordbanc/valides --------------------------------------------------------------

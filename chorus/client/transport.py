@@ -9,19 +9,17 @@ import base64
 import hashlib
 import json
 import logging
-import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 import requests
 
 from .config import Endpoints, PisteApp, TechnicalAccount
-from .errors import ChorusAuthError, ChorusError, ChorusRateLimited, ChorusRejected, ChorusUnavailable
+from .errors import ChorusAuthError, ChorusRateLimited, ChorusRejected, ChorusUnavailable
+from .journal import Exchange, Journaled, Redactor, safe_writer
 from .values import dumps, integer
 
 logger = logging.getLogger("chorus.client")
@@ -32,31 +30,8 @@ T = TypeVar("T")
 TOKEN_MARGIN_S = 60
 # Used when the token reply has no usable expires_in: short, and a 401 renews it anyway.
 FALLBACK_TOKEN_LIFETIME_S = 300
-# Replies whose base64 body would bloat the journal, and must not be kept there anyway.
-FILE_FIELDS = frozenset(
-    {"fichierFacture", "pieceJointeFichier", "fichierFlux", "fichierCR", "fichierResultat"}
-)
-SECRET_FIELDS = frozenset({"client_secret", "access_token", "refresh_token", "id_token", "password"})
-MASK = "<masqué>"
 # Chorus answers 400 with {codeRetour, libelle} for refusals; these statuses also mean "Chorus said no".
 REFUSAL_STATUSES = frozenset({400, 409, 413, 422})
-MAX_TEXT_IN_JOURNAL = 2000
-
-
-@dataclass(frozen=True)
-class Exchange:
-    """One HTTP call as the journal keeps it; request and response are already redacted."""
-
-    operation: str
-    environment: str
-    method: str
-    url_path: str
-    http_status: int | None
-    duration_ms: int
-    code_retour: int | None
-    request: Any
-    response: Any
-    error: str | None
 
 
 @dataclass(frozen=True)
@@ -107,36 +82,6 @@ def retry_after_seconds(value: str | None) -> float | None:
     return max((when - datetime.now(UTC)).total_seconds(), 0.0)
 
 
-class Redactor:
-    """Removes every secret and file body from what goes into the journal."""
-
-    def __init__(self, secrets: Collection[str]) -> None:
-        self._secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
-
-    def __call__(self, value: Any, key: str | None = None) -> Any:
-        if key in SECRET_FIELDS:
-            return MASK
-        if key in FILE_FIELDS and isinstance(value, str):
-            return f"<{len(value.rstrip('=')) * 3 // 4} octets>"
-        if isinstance(value, Mapping):
-            return {str(k): self(v, str(k)) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [self(v) for v in value]
-        if isinstance(value, Decimal):
-            return float(value)
-        if isinstance(value, str):
-            return self.scrub(value)
-        return value
-
-    def with_secret(self, secret: str) -> Redactor:
-        return Redactor([*self._secrets, secret])
-
-    def scrub(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, MASK)
-        return text
-
-
 class Transport:
     def __init__(
         self,
@@ -155,7 +100,7 @@ class Transport:
         self._piste = piste
         self._cpro_account = cpro_account(account)
         self._cache = token_cache
-        self._journal = journal
+        self._write = safe_writer(journal)
         self._session = session
         self._timeout = timeout
         self._retry = retry
@@ -215,7 +160,7 @@ class Transport:
         data = dumps(body) if body is not None else None
         redactor = self._redact.with_secret(token)
         record = redactor(json.loads(data)) if data is not None else None
-        with _Journaled(self, redactor, operation, method, url, record) as entry:
+        with self._journaled(redactor, operation, method, url, record) as entry:
             entry.response = self._session.request(
                 method, url, data=data, headers=headers, timeout=self._timeout
             )
@@ -247,7 +192,7 @@ class Transport:
             )
         self._raise_for_common(status, response)
         if status in REFUSAL_STATUSES:
-            raise _refusal(status, payload, response)
+            raise _refusal(status, payload)
         if not 200 <= status < 300:
             raise ChorusUnavailable(f"Réponse inattendue de Chorus Pro (HTTP {status}).", http_status=status)
         if not isinstance(payload, dict):
@@ -290,7 +235,7 @@ class Transport:
             "scope": "openid",
         }
         url = self.endpoints.token_url
-        with _Journaled(self, self._redact, "token", "POST", url, self._redact(form)) as entry:
+        with self._journaled(self._redact, "token", "POST", url, self._redact(form)) as entry:
             entry.response = self._session.post(
                 url, data=form, headers={"Accept": "application/json"}, timeout=self._timeout
             )
@@ -314,90 +259,18 @@ class Transport:
             entry.redactor = self._redact.with_secret(token)
             return token
 
-    # -- journal ---------------------------------------------------------------------------------------
-
-    def write_journal(self, exchange: Exchange) -> None:
-        # A journal failure must not hide Chorus's answer: after a submit, losing the reply would lose the
-        # identifiantFactureCPP of an invoice that exists in Chorus.
-        try:
-            self._journal(exchange)
-        except Exception:
-            logger.exception("Chorus %s: écriture du journal impossible", exchange.operation)
-
-
-class _Journaled:
-    """Times one HTTP call, maps transport failures, and journals it whatever happens."""
-
-    def __init__(
-        self, transport: Transport, redactor: Redactor, operation: str, method: str, url: str, request: Any
-    ) -> None:
-        self.transport = transport
-        self.redactor = redactor
-        self.operation = operation
-        self.method = method
-        self.url = url
-        self.request = request
-        self.response: requests.Response | None = None
-        self.payload: Any = None
-
-    def __enter__(self) -> _Journaled:
-        self.started = time.monotonic()
-        return self
-
-    def read_json(self) -> Any:
-        assert self.response is not None
-        try:
-            self.payload = json.loads(self.response.content or b"null", parse_float=Decimal)
-        except ValueError:
-            self.payload = None
-        return self.payload
-
-    def __exit__(self, exc_type, exc, tb) -> bool:
-        duration_ms = int((time.monotonic() - self.started) * 1000)
-        mapped: BaseException | None = exc
-        if isinstance(exc, requests.Timeout):
-            mapped = ChorusUnavailable(
-                "Chorus Pro n'a pas répondu à temps : le résultat de l'opération est inconnu."
-            )
-        elif isinstance(exc, requests.RequestException):
-            mapped = ChorusUnavailable("Connexion à Chorus Pro impossible : réessayez plus tard.")
-        status = self.response.status_code if self.response is not None else None
-        if self.payload is not None:
-            response: Any = self.redactor(self.payload)
-        elif self.response is not None and self.response.content:
-            response = self.redactor.scrub(self.response.text[:MAX_TEXT_IN_JOURNAL])
-        else:
-            response = None
-        code = integer(self.payload.get("codeRetour")) if isinstance(self.payload, dict) else None
-        error = None
-        if mapped is not None:
-            message = mapped.message if isinstance(mapped, ChorusError) else str(mapped)
-            error = f"{type(mapped).__name__}: {self.redactor.scrub(message)}"
-        self.transport.write_journal(
-            Exchange(
-                operation=self.operation,
-                environment=self.transport.endpoints.environment,
-                method=self.method,
-                url_path=urlsplit(self.url).path,
-                http_status=status,
-                duration_ms=duration_ms,
-                code_retour=code,
-                request=self.request,
-                response=response,
-                error=error,
-            )
+    def _journaled(
+        self, redactor: Redactor, operation: str, method: str, url: str, request: Any
+    ) -> Journaled:
+        return Journaled(
+            write=self._write,
+            environment=self.endpoints.environment,
+            redactor=redactor,
+            operation=operation,
+            method=method,
+            url=url,
+            request=request,
         )
-        logger.info(
-            "Chorus %s %s -> %s en %d ms%s",
-            self.operation,
-            self.transport.endpoints.environment,
-            status,
-            duration_ms,
-            f" ({type(mapped).__name__})" if mapped is not None else "",
-        )
-        if mapped is not exc and mapped is not None:
-            raise mapped from exc
-        return False
 
 
 def _oauth_error(payload: Any, redactor: Redactor) -> str:
@@ -417,7 +290,7 @@ def _libelle(payload: Any) -> str:
     return "refus sans libellé"
 
 
-def _refusal(status: int, payload: Any, response: requests.Response) -> ChorusRejected:
+def _refusal(status: int, payload: Any) -> ChorusRejected:
     if isinstance(payload, dict) and payload.get("codeRetour") not in (None, ""):
         return ChorusRejected(str(payload["codeRetour"]), _libelle(payload), http_status=status)
     if status == 413:
