@@ -1,4 +1,6 @@
-from django.urls import path  # noqa: F401
+from __future__ import annotations
+
+from chorus.simulator.routes import patterns
 
 app_name = "chorus_simulator"
-urlpatterns: list = []
+urlpatterns = patterns()

@@ -1,0 +1,112 @@
+"""Control endpoints under /_chorus-sim/_control/: what tests and benchmarks drive over HTTP.
+
+They mirror the Python API (faults.py, state.py) for a simulator running in another process. Bodies are
+JSON; replies carry codeRetour/libelle like the rest of the simulator.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from chorus.simulator import faults, lifecycle, state
+from chorus.simulator.api import endpoint, error, reply
+from chorus.simulator.models import INVOICE_ID_BASE, SimInvoice
+
+Control = Callable[[dict], dict]
+
+
+def _control(*methods: str) -> Callable[[Control], Callable[[HttpRequest], HttpResponse]]:
+    def wrap(handler: Control) -> Callable[[HttpRequest], HttpResponse]:
+        @endpoint
+        def view(request: HttpRequest) -> HttpResponse:
+            if request.method not in methods:
+                response = error(405, 405, f"Méthode {request.method} non autorisée.")
+                response["Allow"] = ", ".join(methods)
+                return response
+            state.ensure_seeded()
+            try:
+                body = json.loads(request.body or b"{}") if request.method == "POST" else {}
+                if not isinstance(body, dict):
+                    raise ValueError("objet JSON attendu")
+                result = handler(body)
+            except (ValueError, TypeError, KeyError) as e:
+                return error(400, 400, f"Requête de contrôle invalide : {e}")
+            return reply({"codeRetour": 0, "libelle": "OK", **result})
+
+        return view
+
+    return wrap
+
+
+@_control("POST")
+def reset(body: dict) -> dict:
+    state.reset(
+        faults=bool(body.get("faults", True)),
+        stats=bool(body.get("stats", True)),
+        clock=bool(body.get("clock", False)),
+        data=bool(body.get("data", False)),
+    )
+    return {"now": state.now().isoformat()}
+
+
+@_control("GET", "POST")
+def fault_switches(body: dict) -> dict:
+    if body:
+        spec = dict(body)
+        kind = spec.pop("kind")
+        operation = spec.pop("operation", "*")
+        share = spec.pop("share", None)
+        count = spec.pop("count", None)
+        created = faults.add(kind, operation=operation, share=share, count=count, **spec)
+        return {"id": created.id, "faults": faults.active()}
+    return {"faults": faults.active()}
+
+
+@_control("POST")
+def clear_faults(body: dict) -> dict:
+    faults.clear()
+    return {"faults": []}
+
+
+@_control("GET", "POST")
+def clock(body: dict) -> dict:
+    if body:
+        moved = state.advance_clock(
+            days=float(body.get("days", 0)),
+            hours=float(body.get("hours", 0)),
+            minutes=float(body.get("minutes", 0)),
+            seconds=float(body.get("seconds", 0)),
+        )
+        return {"now": moved.isoformat()}
+    return {"now": state.now().isoformat()}
+
+
+@_control("GET")
+def stats(body: dict) -> dict:
+    calls = state.stats()
+    return {"calls": calls, "total": sum(calls.values())}
+
+
+@_control("POST")
+def seed(body: dict) -> dict:
+    state.seed()
+    return {}
+
+
+@_control("POST")
+def force_status(body: dict) -> dict:
+    pk = int(body["identifiantFactureCPP"]) - INVOICE_ID_BASE
+    invoice = SimInvoice.objects.filter(pk=pk).first()
+    if invoice is None:
+        raise ValueError(f"facture {body['identifiantFactureCPP']} inconnue")
+    code = str(body["statut"])
+    lifecycle.force_status(invoice, code, str(body.get("commentaire", "")), state.now())
+    return {
+        "identifiantFactureCPP": invoice.identifiant_cpp,
+        "statut": code,
+        "at": timezone.now().isoformat(),
+    }
