@@ -172,24 +172,9 @@ class Transport:
     ) -> dict[str, Any]:
         status = response.status_code
         if status == 401:
-            detail = response.headers.get("WWW-Authenticate", "")
-            if "login" in detail.lower() or "password" in detail.lower():
-                raise _TokenRefused(
-                    "Le compte technique Chorus Pro a été refusé (identifiant ou mot de passe incorrect, ou mot "
-                    "de passe expiré) : mettez-le à jour dans Paramètres.",
-                    http_status=401,
-                )
-            raise _TokenRefused(
-                "L'accès à Chorus Pro a été refusé (jeton PISTE ou compte technique non reconnu) : vérifiez le "
-                "compte technique dans Paramètres.",
-                http_status=401,
-            )
+            raise _TokenRefused(_access_refused(status, response, payload), http_status=401)
         if status == 403:
-            raise ChorusAuthError(
-                "Chorus Pro refuse l'accès (HTTP 403) : compte technique sans droits sur cette structure, mot de "
-                "passe expiré ou API non autorisée pour l'application PISTE.",
-                http_status=403,
-            )
+            raise ChorusAuthError(_access_refused(status, response, payload), http_status=403)
         self._raise_for_common(status, response)
         if status in REFUSAL_STATUSES:
             raise _refusal(status, payload)
@@ -271,6 +256,26 @@ class Transport:
             url=url,
             request=request,
         )
+
+
+def _access_refused(status: int, response: requests.Response, payload: Any) -> str:
+    libelle = payload.get("libelle") if isinstance(payload, dict) else None
+    challenge = response.headers.get("WWW-Authenticate", "").lower()
+    if libelle:
+        reason = f"Chorus Pro refuse l'accès (HTTP {status}) : {libelle}"
+    elif "login" in challenge or "password" in challenge:
+        reason = (
+            "Le compte technique Chorus Pro a été refusé (identifiant ou mot de passe incorrect, ou mot de passe "
+            "expiré)"
+        )
+    elif status == 403:
+        reason = (
+            "Chorus Pro refuse l'accès (HTTP 403) : compte technique sans droits sur cette structure, mot de passe "
+            "expiré ou API non autorisée pour l'application PISTE"
+        )
+    else:
+        reason = "L'accès à Chorus Pro a été refusé (jeton PISTE ou compte technique non reconnu)"
+    return f"{reason.rstrip('.')}. Vérifiez le compte technique dans Paramètres."
 
 
 def _oauth_error(payload: Any, redactor: Redactor) -> str:

@@ -6,6 +6,15 @@ import pytest
 import requests
 
 from chorus import client
+from tests.chorus import test_client_support as support
+
+piste = support.piste
+journal = support.journal
+sleeps = support.sleeps
+make_api = support.make_api
+api = support.api
+make_submit = support.make_submit
+
 
 SUBMIT = "factures/v1/soumettre"
 ADD = "transverses/v1/ajouter/fichier"
@@ -82,6 +91,19 @@ def test_http_403_is_an_auth_error(api, piste):
     assert e.value.http_status == 403
     assert "compte technique" in str(e.value)
     assert len(piste.api_calls()) == 1
+
+
+def test_http_403_shows_chorus_reason_when_it_gives_one(api, piste):
+    piste.token()
+    piste.reply(
+        ADD, status=403, json={"codeRetour": 403, "libelle": "Le mot de passe du compte technique a expiré."}
+    )
+
+    with pytest.raises(client.ChorusAuthError) as e:
+        _add(api)
+
+    assert "Le mot de passe du compte technique a expiré" in str(e.value)
+    assert "Paramètres" in str(e.value)
 
 
 def test_http_429_is_rate_limited_with_retry_after(api, piste):

@@ -12,8 +12,16 @@ from django.core.cache.backends import base as cache_base
 from django.core.cache.backends import locmem
 
 from chorus import client
+from tests.chorus import test_client_support as support
+from tests.chorus.test_client_support import API_BASE, CLIENT_ID, CLIENT_SECRET, TOKEN, TOKEN_URL
 
-from .conftest import API_BASE, CLIENT_ID, CLIENT_SECRET, TOKEN, TOKEN_URL
+piste = support.piste
+journal = support.journal
+sleeps = support.sleeps
+make_api = support.make_api
+api = support.api
+make_submit = support.make_submit
+
 
 RATES = "transverses/v1/recuperer/tauxtva"
 SUBMIT = "factures/v1/soumettre"
@@ -141,6 +149,7 @@ def test_401_for_a_wrong_technical_account_says_so(api, piste):
     piste.reply(
         RATES,
         status=401,
+        body="",
         headers={
             "WWW-Authenticate": 'Bearer realm="PISTE",error="Unauthorized",'
             'error_description="login or password incorrects"'
