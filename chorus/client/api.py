@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 from django.core.cache import cache
@@ -18,15 +18,31 @@ from .journal import Exchange
 from .reference import AttachmentType, ExemptionMotive, UserAttachments, VatRate
 from .structures import BankAccount, Service, ServiceDetails, Structure, StructureDetails
 from .transport import RetryPolicy, Transport
-from .values import is_last_page
+from .values import Paging, is_last_page
 
 SERVICES_PAGE_SIZE = 1000
 INVOICES_PAGE_SIZE = 100
 HISTORY_MAX_RESULTS = 100
 
+T = TypeVar("T")
+
 
 def _no_journal(exchange: Exchange) -> None:
     return None
+
+
+def _all_pages(fetch: Callable[[int], tuple[list[T], Paging]], page_size: int) -> Iterator[T]:
+    """Reads pages 1, 2, … until the last one; a page identical to the previous one also ends the loop, so a
+    server that ignores the paging object cannot keep us calling forever."""
+    page, previous = 1, None
+    while True:
+        batch, found = fetch(page)
+        if batch == previous:
+            return
+        yield from batch
+        if is_last_page(found, page, len(batch), page_size):
+            return
+        page, previous = page + 1, batch
 
 
 class ChorusClient:
@@ -89,21 +105,18 @@ class ChorusClient:
 
     def list_services(self, id_structure: int, *, page_size: int = SERVICES_PAGE_SIZE) -> list[Service]:
         """Every service of a structure, all pages read (ours or a recipient's)."""
-        found: list[Service] = []
-        page = 1
-        while True:
+
+        def fetch(page: int) -> tuple[list[Service], Paging]:
             # Chorus: structures/v1/rechercher/services (chorus-api.md §3, supplier set-up)
-            batch, found_paging = self._post(
+            return self._post(
                 "list_services",
                 "structures/v1/rechercher/services",
                 structures._build_services_search(id_structure, page, page_size),
                 functools.partial(structures._parse_services_page, page=page),
                 accept_codes=invoices.NO_RESULT_CODES,
             )
-            found.extend(batch)
-            if is_last_page(found_paging, page, len(batch), page_size):
-                return found
-            page += 1
+
+        return list(_all_pages(fetch, page_size))
 
     def bank_accounts(self, id_structure: int) -> list[BankAccount]:
         # Chorus: transverses/v1/recuperer/coordbanc/valides (chorus-api.md §3, supplier set-up)
@@ -227,13 +240,12 @@ class ChorusClient:
         self, criteria: InvoiceSearch | None = None, *, page_size: int = INVOICES_PAGE_SIZE
     ) -> Iterator[InvoiceState]:
         """Every supplier invoice matching `criteria`, reading the pages as they are consumed."""
-        page = 1
-        while True:
+
+        def fetch(page: int) -> tuple[list[InvoiceState], Paging]:
             found = self.search_invoices_page(criteria, page=page, page_size=page_size)
-            yield from found.invoices
-            if is_last_page(found.paging, page, len(found.invoices), page_size):
-                return
-            page += 1
+            return found.invoices, found.paging
+
+        return _all_pages(fetch, page_size)
 
     def find_by_number(self, numero_facture: str) -> InvoiceState | None:
         """The invoice this supplier submitted under that number, e.g. after a submit whose reply was lost."""

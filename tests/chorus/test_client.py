@@ -538,6 +538,17 @@ def test_search_invoices_with_no_result_code_is_empty(api, piste):
     assert list(api.search_invoices(client.InvoiceSearch(statuts=("SUSPENDUE",)))) == []
 
 
+def test_paging_stops_when_chorus_ignores_the_page_asked(api, piste):
+    piste.token()
+    page = {"codeRetour": 0, "listeServices": [{"idService": n, "codeService": f"S{n}"} for n in (1, 2)]}
+    piste.reply("structures/v1/rechercher/services", json=page)
+
+    services = api.list_services(1, page_size=2)
+
+    assert [s.id_service for s in services] == [1, 2]
+    assert len(piste.api_calls()) == 2
+
+
 def test_find_by_number_searches_that_number_only(api, piste):
     piste.token()
     piste.reply(
