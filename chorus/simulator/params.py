@@ -112,8 +112,10 @@ def money(body: dict, key: str, *, required: bool = False) -> Decimal | None:
 
 def page(items: list, paging: dict) -> tuple[list, dict]:
     """One page of `items` and the `parametresRetour` describing it (1-based pages, 10 by default)."""
-    size = integer(paging, "nbResultatsParPage") or DEFAULT_PAGE_SIZE
-    number = integer(paging, "pageResultatDemandee") or 1
+    size = integer(paging, "nbResultatsParPage")
+    number = integer(paging, "pageResultatDemandee")
+    size = DEFAULT_PAGE_SIZE if size is None else size
+    number = 1 if number is None else number
     if size < 1 or number < 1:
         raise Refusal(codes.VALEUR_INVALIDE, "Pagination invalide : page et taille doivent être ≥ 1.")
     total = len(items)

@@ -190,9 +190,7 @@ def _amounts(body: dict) -> dict:
 
 
 def _vat_lines(body: dict, ht: Decimal, tva: Decimal) -> None:
-    lines = body.get("ligneTva") or []
-    if not isinstance(lines, list):
-        raise Refusal(codes.VALEUR_INVALIDE, "ligneTva doit être une liste.")
+    lines = _objects(body.get("ligneTva") or [], "ligneTva")
     if not lines:
         return
     bases = sum(
@@ -214,11 +212,17 @@ def _attachments(call: Call, mode: str) -> None:
     principal = [principal] if isinstance(principal, dict) else principal
     if mode in PDF_MODES and not principal:
         raise params.missing("pieceJointePrincipale")
-    for item in principal:
+    for item in _objects(principal, "pieceJointePrincipale"):
         params.text(item, "pieceJointePrincipaleDesignation", max_length=100)
         _known_attachment(call, params.integer(item, "pieceJointePrincipaleId", required=True))
-    for item in call.body.get("pieceJointeComplementaire") or []:
+    for item in _objects(call.body.get("pieceJointeComplementaire") or [], "pieceJointeComplementaire"):
         _known_attachment(call, params.integer(item, "pieceJointeComplementaireId", required=True))
+
+
+def _objects(value: object, name: str) -> list[dict]:
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise Refusal(codes.VALEUR_INVALIDE, f"{name} doit être une liste d'objets.")
+    return value
 
 
 def _known_attachment(call: Call, piece_jointe_id: int) -> None:

@@ -148,21 +148,24 @@ def _flux_state(flux: SimFlux, now: datetime) -> tuple[str, datetime]:
 @operation("transverses/v1/consulterCR")
 def consulter_cr(call: Call) -> dict:
     flux = _flux(call)
-    etat, _ = _flux_state(flux, state.now())
-    return ok(numeroFluxDepot=flux.numero, etatCourantFlux=etat, syntaxeFlux=flux.syntaxe, fichierCR=None)
+    etat, since = _flux_state(flux, state.now())
+    # No PDF report is produced: fichierCR stays null rather than carrying a fake document.
+    return ok(etatCourantFlux=etat, syntaxeFlux=flux.syntaxe, fichierCR=None, **_report(flux, etat, since))
 
 
 @operation("transverses/v1/consulterCRDetaille")
 def consulter_cr_detaille(call: Call) -> dict:
     flux = _flux(call)
     etat, since = _flux_state(flux, state.now())
+    return ok(etatCourantDepotFlux=etat, codeInterfaceDepotFlux=flux.syntaxe, **_report(flux, etat, since))
+
+
+def _report(flux: SimFlux, etat: str, since: datetime) -> dict:
     finished = etat in ("IN_REJETE", "IN_INTEGRE")
-    return ok(
+    return dict(
         numeroFluxDepot=flux.numero,
-        etatCourantDepotFlux=etat,
         dateDepotFlux=timezone.localtime(flux.deposited_at).isoformat(timespec="milliseconds"),
         dateHeureEtatCourantFlux=timezone.localtime(since).isoformat(timespec="milliseconds"),
-        codeInterfaceDepotFlux=flux.syntaxe,
         nomFichier=flux.nom_fichier,
         listeErreurDP=[],
         listeErreurTechnique=flux.errors if finished else [],
