@@ -36,7 +36,7 @@ class LineForm(forms.Form):
         choices=VatRate.choices,
         initial=VatRate.T20,
         error_messages={
-            "invalid_choice": "Taux de TVA inconnu : choisissez 20 %, 10 %, 5,5 %, 2,1 % ou 0 %."
+            "invalid_choice": "Taux de TVA inconnu : choisissez 20 %%, 10 %%, 5,5 %%, 2,1 %% ou 0 %%."
         },
     )
 
