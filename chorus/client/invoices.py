@@ -279,9 +279,7 @@ def _build_invoice_consult(identifiant_facture_cpp: int) -> dict[str, Any]:
 
 
 def _parse_invoice_consult(data: Mapping[str, Any], identifiant_facture_cpp: int) -> InvoiceState:
-    facture = section(data, "facture")
-    if not facture:
-        required(None, "facture")
+    facture = required(section(data, "facture") or None, "facture")
     references = section(facture, "references")
     totals = section(facture, "montantTotal")
     recipient = section(facture, "destinataire")

@@ -139,7 +139,15 @@ class Transport:
                 self._sleep(wait)
                 attempt += 1
 
-    def _call_with_token(self, operation, method, path, body, parse, accept_codes):
+    def _call_with_token(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        body: Mapping[str, Any] | None,
+        parse: Callable[[dict[str, Any]], T],
+        accept_codes: Collection[int],
+    ) -> T:
         try:
             return self._exchange(operation, method, path, body, parse, accept_codes, self._token())
         except _TokenRefused:
@@ -149,7 +157,16 @@ class Transport:
         except _TokenRefused as e:
             raise ChorusAuthError(e.message, http_status=401) from e
 
-    def _exchange(self, operation, method, path, body, parse, accept_codes, token):
+    def _exchange(
+        self,
+        operation: str,
+        method: str,
+        path: str,
+        body: Mapping[str, Any] | None,
+        parse: Callable[[dict[str, Any]], T],
+        accept_codes: Collection[int],
+        token: str,
+    ) -> T:
         url = self.endpoints.url(path)
         headers = {
             "Authorization": f"Bearer {token}",
