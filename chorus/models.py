@@ -1,1 +1,296 @@
-from django.db import models  # noqa: F401
+"""Chorus Pro in the product: a cabinet's account, one submission per invoice, its attachments,
+status history, and the journal of every call made to Chorus."""
+
+from __future__ import annotations
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.urls import reverse
+
+from geoprod import crypto
+from geoprod.models import Cabinet
+from geoprod.validators import validate_siret
+
+
+class Environment(models.TextChoices):
+    SIMULATOR = "simulator", "Simulateur (hors ligne)"
+    SANDBOX = "sandbox", "Qualification (PISTE sandbox)"
+    PRODUCTION = "production", "Production"
+
+
+class ChorusAccount(models.Model):
+    """Paramètres > Pièces > bloc Chorus Pro of one cabinet."""
+
+    cabinet = models.OneToOneField(Cabinet, on_delete=models.CASCADE, related_name="chorus_account")
+    siret_fournisseur = models.CharField(
+        "identifiant fournisseur (SIRET)", max_length=14, validators=[validate_siret]
+    )
+    login = models.CharField("compte technique", max_length=120)
+    password_encrypted = models.TextField(blank=True, editable=False)
+    environment = models.CharField(
+        "environnement", max_length=20, choices=Environment.choices, default=Environment.SIMULATOR
+    )
+    id_structure = models.BigIntegerField("identifiant structure", null=True, blank=True, editable=False)
+    structure_designation = models.CharField(max_length=255, blank=True, editable=False)
+    services = models.JSONField("services déclarés dans Chorus Pro", default=list, blank=True, editable=False)
+    banks = models.JSONField("banques déclarées dans Chorus Pro", default=list, blank=True, editable=False)
+    password_expires_on = models.DateField(null=True, blank=True, editable=False)
+    synced_at = models.DateTimeField("dernière mise à jour", null=True, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "compte Chorus Pro"
+        verbose_name_plural = "comptes Chorus Pro"
+
+    def __str__(self) -> str:
+        return f"Chorus Pro — {self.cabinet}"
+
+    @property
+    def password(self) -> str:
+        return crypto.decrypt(self.password_encrypted)
+
+    def set_password(self, raw: str) -> None:
+        self.password_encrypted = crypto.encrypt(raw)
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password_encrypted)
+
+    @property
+    def is_ready(self) -> bool:
+        """Set up enough to send invoices: credentials and the structure id from « Mettre à jour »."""
+        return bool(self.login and self.password_encrypted and self.id_structure)
+
+    def active_services(self) -> list[dict]:
+        return [s for s in self.services if s.get("actif", True)]
+
+
+class SubmissionState(models.TextChoices):
+    NEW = "nouvelle", "PDF non déposé"
+    DEPOSITING = "depot_en_cours", "Dépôt du PDF en cours"
+    READY = "a_soumettre", "À soumettre"
+    SENDING = "envoi_en_cours", "Envoi en cours"
+    UNKNOWN = "incertaine", "Envoi à vérifier"
+    SUBMITTED = "soumise", "Soumise"
+
+
+class TvaType(models.TextChoices):
+    DEBIT = "TVA_SUR_DEBIT", "TVA sur débit"
+    ENCAISSEMENT = "TVA_SUR_ENCAISSEMENT", "TVA sur encaissement"
+    EXONERATION = "EXONERATION", "Exonération"
+    SANS_TVA = "SANS_TVA", "Sans TVA"
+
+
+class PaymentMode(models.TextChoices):
+    VIREMENT = "VIREMENT", "Virement"
+    CHEQUE = "CHEQUE", "Chèque"
+    PRELEVEMENT = "PRELEVEMENT", "Prélèvement"
+    ESPECE = "ESPECE", "Espèces"
+    AUTRE = "AUTRE", "Autre"
+    REPORT = "REPORT", "Report"
+
+
+# Chorus statuses after which nothing more will happen (chorus-api.md §4).
+FINAL_STATUSES = frozenset({"MISE_EN_PAIEMENT", "REJETEE", "ABANDONNEE", "SUPPRIMEE"})
+# For a recipient that never reports MISE_EN_PAIEMENT, these are the last statuses it will send.
+FINAL_WITHOUT_PAYMENT_REPORT = frozenset({"MANDATEE", "COMPTABILISEE", "MISE_A_DISPOSITION_COMPTABLE"})
+
+STATUS_LABELS = {
+    "INTERPRETEE_OCR": "PDF déposé",
+    "DEPOSEE": "Déposée",
+    "EN_COURS_ACHEMINEMENT": "En cours d'acheminement",
+    "MISE_A_DISPOSITION": "Mise à disposition",
+    "PRISE_EN_COMPTE_DESTINATAIRE": "Prise en compte par le destinataire",
+    "A_RECYCLER": "À recycler",
+    "SUSPENDUE": "Suspendue",
+    "COMPLETEE": "Complétée",
+    "SERVICE_FAIT": "Service fait",
+    "MANDATEE": "Mandatée",
+    "MISE_A_DISPOSITION_COMPTABLE": "Mise à disposition du comptable",
+    "COMPTABILISEE": "Comptabilisée",
+    "MISE_EN_PAIEMENT": "Mise en paiement",
+    "REJETEE": "Rejetée",
+    "ABANDONNEE": "Abandonnée",
+    "SUPPRIMEE": "Supprimée",
+}
+
+
+def status_label(code: str) -> str:
+    """French label of a Chorus status; an unknown code is shown as it came."""
+    return STATUS_LABELS.get(code, code)
+
+
+class ChorusSubmission(models.Model):
+    """The sending of one invoice to Chorus Pro: what the user typed, where it stands, what Chorus said."""
+
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="chorus_submissions")
+    invoice = models.OneToOneField(
+        "invoices.Invoice", on_delete=models.PROTECT, related_name="chorus_submission"
+    )
+    account = models.ForeignKey(ChorusAccount, on_delete=models.PROTECT, related_name="submissions")
+    state = models.CharField(max_length=20, choices=SubmissionState.choices, default=SubmissionState.NEW)
+    sending_since = models.DateTimeField(null=True, blank=True)
+
+    piece_jointe_id = models.BigIntegerField("numéro pièce jointe", null=True, blank=True)
+    deposited_at = models.DateTimeField("date création", null=True, blank=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+
+    destinataire_siret = models.CharField("destinataire", max_length=14, blank=True)
+    destinataire_designation = models.CharField("désignation", max_length=255, blank=True)
+    destinataire_id_structure = models.BigIntegerField(null=True, blank=True)
+    destinataire_rules = models.JSONField(default=dict, blank=True)
+    destinataire_services = models.JSONField(default=list, blank=True)
+    service_code = models.CharField("service", max_length=100, blank=True)
+    numero_facture_origine = models.CharField("N° facture d'origine", max_length=35, blank=True)
+    type_tva = models.CharField("type de TVA", max_length=30, choices=TvaType.choices, blank=True)
+    motif_exoneration = models.CharField("motif exonération de TVA", max_length=255, blank=True)
+    numero_engagement = models.CharField("N° d'engagement", max_length=50, blank=True)
+    numero_marche = models.CharField("N° du marché", max_length=50, blank=True)
+    mode_paiement = models.CharField(
+        "mode de règlement", max_length=20, choices=PaymentMode.choices, default=PaymentMode.VIREMENT
+    )
+    id_service_fournisseur = models.BigIntegerField("service fournisseur", null=True, blank=True)
+    id_coordonnee_bancaire = models.BigIntegerField("réf. bancaires", null=True, blank=True)
+    commentaire = models.CharField("commentaire", max_length=200, blank=True)
+
+    identifiant_facture_cpp = models.BigIntegerField("identifiant Chorus Pro", null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    chorus_status = models.CharField("statut Chorus Pro", max_length=40, blank=True)
+    chorus_status_at = models.DateTimeField(null=True, blank=True)
+    chorus_comment = models.TextField(blank=True)
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+
+    last_error = models.TextField(blank=True)
+    last_error_code = models.CharField(max_length=40, blank=True)
+    last_error_field = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "envoi Chorus Pro"
+        verbose_name_plural = "envois Chorus Pro"
+        indexes = [models.Index(fields=["state", "chorus_status"]), models.Index(fields=["account", "state"])]
+
+    def __str__(self) -> str:
+        return f"Envoi Chorus Pro de {self.invoice_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("chorus:submission-detail", args=[self.pk])
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state == SubmissionState.SUBMITTED
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state == SubmissionState.READY
+
+    @property
+    def status_display(self) -> str:
+        if self.is_submitted and self.chorus_status:
+            return status_label(self.chorus_status)
+        return self.get_state_display()
+
+    @property
+    def is_final(self) -> bool:
+        if self.chorus_status in FINAL_STATUSES:
+            return True
+        stops_early = self.destinataire_rules.get("statutMiseEnPaiementNestPasRemonte", False)
+        return bool(stops_early and self.chorus_status in FINAL_WITHOUT_PAYMENT_REPORT)
+
+
+class AttachmentType(models.TextChoices):
+    BON_COMMANDE = "BON_DE_COMMANDE", "Bon de commande"
+    DEVIS = "DEVIS", "Devis"
+    PROCES_VERBAL = "PROCES_VERBAL", "Procès-verbal"
+    PLAN = "PLAN", "Plan"
+    CONTRAT = "CONTRAT", "Contrat"
+    AUTRE = "AUTRE", "Autre"
+
+
+class ChorusAttachment(models.Model):
+    """A complementary attachment sent to Chorus and linked to a submission."""
+
+    submission = models.ForeignKey(ChorusSubmission, on_delete=models.CASCADE, related_name="attachments")
+    designation = models.CharField("désignation", max_length=100)
+    type = models.CharField("type", max_length=30, choices=AttachmentType.choices)
+    filename = models.CharField("fichier", max_length=50)
+    size = models.PositiveIntegerField("taille (octets)")
+    piece_jointe_id = models.BigIntegerField("numéro pièce jointe")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pièce jointe complémentaire"
+        verbose_name_plural = "pièces jointes complémentaires"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.designation
+
+
+class ChorusStatusChange(models.Model):
+    submission = models.ForeignKey(ChorusSubmission, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(max_length=40)
+    changed_at = models.DateTimeField()
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "status", "changed_at"], name="unique_status_change"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} {self.changed_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def label(self) -> str:
+        return status_label(self.status)
+
+
+class ChorusExchange(models.Model):
+    """Journal of one call to Chorus Pro, with secrets and file contents redacted."""
+
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, null=True, related_name="chorus_exchanges")
+    submission = models.ForeignKey(
+        ChorusSubmission, on_delete=models.SET_NULL, null=True, blank=True, related_name="exchanges"
+    )
+    operation = models.CharField(max_length=100)
+    environment = models.CharField(max_length=20)
+    http_status = models.PositiveSmallIntegerField(null=True)
+    duration_ms = models.PositiveIntegerField(default=0)
+    code_retour = models.CharField(max_length=40, blank=True)
+    request = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    response = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "échange avec Chorus Pro"
+        verbose_name_plural = "échanges avec Chorus Pro"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.operation} {self.http_status or '—'}"
+
+
+class ChorusRefreshRun(models.Model):
+    """What one refresh run (nightly or by hand) did for one cabinet."""
+
+    account = models.ForeignKey(ChorusAccount, on_delete=models.CASCADE, related_name="refresh_runs")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    window_start = models.DateTimeField(null=True, blank=True)
+    api_calls = models.PositiveIntegerField(default=0)
+    checked = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    succeeded = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Rafraîchissement {self.account_id} {self.started_at:%d/%m/%Y %H:%M}"

@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from chorus import views
 
 app_name = "chorus"
-urlpatterns: list = []
+urlpatterns = [
+    path("compte/", views.account_save, name="account-save"),
+    path("compte/mettre-a-jour/", views.account_sync, name="account-sync"),
+    path("factures/<int:pk>/envoyer/", views.invoice_send, name="invoice-send"),
+    path("factures/<int:pk>/rafraichir/", views.invoice_refresh, name="invoice-refresh"),
+    path("envois/<int:pk>/", views.submission_detail, name="submission-detail"),
+    path("envois/<int:pk>/loupe/", views.submission_lookup, name="submission-lookup"),
+    path("envois/<int:pk>/pieces-jointes/", views.attachment_add, name="attachment-add"),
+    path("pieces-jointes/<int:pk>/supprimer/", views.attachment_remove, name="attachment-remove"),
+    path("envois/<int:pk>/soumettre/", views.submission_submit, name="submission-submit"),
+    path("envois/<int:pk>/rafraichir/", views.submission_refresh, name="submission-refresh"),
+]

@@ -145,3 +145,21 @@ def make_quote(cabinet: Cabinet, lines=None, *, client: Client | None = None, ac
     if accepted:
         quote = services.decide_quote(quote=quote, accepted=True)
     return quote
+
+
+def make_chorus_account(cabinet: Cabinet, *, ready: bool = True, **kw):
+    from chorus.models import ChorusAccount
+
+    defaults = dict(siret_fournisseur=cabinet.siret, login="TECH_00000000178051@cpp2017.fr")
+    if ready:
+        defaults.update(
+            id_structure=25000001,
+            structure_designation=cabinet.raison_sociale,
+            services=[{"id": 11, "code": "COMPTA", "libelle": "Comptabilité", "actif": True}],
+            banks=[{"id": 501, "nom": "Compte courant Crédit Agricole"}],
+        )
+    defaults.update(kw)
+    account = ChorusAccount(cabinet=cabinet, **defaults)
+    account.set_password("GeoprodDemo2026!")
+    account.save()
+    return account

@@ -5,3 +5,11 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// A submit button marked data-once is disabled after the first click (the server also refuses a second submit).
+document.addEventListener("submit", (event) => {
+  const button = event.submitter;
+  if (button && button.hasAttribute("data-once") && !event.defaultPrevented) {
+    setTimeout(() => { button.disabled = true; button.textContent = "Envoi en cours…"; }, 0);
+  }
+});

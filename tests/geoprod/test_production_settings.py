@@ -18,7 +18,9 @@ PROD_ENV = {
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in PROD_ENV and not k.startswith(("DATABASE", "REDIS"))}
+    base = {
+        k: v for k, v in os.environ.items() if k not in PROD_ENV and not k.startswith(("DATABASE", "REDIS"))
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True
     )

@@ -1,0 +1,69 @@
+from django.contrib import admin
+
+from chorus.models import (
+    ChorusAccount,
+    ChorusAttachment,
+    ChorusExchange,
+    ChorusRefreshRun,
+    ChorusStatusChange,
+    ChorusSubmission,
+)
+
+
+@admin.register(ChorusAccount)
+class ChorusAccountAdmin(admin.ModelAdmin):
+    list_display = ["cabinet", "siret_fournisseur", "login", "environment", "id_structure", "synced_at"]
+    list_select_related = ["cabinet"]
+    # The encrypted password is not even shown: it is set from Paramètres only.
+    exclude = ["password_encrypted"]
+    readonly_fields = [
+        "id_structure",
+        "structure_designation",
+        "services",
+        "banks",
+        "synced_at",
+        "last_error",
+    ]
+
+
+class AttachmentInline(admin.TabularInline):
+    model = ChorusAttachment
+    extra = 0
+
+
+class StatusChangeInline(admin.TabularInline):
+    model = ChorusStatusChange
+    extra = 0
+
+
+@admin.register(ChorusSubmission)
+class ChorusSubmissionAdmin(admin.ModelAdmin):
+    list_display = ["invoice", "cabinet", "state", "chorus_status", "identifiant_facture_cpp", "submitted_at"]
+    list_filter = ["state", "chorus_status", "cabinet"]
+    list_select_related = ["invoice", "cabinet"]
+    search_fields = ["invoice__number", "destinataire_siret"]
+    inlines = [AttachmentInline, StatusChangeInline]
+
+
+@admin.register(ChorusExchange)
+class ChorusExchangeAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at",
+        "cabinet",
+        "operation",
+        "environment",
+        "http_status",
+        "code_retour",
+        "duration_ms",
+    ]
+    list_filter = ["operation", "environment", "http_status"]
+    list_select_related = ["cabinet"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # a journal is read, never edited
+
+
+@admin.register(ChorusRefreshRun)
+class ChorusRefreshRunAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "account", "checked", "updated", "api_calls", "succeeded"]
+    list_select_related = ["account__cabinet"]

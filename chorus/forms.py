@@ -1,0 +1,144 @@
+"""Forms of the Chorus Pro screens, with French messages; nothing here calls Chorus."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from django import forms
+
+from chorus.client.files import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_NAME, MAX_FILE_BYTES
+from chorus.models import AttachmentType, ChorusAccount, ChorusSubmission, TvaType
+from geoprod.validators import compact_siret, validate_siret
+
+
+class AccountForm(forms.ModelForm):
+    """Paramètres > Pièces > bloc Chorus Pro. The password is never rendered back; empty keeps it."""
+
+    siret_fournisseur = forms.CharField(label="Identifiant fournisseur (SIRET)", max_length=20)
+    password = forms.CharField(
+        label="Mot de passe",
+        required=False,
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Laissez vide pour conserver le mot de passe enregistré.",
+    )
+
+    class Meta:
+        model = ChorusAccount
+        fields = ["siret_fournisseur", "login", "environment"]
+        labels = {"login": "Compte technique"}
+        error_messages = {"login": {"required": "Saisissez le login du compte technique Chorus Pro."}}
+
+    def clean_siret_fournisseur(self) -> str:
+        siret = compact_siret(self.cleaned_data["siret_fournisseur"])
+        validate_siret(siret)
+        return siret
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("password") and not self.instance.has_password:
+            self.add_error("password", "Saisissez le mot de passe du compte technique.")
+        return cleaned
+
+    def save(self, commit: bool = True) -> ChorusAccount:
+        account = super().save(commit=False)
+        if self.cleaned_data.get("password"):
+            account.set_password(self.cleaned_data["password"])
+        if commit:
+            account.save()
+        return account
+
+
+SUBMISSION_FIELDS = [
+    "destinataire_siret",
+    "service_code",
+    "numero_facture_origine",
+    "type_tva",
+    "motif_exoneration",
+    "numero_engagement",
+    "numero_marche",
+    "mode_paiement",
+    "id_service_fournisseur",
+    "id_coordonnee_bancaire",
+    "commentaire",
+]
+
+
+class SubmissionForm(forms.ModelForm):
+    """The editable part of « Envoi de la facture vers Chorus Pro ». Saving keeps a draft; the
+    recipient-specific rules are checked by the service at « Soumettre »."""
+
+    destinataire_siret = forms.CharField(label="Destinataire", max_length=20, required=False)
+    service_code = forms.ChoiceField(label="Service", required=False)
+    id_service_fournisseur = forms.TypedChoiceField(
+        label="Service fournisseur", required=False, coerce=int, empty_value=None
+    )
+    id_coordonnee_bancaire = forms.TypedChoiceField(
+        label="Réf. bancaires", required=False, coerce=int, empty_value=None
+    )
+    type_tva = forms.ChoiceField(label="Type de TVA", choices=TvaType.choices, required=False)
+
+    class Meta:
+        model = ChorusSubmission
+        fields = SUBMISSION_FIELDS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sub: ChorusSubmission = self.instance
+        services = [(s["code"], f"{s['code']} — {s['libelle']}") for s in sub.destinataire_services]
+        current = sub.service_code
+        if current and current not in {code for code, _ in services}:
+            services.append((current, current))  # keep what was chosen even if the list changed since
+        self.fields["service_code"].choices = [("", "—")] + services
+        account = sub.account
+        self.fields["id_service_fournisseur"].choices = [("", "—")] + [
+            (s["id"], f"{s['code']} — {s['libelle']}") for s in account.active_services()
+        ]
+        self.fields["id_coordonnee_bancaire"].choices = [("", "—")] + [
+            (b["id"], b["nom"]) for b in account.banks
+        ]
+
+    def clean_destinataire_siret(self) -> str:
+        siret = compact_siret(self.cleaned_data.get("destinataire_siret") or "")
+        if siret:
+            validate_siret(siret)
+        return siret
+
+
+class AttachmentForm(forms.Form):
+    """« Ajouter une pièce jointe complémentaire »: refused here, before any call, when Chorus would refuse."""
+
+    fichier = forms.FileField(
+        label="Fichier", error_messages={"required": "Choisissez le fichier à joindre."}
+    )
+    designation = forms.CharField(
+        label="Désignation",
+        max_length=100,
+        error_messages={"required": "Saisissez la désignation de la pièce."},
+    )
+    type = forms.ChoiceField(label="Type", choices=[("", "—")] + AttachmentType.choices)
+
+    def clean_fichier(self):
+        upload = self.cleaned_data["fichier"]
+        name = PurePath(upload.name.replace("\\", "/")).name
+        extension = PurePath(name).suffix.lstrip(".").upper()
+        if extension not in ALLOWED_EXTENSIONS:
+            raise forms.ValidationError(
+                f"Ce type de fichier n'est pas accepté par Chorus Pro (.{extension.lower() or '?'}). "
+                "Formats acceptés : PDF, images, bureautique, XML, ZIP…"
+            )
+        if upload.size == 0:
+            raise forms.ValidationError("Le fichier est vide.")
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                "Le fichier dépasse 10 Mo, la taille maximale acceptée par Chorus Pro."
+            )
+        if extension == "PDF" and not upload.read(5).startswith(b"%PDF-"):
+            raise forms.ValidationError("Ce fichier porte l'extension .pdf mais n'est pas un PDF.")
+        upload.seek(0)
+        stem, suffix = PurePath(name).stem, PurePath(name).suffix
+        safe_stem = "".join(c for c in stem if c.isprintable() and c not in '/\\:*?"<>|') or "piece"
+        upload.safe_name = safe_stem[: MAX_ATTACHMENT_NAME - len(suffix)] + suffix
+        upload.extension = extension
+        return upload

@@ -1,0 +1,34 @@
+"""Chorus Pro verbs of the product (DESIGN.md, The Chorus Pro module)."""
+
+from chorus.services.account import update_account
+from chorus.services.connection import client_for
+from chorus.services.refresh import pending_submissions, refresh_account, refresh_all, refresh_status
+from chorus.services.submission import (
+    SubmissionError,
+    add_attachment,
+    build_submit_request,
+    check_submission,
+    deposit_invoice_pdf,
+    lookup_recipient,
+    remove_attachment,
+    start_submission,
+    submit_invoice,
+)
+
+__all__ = [
+    "SubmissionError",
+    "add_attachment",
+    "build_submit_request",
+    "check_submission",
+    "client_for",
+    "deposit_invoice_pdf",
+    "lookup_recipient",
+    "pending_submissions",
+    "refresh_account",
+    "refresh_all",
+    "refresh_status",
+    "remove_attachment",
+    "start_submission",
+    "submit_invoice",
+    "update_account",
+]

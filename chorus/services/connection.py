@@ -1,0 +1,51 @@
+"""Building a Chorus Pro client for a cabinet, with every call journaled in ChorusExchange."""
+
+from __future__ import annotations
+
+from chorus import client
+from chorus.models import ChorusAccount, ChorusExchange, ChorusSubmission
+
+
+def journal_for(account: ChorusAccount, submission: ChorusSubmission | None = None, on_exchange=None):
+    """A journal callable writing one ChorusExchange row per call (payloads arrive redacted), then telling
+    `on_exchange` (used to count calls)."""
+
+    def write(exchange: client.Exchange) -> None:
+        ChorusExchange.objects.create(
+            cabinet_id=account.cabinet_id,
+            submission=submission,
+            operation=exchange.operation,
+            environment=exchange.environment,
+            http_status=exchange.http_status,
+            duration_ms=exchange.duration_ms,
+            code_retour="" if exchange.code_retour is None else str(exchange.code_retour),
+            request=exchange.request,
+            response=exchange.response,
+            error=exchange.error or "",
+        )
+        if on_exchange is not None:
+            on_exchange(exchange)
+
+    return write
+
+
+def client_for(
+    account: ChorusAccount, submission: ChorusSubmission | None = None, *, on_exchange=None, **options
+) -> client.ChorusClient:
+    """The cabinet's Chorus Pro client, on the environment chosen in its Paramètres.
+
+    Raises ChorusAuthError when the stored password can no longer be read (Fernet key changed).
+    """
+    try:
+        password = account.password
+    except ValueError as e:
+        raise client.ChorusAuthError(
+            "Le mot de passe Chorus Pro enregistré est illisible : saisissez-le à nouveau dans Paramètres."
+        ) from e
+    return client.ChorusClient(
+        endpoints=client.endpoints_for(account.environment),
+        piste=client.piste_from_settings(),
+        account=client.TechnicalAccount(login=account.login, password=password),
+        journal=journal_for(account, submission, on_exchange),
+        **options,
+    )

@@ -1,0 +1,190 @@
+"""Following submitted invoices: « Rafraîchir » for one, the nightly bulk refresh for all."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import time
+from collections.abc import Callable
+
+from django.db.models import Min
+from django.utils import timezone
+
+from chorus import client
+from chorus.models import (
+    FINAL_STATUSES,
+    ChorusAccount,
+    ChorusRefreshRun,
+    ChorusStatusChange,
+    ChorusSubmission,
+    SubmissionState,
+)
+from chorus.services import connection
+
+logger = logging.getLogger(__name__)
+
+# The search window starts a little before the last successful run, so a change recorded by Chorus while
+# that run was reading is not missed.
+WINDOW_OVERLAP = datetime.timedelta(minutes=30)
+MAX_RATE_LIMIT_WAITS = 5
+DEFAULT_RATE_LIMIT_WAIT = 30.0
+
+
+def _apply_state(
+    sub: ChorusSubmission, status: str | None, at: datetime.datetime | None, comment: str | None
+) -> bool:
+    """Records a status Chorus reported; returns whether it changed anything."""
+    if not status:
+        return False
+    at = at or timezone.now()
+    _, created = ChorusStatusChange.objects.get_or_create(
+        submission=sub, status=status, changed_at=at, defaults={"comment": comment or ""}
+    )
+    changed = status != sub.chorus_status
+    if changed or created:
+        sub.chorus_status = status
+        sub.chorus_status_at = at
+        sub.chorus_comment = comment or ""
+    sub.refreshed_at = timezone.now()
+    sub.save(
+        update_fields=["chorus_status", "chorus_status_at", "chorus_comment", "refreshed_at", "updated_at"]
+    )
+    return changed
+
+
+def refresh_status(*, submission: ChorusSubmission) -> ChorusSubmission:
+    """« Rafraîchir »: the invoice's whole status history from Chorus. Raises ChorusError subclasses."""
+    if not submission.is_submitted:
+        return submission
+    api = connection.client_for(submission.account, submission)
+    history = api.invoice_history(submission.identifiant_facture_cpp)
+    for change in reversed(history.changes):  # oldest first, so the last one applied is the current status
+        if change.at is not None:
+            ChorusStatusChange.objects.get_or_create(
+                submission=submission, status=change.statut, changed_at=change.at,
+                defaults={"comment": change.commentaire or ""},
+            )  # fmt: skip
+    current = history.changes[0] if history.changes else None
+    status = history.statut_courant or (current.statut if current else None)
+    if status is None:
+        state = api.consult_invoice(submission.identifiant_facture_cpp)
+        _apply_state(submission, state.statut, state.date_heure_etat_courant, state.commentaire_etat_courant)
+    else:
+        _apply_state(
+            submission, status, current.at if current else None, current.commentaire if current else None
+        )
+    return submission
+
+
+def pending_submissions(account: ChorusAccount):
+    """Submitted invoices of the account whose Chorus status may still change."""
+    return ChorusSubmission.objects.filter(account=account, state=SubmissionState.SUBMITTED).exclude(
+        chorus_status__in=FINAL_STATUSES
+    )
+
+
+class _CallCounter:
+    """Counts the API calls a client makes (token requests excluded)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, exchange: client.Exchange) -> None:
+        if exchange.operation != "token":
+            self.calls += 1
+
+
+def refresh_account(
+    *,
+    account: ChorusAccount,
+    now: datetime.datetime | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> ChorusRefreshRun:
+    """Bulk refresh of one cabinet: one paged search of the invoices whose status changed since the last
+    successful run, then one consultation per invoice only where the search could not tell its status.
+
+    Waits and goes on when PISTE answers 429. Raises nothing: the run records its error.
+    """
+    now = now or timezone.now()
+    pending = {s.identifiant_facture_cpp: s for s in pending_submissions(account).select_related("account")}
+    last_ok = account.refresh_runs.filter(succeeded=True).order_by("-started_at").first()
+    if last_ok is not None:
+        window_start = last_ok.started_at - WINDOW_OVERLAP
+    else:  # first run: everything since the oldest invoice still moving
+        oldest = pending_submissions(account).aggregate(first=Min("submitted_at"))["first"] or now
+        window_start = oldest - WINDOW_OVERLAP
+    run = ChorusRefreshRun.objects.create(account=account, started_at=now, window_start=window_start)
+    if not pending:
+        run.succeeded, run.finished_at = True, timezone.now()
+        run.save()
+        return run
+
+    calls = _CallCounter()
+    api = connection.client_for(account, on_exchange=calls)
+    criteria = client.InvoiceSearch(
+        changed_since=window_start, changed_until=now, id_fournisseur=account.id_structure
+    )
+    unclear: list[ChorusSubmission] = []
+    try:
+        for state in _with_rate_limit_waits(lambda: api.search_invoices(criteria), sleep):
+            sub = pending.get(state.identifiant_facture_cpp)
+            if sub is None:
+                continue
+            run.checked += 1
+            if state.statut:
+                run.updated += _apply_state(
+                    sub, state.statut, state.date_heure_etat_courant, state.commentaire_etat_courant
+                )
+            else:
+                unclear.append(sub)
+        for sub in unclear:
+            state = _first_with_rate_limit_waits(
+                lambda s=sub: api.consult_invoice(s.identifiant_facture_cpp), sleep
+            )
+            run.updated += _apply_state(
+                sub, state.statut, state.date_heure_etat_courant, state.commentaire_etat_courant
+            )
+        run.succeeded = True
+    except client.ChorusError as e:
+        run.error = e.message
+        logger.warning(
+            "Rafraîchissement Chorus Pro du cabinet %s interrompu : %s", account.cabinet_id, e.message
+        )
+    run.api_calls = calls.calls
+    run.finished_at = timezone.now()
+    run.save()
+    return run
+
+
+def _with_rate_limit_waits(make_iterator, sleep):
+    """Iterates a paged search; on 429 waits as PISTE asks and resumes from a fresh iterator, skipping what was
+    already yielded."""
+    yielded = 0
+    for attempt in range(MAX_RATE_LIMIT_WAITS + 1):
+        try:
+            for index, item in enumerate(make_iterator()):
+                if index >= yielded:
+                    yielded += 1
+                    yield item
+            return
+        except client.ChorusRateLimited as e:
+            if attempt == MAX_RATE_LIMIT_WAITS:
+                raise
+            sleep(e.retry_after or DEFAULT_RATE_LIMIT_WAIT)
+
+
+def _first_with_rate_limit_waits(call, sleep):
+    for attempt in range(MAX_RATE_LIMIT_WAITS + 1):
+        try:
+            return call()
+        except client.ChorusRateLimited as e:
+            if attempt == MAX_RATE_LIMIT_WAITS:
+                raise
+            sleep(e.retry_after or DEFAULT_RATE_LIMIT_WAIT)
+
+
+def refresh_all(*, sleep: Callable[[float], None] = time.sleep) -> list[ChorusRefreshRun]:
+    """The nightly job: every cabinet with invoices still moving in Chorus, one after the other; one cabinet's
+    failure never stops the others."""
+    accounts = ChorusAccount.objects.filter(submissions__state=SubmissionState.SUBMITTED).distinct()
+    return [refresh_account(account=account, sleep=sleep) for account in accounts]

@@ -1,0 +1,345 @@
+"""« Chorus Pro : Envoyer »: deposit the PDF, complete the Chorus fields, attachments, « Soumettre »."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+
+from django.db import transaction
+from django.utils import timezone
+
+from chorus import client
+from chorus.models import (
+    ChorusAccount,
+    ChorusAttachment,
+    ChorusStatusChange,
+    ChorusSubmission,
+    TvaType,
+)
+from chorus.models import (
+    SubmissionState as State,
+)
+from chorus.services import connection
+from invoices.models import Invoice, InvoiceKind, VatRegime
+
+# A claim older than this belongs to a worker that died: the call's outcome is unknown.
+STALE_CLAIM = datetime.timedelta(minutes=5)
+
+TVA_TYPE_FOR_REGIME = {
+    VatRegime.DEBITS: TvaType.DEBIT,
+    VatRegime.ENCAISSEMENTS: TvaType.ENCAISSEMENT,
+    VatRegime.EXONERATION: TvaType.EXONERATION,
+    VatRegime.FRANCHISE: TvaType.SANS_TVA,
+}
+
+
+class SubmissionError(Exception):
+    """The submission cannot go on as it stands; `errors` maps form fields to French messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
+def start_submission(*, invoice: Invoice, account: ChorusAccount | None) -> ChorusSubmission:
+    """The invoice's submission, created with what the invoice already says. Raises SubmissionError."""
+    if not invoice.is_issued or not invoice.pdf:
+        raise SubmissionError(
+            {"__all__": "Seule une facture validée, avec son PDF, peut être envoyée à Chorus Pro."}
+        )
+    if account is None or not account.is_ready:
+        raise SubmissionError(
+            {
+                "__all__": "Le raccordement à Chorus Pro n'est pas configuré : voir Paramètres > Pièces > Chorus Pro."
+            }
+        )
+    existing = ChorusSubmission.objects.filter(invoice=invoice).first()
+    if existing is not None:
+        return existing
+    origin = invoice.origin_reference
+    return ChorusSubmission.objects.create(
+        cabinet=invoice.cabinet,
+        invoice=invoice,
+        account=account,
+        destinataire_siret=invoice.payer_siret,
+        numero_facture_origine=origin[0] if origin else "",
+        type_tva=TVA_TYPE_FOR_REGIME.get(invoice.vat_regime, TvaType.ENCAISSEMENT),
+        motif_exoneration=invoice.exemption_reason if invoice.vat_regime == VatRegime.EXONERATION else "",
+        numero_engagement=invoice.numero_engagement,
+        numero_marche=invoice.numero_marche,
+        id_coordonnee_bancaire=account.banks[0]["id"] if len(account.banks) == 1 else None,
+        pdf_sha256=invoice.pdf_sha256,
+    )
+
+
+def _claim(sub: ChorusSubmission, seen: str, to: str) -> bool:
+    """Conditional update: only one caller moves the row out of `seen` (or takes over a stale claim)."""
+    now = timezone.now()
+    claimed = ChorusSubmission.objects.filter(pk=sub.pk, state=seen, sending_since=sub.sending_since).update(
+        state=to, sending_since=now, updated_at=now
+    )
+    if claimed:
+        sub.state, sub.sending_since = to, now
+    return claimed == 1
+
+
+def _is_stale(sub: ChorusSubmission) -> bool:
+    return sub.sending_since is not None and timezone.now() - sub.sending_since > STALE_CLAIM
+
+
+def _record_error(sub: ChorusSubmission, state: str, error: client.ChorusError, field: str = "") -> None:
+    sub.state = state
+    sub.last_error = error.message
+    sub.last_error_code = getattr(error, "code", "") or ""
+    sub.last_error_field = field
+    sub.save(update_fields=["state", "last_error", "last_error_code", "last_error_field", "updated_at"])
+
+
+def _clear_error(sub: ChorusSubmission) -> None:
+    sub.last_error = sub.last_error_code = sub.last_error_field = ""
+
+
+def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
+    """Deposits the stored invoice PDF (PDF non signé); Chorus answers the « Numéro pièce jointe ».
+
+    Raises ChorusRejected, ChorusAuthError, ChorusUnavailable (the submission is back to « PDF non déposé »).
+    """
+    sub = ChorusSubmission.objects.select_related("account", "invoice").get(pk=submission_id)
+    seen = sub.state
+    if seen == State.DEPOSITING and not _is_stale(sub):
+        return sub  # another worker is on it
+    # Depositing twice is harmless (the first pièce jointe stays unused), so a stale claim is simply retaken.
+    if seen not in (State.NEW, State.DEPOSITING) or not _claim(sub, seen, State.DEPOSITING):
+        return sub
+    invoice = sub.invoice
+    pdf = invoice.pdf_bytes()
+    if hashlib.sha256(pdf).hexdigest() != invoice.pdf_sha256:
+        error = client.ChorusRejected(
+            "PDF", "Le PDF stocké ne correspond plus à son empreinte : envoi bloqué."
+        )
+        _record_error(sub, State.NEW, error)
+        raise error
+    try:
+        deposit = connection.client_for(sub.account, sub).deposit_pdf(pdf, invoice.pdf_filename())
+    except client.ChorusError as e:
+        _record_error(sub, State.NEW, e)
+        raise
+    sub.piece_jointe_id = deposit.piece_jointe_id
+    sub.deposited_at = timezone.now()
+    sub.state = State.READY
+    sub.chorus_status = "INTERPRETEE_OCR"
+    _clear_error(sub)
+    sub.save()
+    return sub
+
+
+def lookup_recipient(*, submission: ChorusSubmission, siret: str) -> ChorusSubmission:
+    """Loupe: the recipient's designation, its rules and its invoiceable services, saved on the submission.
+
+    Raises SubmissionError (unknown or inactive recipient), ChorusAuthError, ChorusUnavailable.
+    """
+    api = connection.client_for(submission.account, submission)
+    structure = api.find_structure(siret)
+    if structure is None:
+        raise SubmissionError(
+            {"destinataire_siret": f"Aucune structure Chorus Pro ne porte le SIRET {siret}."}
+        )
+    if structure.statut and structure.statut.upper() not in ("ACTIF", "ACTIVE"):
+        raise SubmissionError(
+            {"destinataire_siret": f"La structure {structure.designation} n'est plus active dans Chorus Pro."}
+        )
+    details = api.consult_structure(structure.id_structure_cpp)
+    services = api.list_services(structure.id_structure_cpp)
+    rules = details.parameters
+    submission.destinataire_siret = siret
+    submission.destinataire_designation = structure.designation
+    submission.destinataire_id_structure = structure.id_structure_cpp
+    submission.destinataire_rules = {
+        "codeServiceDoitEtreRenseigne": rules.service_code_required,
+        "numeroEJDoitEtreRenseigne": rules.engagement_required,
+        "gestionNumeroEJOuCodeService": rules.engagement_or_service,
+        "statutMiseEnPaiementNestPasRemonte": rules.payment_status_not_reported,
+    }
+    submission.destinataire_services = [
+        {"id": s.id_service, "code": s.code, "libelle": s.libelle} for s in services if s.invoiceable
+    ]
+    if submission.service_code not in {s["code"] for s in submission.destinataire_services}:
+        submission.service_code = ""
+    submission.save()
+    return submission
+
+
+@transaction.atomic
+def add_attachment(
+    *,
+    submission: ChorusSubmission,
+    content: bytes,
+    filename: str,
+    extension: str,
+    mime: str,
+    designation: str,
+    type: str,
+) -> ChorusAttachment:
+    """Sends a complementary attachment to Chorus and links it. Raises ChorusRejected, ChorusUnavailable…"""
+    if not submission.is_editable:
+        raise SubmissionError(
+            {"__all__": "La facture est déjà soumise : ses pièces jointes ne changent plus."}
+        )
+    pj_id = connection.client_for(submission.account, submission).add_attachment(
+        content, name=filename, mime=mime or "application/octet-stream", extension=extension
+    )
+    return ChorusAttachment.objects.create(
+        submission=submission, designation=designation, type=type, filename=filename, size=len(content),
+        piece_jointe_id=pj_id,
+    )  # fmt: skip
+
+
+def remove_attachment(*, attachment: ChorusAttachment) -> None:
+    """Removes the link only (Chorus keeps the file in the account's space). Raises SubmissionError."""
+    if not attachment.submission.is_editable:
+        raise SubmissionError(
+            {"__all__": "La facture est déjà soumise : ses pièces jointes ne changent plus."}
+        )
+    attachment.delete()
+
+
+def check_submission(*, submission: ChorusSubmission) -> dict[str, str]:
+    """What stops « Soumettre », field by field, in French (recipient rules included). Calls Chorus to learn
+    the recipient's rules when they are not known yet for this SIRET, and the chosen service's own rule."""
+    sub = submission
+    errors: dict[str, str] = {}
+    if sub.piece_jointe_id is None:
+        errors["__all__"] = "Le PDF de la facture n'est pas encore déposé dans Chorus Pro."
+    if not sub.destinataire_siret:
+        errors["destinataire_siret"] = "Le destinataire est obligatoire."
+    elif sub.destinataire_id_structure is None or not sub.destinataire_designation:
+        try:
+            lookup_recipient(submission=sub, siret=sub.destinataire_siret)
+        except SubmissionError as e:
+            errors.update(e.errors)
+    rules = sub.destinataire_rules
+    if sub.destinataire_id_structure and "destinataire_siret" not in errors:
+        if rules.get("codeServiceDoitEtreRenseigne") and not sub.service_code:
+            errors["service_code"] = "Ce destinataire exige un code service : choisissez un service."
+        if rules.get("numeroEJDoitEtreRenseigne") and not sub.numero_engagement:
+            errors["numero_engagement"] = "Ce destinataire exige un numéro d'engagement."
+        if rules.get("gestionNumeroEJOuCodeService") and not (sub.service_code or sub.numero_engagement):
+            errors["numero_engagement"] = "Ce destinataire exige un numéro d'engagement ou un code service."
+        chosen = next((s for s in sub.destinataire_services if s["code"] == sub.service_code), None)
+        if sub.service_code and chosen is None:
+            errors["service_code"] = "Ce service n'est pas (ou plus) actif chez le destinataire."
+        elif chosen is not None and not sub.numero_engagement and "numero_engagement" not in errors:
+            service = connection.client_for(sub.account, sub).consult_service(
+                sub.destinataire_id_structure, chosen["id"]
+            )
+            if service.engagement_required:
+                errors["numero_engagement"] = f"Le service {chosen['code']} exige un numéro d'engagement."
+    if sub.invoice.kind == InvoiceKind.AVOIR and not sub.numero_facture_origine:
+        errors["numero_facture_origine"] = "Le N° de facture d'origine est obligatoire pour un avoir."
+    if not sub.type_tva:
+        errors["type_tva"] = "Choisissez le type de TVA."
+    elif sub.type_tva == TvaType.EXONERATION and not sub.motif_exoneration:
+        errors["motif_exoneration"] = "Le motif d'exonération est obligatoire avec le type Exonération."
+    if not sub.mode_paiement:
+        errors["mode_paiement"] = "Choisissez le mode de règlement."
+    return errors
+
+
+def build_submit_request(sub: ChorusSubmission) -> client.SubmitRequest:
+    invoice = sub.invoice
+    return client.SubmitRequest(
+        numero_facture=invoice.number,
+        date_facture=invoice.issue_date,
+        date_echeance_paiement=invoice.due_date,
+        id_fournisseur=sub.account.id_structure,
+        id_service_fournisseur=sub.id_service_fournisseur,
+        id_coordonnee_bancaire=sub.id_coordonnee_bancaire,
+        code_destinataire=sub.destinataire_siret,
+        code_service_executant=sub.service_code or None,
+        piece_jointe_principale_id=sub.piece_jointe_id,
+        piece_jointe_principale_designation=invoice.pdf_filename()[:100],
+        type_facture="AVOIR" if invoice.kind == InvoiceKind.AVOIR else "FACTURE",
+        type_tva=sub.type_tva,
+        motif_exoneration_tva=sub.motif_exoneration or None,
+        numero_bon_commande=sub.numero_engagement or None,
+        numero_marche=sub.numero_marche or None,
+        numero_facture_origine=(sub.numero_facture_origine or None)
+        if invoice.kind == InvoiceKind.AVOIR
+        else None,
+        mode_paiement=sub.mode_paiement,
+        commentaire=sub.commentaire or None,
+        totals=client.Totals(
+            ht=invoice.total_ht, tva=invoice.total_vat, ttc=invoice.total_ttc, a_payer=invoice.net_to_pay
+        ),
+        vat_lines=tuple(
+            client.VatLine(rate=line.rate, base_ht=line.base, montant_tva=line.vat)
+            for line in invoice.vat_lines()
+        ),
+        complementary=tuple(
+            client.ComplementaryAttachment(
+                piece_jointe_id=a.piece_jointe_id, designation=a.designation, type=a.type
+            )
+            for a in sub.attachments.all()
+        ),
+    )
+
+
+def _record_submitted(
+    sub: ChorusSubmission, result: client.Submitted | client.InvoiceState
+) -> ChorusSubmission:
+    now = timezone.now()
+    status = result.statut or "DEPOSEE"
+    sub.identifiant_facture_cpp = result.identifiant_facture_cpp
+    sub.state = State.SUBMITTED
+    sub.submitted_at = now
+    sub.chorus_status = status
+    sub.chorus_status_at = now
+    sub.sending_since = None
+    _clear_error(sub)
+    sub.save()
+    ChorusStatusChange.objects.get_or_create(submission=sub, status=status, changed_at=now)
+    return sub
+
+
+def submit_invoice(*, submission_id: int) -> ChorusSubmission:
+    """« Soumettre »: sends one submission to Chorus exactly once.
+
+    A double click, two tabs or a retried task find the row already claimed or submitted and do nothing; after a
+    lost reply (state « Envoi à vérifier ») Chorus is searched by invoice number before anything is resent.
+    Raises ChorusRejected, ChorusAuthError, ChorusUnavailable.
+    """
+    sub = ChorusSubmission.objects.select_related("account", "invoice").get(pk=submission_id)
+    seen = sub.state
+    if seen == State.SENDING and not _is_stale(sub):
+        return sub  # another worker is sending it right now
+    # A stale SENDING row lost its worker mid-call: like UNKNOWN, search before resending.
+    if seen not in (State.READY, State.UNKNOWN, State.SENDING) or not _claim(sub, seen, State.SENDING):
+        return sub
+    api = connection.client_for(sub.account, sub)
+    try:
+        found = api.find_by_number(sub.invoice.number) if seen != State.READY else None
+        result = found or api.submit(build_submit_request(sub))
+    except client.ChorusUnavailable as e:
+        _record_error(sub, State.UNKNOWN, e)
+        raise
+    except client.ChorusError as e:
+        _record_error(sub, State.READY, e, field=_field_of(e))
+        raise
+    return _record_submitted(sub, result)
+
+
+# Which field a Chorus refusal is about, from words of its libellé (Chorus does not name the field).
+_FIELD_HINTS = (
+    ("engagement", "numero_engagement"),
+    ("service", "service_code"),
+    ("destinataire", "destinataire_siret"),
+    ("origine", "numero_facture_origine"),
+    ("exon", "motif_exoneration"),
+    ("marché", "numero_marche"),
+    ("bancaire", "id_coordonnee_bancaire"),
+)
+
+
+def _field_of(error: client.ChorusError) -> str:
+    libelle = getattr(error, "libelle", "").lower()
+    return next((field for word, field in _FIELD_HINTS if word in libelle), "")

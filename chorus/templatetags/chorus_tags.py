@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from django import template
+
+from chorus.forms import AccountForm
+from chorus.models import ChorusAccount
+
+register = template.Library()
+
+
+@register.inclusion_tag("chorus/_settings_block_form.html", takes_context=True)
+def chorus_settings_block(context):
+    """The Chorus Pro block of Paramètres > Pièces; a bound form from a failed POST takes precedence."""
+    form = context.get("chorus_form")
+    cabinet = context["cabinet"]
+    if form is None:
+        account = ChorusAccount.objects.filter(cabinet=cabinet).first() or ChorusAccount(
+            cabinet=cabinet, siret_fournisseur=cabinet.siret
+        )
+        form = AccountForm(instance=account)
+    return {"form": form, "account": form.instance, "csrf_token": context.get("csrf_token")}
+
+
+@register.inclusion_tag("chorus/_logo.html")
+def chorus_mark(submission):
+    """The Chorus Pro logo for an invoice sent to Chorus, with its status as tooltip (nothing otherwise)."""
+    return {"submission": submission}

@@ -1,0 +1,212 @@
+"""Chorus Pro screens: the Paramètres block, « Chorus Pro : Envoyer », the submission screen."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from chorus import client, selectors, services, tasks
+from chorus.forms import AccountForm, AttachmentForm, SubmissionForm
+from chorus.models import ChorusAccount, ChorusAttachment, SubmissionState
+from geoprod.forms import PiecesForm
+from geoprod.tenancy import admin_required, current_cabinet, get_for_cabinet
+from invoices.models import Invoice
+
+
+def _render_pieces(request, chorus_form: AccountForm):
+    cabinet = current_cabinet(request)
+    context = {"form": PiecesForm(instance=cabinet), "tab": "pieces", "chorus_form": chorus_form}
+    return render(request, "geoprod/settings_pieces.html", context)
+
+
+@admin_required
+@require_POST
+def account_save(request):
+    cabinet = current_cabinet(request)
+    account = selectors.account_for(cabinet) or ChorusAccount(cabinet=cabinet)
+    form = AccountForm(request.POST, instance=account)
+    if not form.is_valid():
+        return _render_pieces(request, form)
+    form.save()
+    messages.success(request, "Le raccordement Chorus Pro est enregistré. Cliquez sur « Mettre à jour ».")
+    return redirect("/parametres/pieces/#chorus-pro")
+
+
+@admin_required
+@require_POST
+def account_sync(request):
+    """« Mettre à jour »: saves what was typed, then asks Chorus for the structure, services and banks."""
+    cabinet = current_cabinet(request)
+    account = selectors.account_for(cabinet) or ChorusAccount(cabinet=cabinet)
+    form = AccountForm(request.POST, instance=account)
+    if not form.is_valid():
+        return _render_pieces(request, form)
+    account = form.save()
+    try:
+        services.update_account(account=account)
+    except client.ChorusError as e:
+        messages.error(request, e.message)
+        return _render_pieces(request, AccountForm(request.POST, instance=account))
+    messages.success(
+        request, f"Structure {account.id_structure} ({account.structure_designation}) mise à jour."
+    )
+    return redirect("/parametres/pieces/#chorus-pro")
+
+
+@require_POST
+def invoice_send(request, pk: int):
+    """« Chorus Pro : Envoyer »: starts the submission and deposits the stored PDF in the background."""
+    cabinet = current_cabinet(request)
+    invoice = get_for_cabinet(Invoice, cabinet, pk=pk)
+    try:
+        submission = services.start_submission(invoice=invoice, account=selectors.account_for(cabinet))
+    except services.SubmissionError as e:
+        messages.error(request, " ".join(e.errors.values()))
+        return redirect(invoice)
+    if submission.piece_jointe_id is None:
+        try:
+            tasks.deposit_invoice_pdf.delay(submission.pk)
+        except client.ChorusError as e:
+            messages.error(request, f"Le dépôt du PDF dans Chorus Pro a échoué : {e.message}")
+    return redirect(submission)
+
+
+@require_POST
+def invoice_refresh(request, pk: int):
+    invoice = get_for_cabinet(
+        Invoice.objects.select_related("chorus_submission"), current_cabinet(request), pk=pk
+    )
+    submission = getattr(invoice, "chorus_submission", None)
+    if submission is not None:
+        _refresh(request, submission)
+    return redirect(invoice)
+
+
+def _refresh(request, submission) -> None:
+    try:
+        services.refresh_status(submission=submission)
+    except client.ChorusError as e:
+        messages.error(request, f"Chorus Pro n'a pas pu être consulté : {e.message}")
+    else:
+        messages.success(request, f"Statut Chorus Pro : {submission.status_display}.")
+
+
+def submission_detail(request, pk: int):
+    """« Envoi de la facture vers Chorus Pro ». A POST saves the typed fields as a draft."""
+    submission = selectors.submission_for_page(cabinet=current_cabinet(request), pk=pk)
+    if request.htmx and request.GET.get("fragment") == "progress":
+        return _progress(request, submission)
+    form = SubmissionForm(request.POST or None, instance=submission)
+    if request.method == "POST" and submission.is_editable and form.is_valid():
+        form.save()
+        messages.success(request, "Brouillon de l'envoi enregistré.")
+        return redirect(submission)
+    return _render_submission(request, submission, form)
+
+
+def _progress(request, submission):
+    """Polled while the PDF is being deposited; reloads the page once the deposit is done or failed."""
+    response = render(request, "chorus/_progress.html", {"submission": submission})
+    if submission.state != SubmissionState.DEPOSITING:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _render_submission(request, submission, form=None, attachment_form=None, status=200):
+    context = {
+        "submission": submission,
+        "invoice": submission.invoice,
+        "form": form or SubmissionForm(instance=submission),
+        "attachment_form": attachment_form or AttachmentForm(),
+    }
+    return render(request, "chorus/submission.html", context, status=status)
+
+
+@require_POST
+def submission_lookup(request, pk: int):
+    """Loupe: keeps what was typed, then fetches the recipient's designation and services."""
+    submission = selectors.submission_for_page(cabinet=current_cabinet(request), pk=pk)
+    form = SubmissionForm(request.POST, instance=submission)
+    if not submission.is_editable or not form.is_valid():
+        return _render_submission(request, submission, form)
+    submission = form.save()
+    try:
+        services.lookup_recipient(submission=submission, siret=submission.destinataire_siret)
+    except services.SubmissionError as e:
+        for field, message in e.errors.items():
+            form.add_error(None if field == "__all__" else field, message)
+        return _render_submission(request, submission, form)
+    except client.ChorusError as e:
+        messages.error(request, e.message)
+    return redirect(submission)
+
+
+@require_POST
+def attachment_add(request, pk: int):
+    submission = selectors.submission_for_page(cabinet=current_cabinet(request), pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_submission(request, submission, attachment_form=form)
+    upload = form.cleaned_data["fichier"]
+    try:
+        services.add_attachment(
+            submission=submission, content=upload.read(), filename=upload.safe_name, extension=upload.extension,
+            mime=upload.content_type, designation=form.cleaned_data["designation"], type=form.cleaned_data["type"],
+        )  # fmt: skip
+    except (services.SubmissionError, client.ChorusError) as e:
+        form.add_error("fichier", getattr(e, "message", str(e)))
+        return _render_submission(request, submission, attachment_form=form)
+    messages.success(request, f"Pièce jointe « {form.cleaned_data['designation']} » ajoutée.")
+    return redirect(f"{submission.get_absolute_url()}#pieces-jointes")
+
+
+@require_POST
+def attachment_remove(request, pk: int):
+    qs = ChorusAttachment.objects.select_related("submission")
+    attachment = get_for_cabinet(qs, current_cabinet(request), via="submission__cabinet", pk=pk)
+    try:
+        services.remove_attachment(attachment=attachment)
+    except services.SubmissionError as e:
+        messages.error(request, " ".join(e.errors.values()))
+    return redirect(f"{attachment.submission.get_absolute_url()}#pieces-jointes")
+
+
+@require_POST
+def submission_submit(request, pk: int):
+    """« Soumettre »: saves the typed fields, checks the recipient's rules, then submits exactly once."""
+    submission = selectors.submission_for_page(cabinet=current_cabinet(request), pk=pk)
+    form = SubmissionForm(request.POST, instance=submission)
+    if submission.state not in (SubmissionState.READY, SubmissionState.UNKNOWN):
+        return redirect(submission)  # already sent (double click, second tab): nothing to do
+    try:
+        if submission.is_editable:  # after a lost reply nothing is edited: the task searches Chorus first
+            if not form.is_valid():
+                return _render_submission(request, submission, form)
+            submission = form.save()
+            errors = services.check_submission(submission=submission)
+            if errors:
+                for field, message in errors.items():
+                    form.add_error(None if field == "__all__" else field, message)
+                return _render_submission(request, submission, form)
+        tasks.submit_invoice.delay(submission.pk)
+    except client.ChorusError as e:
+        submission.refresh_from_db()
+        field = submission.last_error_field
+        form = SubmissionForm(request.POST, instance=submission)
+        form.is_valid()
+        form.add_error(field or None, e.message)
+        return _render_submission(request, submission, form)
+    submission.refresh_from_db()
+    if submission.is_submitted:
+        messages.success(
+            request, f"Facture soumise à Chorus Pro (identifiant {submission.identifiant_facture_cpp})."
+        )
+    return redirect(submission)
+
+
+@require_POST
+def submission_refresh(request, pk: int):
+    submission = selectors.submission_for_page(cabinet=current_cabinet(request), pk=pk)
+    _refresh(request, submission)
+    return redirect(submission)

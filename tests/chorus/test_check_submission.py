@@ -1,0 +1,89 @@
+"""« Soumettre » checks the recipient's rules and the invoice's own before any submit."""
+
+from __future__ import annotations
+
+import pytest
+
+from chorus import services
+from chorus.models import TvaType
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sub(chorus, account, issued_invoice):
+    submission = services.start_submission(invoice=issued_invoice, account=account)
+    services.deposit_invoice_pdf(submission_id=submission.pk)
+    submission.refresh_from_db()
+    return submission
+
+
+def test_lookup_fills_designation_rules_and_invoiceable_services(sub):
+    services.lookup_recipient(submission=sub, siret="21310555400017")
+    assert sub.destinataire_designation == "Mairie de Toulouse"
+    assert sub.destinataire_rules["codeServiceDoitEtreRenseigne"] is True
+    # the inactive service and FACTURES_PUBLIQUES are not offered
+    assert [s["code"] for s in sub.destinataire_services] == ["URBA"]
+
+
+def test_unknown_recipient(sub):
+    with pytest.raises(services.SubmissionError) as e:
+        services.lookup_recipient(submission=sub, siret="79845612500011")
+    assert e.value.errors == {
+        "destinataire_siret": "Aucune structure Chorus Pro ne porte le SIRET 79845612500011."
+    }
+
+
+def test_service_required_by_recipient(sub):
+    assert services.check_submission(submission=sub) == {
+        "service_code": "Ce destinataire exige un code service : choisissez un service."
+    }
+    sub.service_code = "URBA"
+    assert services.check_submission(submission=sub) == {}
+
+
+def test_engagement_required_by_recipient(sub):
+    sub.destinataire_siret = "21690123100011"
+    sub.destinataire_id_structure = None
+    errors = services.check_submission(submission=sub)
+    assert errors == {"numero_engagement": "Ce destinataire exige un numéro d'engagement."}
+    sub.numero_engagement = "EJ-2026-0042"
+    assert services.check_submission(submission=sub) == {}
+
+
+def test_engagement_required_by_the_chosen_service(sub, chorus):
+    chorus.engagement_services.add(1)
+    sub.service_code = "URBA"
+    services.lookup_recipient(submission=sub, siret=sub.destinataire_siret)
+    assert services.check_submission(submission=sub) == {
+        "numero_engagement": "Le service URBA exige un numéro d'engagement."
+    }
+
+
+def test_exoneration_needs_its_motive(sub):
+    sub.service_code = "URBA"
+    sub.type_tva = TvaType.EXONERATION
+    errors = services.check_submission(submission=sub)
+    assert errors == {"motif_exoneration": "Le motif d'exonération est obligatoire avec le type Exonération."}
+
+
+def test_avoir_needs_the_origin_number(chorus, account, cabinet, issued_invoice):
+    from invoices import services as invoicing
+
+    avoir = invoicing.issue_invoice(invoice=invoicing.create_credit_note(invoice=issued_invoice))
+    sub = services.start_submission(invoice=avoir, account=account)
+    assert sub.numero_facture_origine == issued_invoice.number  # prefilled from the credited invoice
+    sub.numero_facture_origine = ""
+    sub.piece_jointe_id, sub.service_code = 1, "URBA"
+    assert services.check_submission(submission=sub)["numero_facture_origine"] == (
+        "Le N° de facture d'origine est obligatoire pour un avoir."
+    )
+
+
+def test_missing_recipient_and_pdf(chorus, account, cabinet):
+    invoice = factories.make_invoice(cabinet, client=factories.make_client(cabinet), issued=True)
+    sub = services.start_submission(invoice=invoice, account=account)
+    errors = services.check_submission(submission=sub)
+    assert errors["destinataire_siret"] == "Le destinataire est obligatoire."
+    assert "pas encore déposé" in errors["__all__"]
