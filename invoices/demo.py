@@ -1,0 +1,210 @@
+"""Demo invoicing data for a demo cabinet: devis, commandes, factures in every state, règlements,
+relances and avoirs, dated over the last five months so the numbering stays chronological."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from clients.models import Client, Dossier
+from geoprod.models import Cabinet
+from invoices import services
+from invoices.models import Invoice, PaymentMode, Quote
+from invoices.services import LineInput
+
+D = Decimal
+TOULOUSE_SIRET = "21310555400017"
+ONE = D("1")
+
+LINE_SETS = [
+    [
+        (
+            "Bornage amiable contradictoire — recherche des titres, convocation des riverains",
+            "1",
+            "forfait",
+            "1150.00",
+        ),
+        ("Procès-verbal de bornage et enregistrement au portail Géofoncier", "1", "forfait", "180.00"),
+        ("Fourniture et pose de bornes", "4", "u", "35.00"),
+    ],
+    [
+        ("Relevé topographique (planimétrie et altimétrie)", "1.8", "ha", "850.00"),
+        ("Rattachement au système Lambert 93 / NGF-IGN69", "1", "forfait", "240.00"),
+        ("Plan topographique au 1/200 (format DWG et PDF)", "1", "forfait", "320.00"),
+    ],
+    [
+        ("Plan de division et document d'arpentage", "1", "forfait", "1200.00"),
+        ("Dépôt au service du cadastre", "1", "forfait", "95.00"),
+        ("Frais de déplacement", "2", "u", "42.00"),
+    ],
+    [
+        ("Implantation de bâtiment (axes et niveaux)", "1", "forfait", "650.00"),
+        ("Heures de terrain (binôme)", "3.5", "h", "95.00"),
+    ],
+    [("Mesurage loi Carrez", "1", "forfait", "220.00"), ("Plan d'intérieur", "85", "m2", "2.40")],
+    [
+        ("Délimitation du domaine public — procès-verbal et arrêté d'alignement", "1", "forfait", "2400.00"),
+        ("Levé des emprises et report sur plan cadastral", "1", "forfait", "780.00"),
+    ],
+]
+
+# (days ago, outcome) for each issued invoice, oldest first: numbers follow dates.
+ISSUED = [
+    (150, "paid"),
+    (140, "paid_cheque"),
+    (122, "overdue_two_reminders"),
+    (110, "partial_overdue"),
+    (96, "credited"),
+    (80, "paid_card"),
+    (62, "paid_debit"),
+    (45, "overdue"),
+    (36, "partial"),
+    (12, "open"),
+    (4, "paid_cash"),
+]
+
+
+def _lines(index: int, scale: Decimal = ONE, rate: str = "20.00") -> list[LineInput]:
+    return [
+        LineInput(
+            designation=d, quantity=D(q), unit=u, unit_price=(D(p) * scale).quantize(D("0.01")), vat_rate=rate
+        )
+        for d, q, u, p in LINE_SETS[index % len(LINE_SETS)]
+    ]
+
+
+def _issue(invoice: Invoice, day: datetime.date) -> Invoice:
+    return services.issue_invoice(invoice=invoice, today=day)
+
+
+def _pay(invoice: Invoice, amount: Decimal, day: datetime.date, mode: str, reference: str = "") -> None:
+    services.record_payment(
+        cabinet=invoice.cabinet,
+        client=invoice.client,
+        date=day,
+        amount=amount,
+        mode=mode,
+        allocations=[(invoice, amount)],
+        reference=reference,
+    )
+
+
+def seed_demo_invoices(*, cabinet: Cabinet) -> None:
+    """Creates the demo invoicing of a cabinet from its clients and dossiers; does nothing if the
+    cabinet already has invoices or has no client."""
+    if Invoice.objects.filter(cabinet=cabinet).exists():
+        return
+    dossiers = list(Dossier.objects.filter(cabinet=cabinet).select_related("client").order_by("numero"))
+    clients = list(Client.objects.filter(cabinet=cabinet).order_by("nom"))
+    if not clients:
+        return
+    with transaction.atomic():
+        _seed(cabinet, dossiers, clients, timezone.localdate())
+
+
+def _seed(cabinet: Cabinet, dossiers: list[Dossier], clients: list[Client], today: datetime.date) -> None:
+    def ago(days: int) -> datetime.date:
+        return today - datetime.timedelta(days=days)
+
+    private = [d for d in dossiers if not d.client.is_public_body] or dossiers
+    public = next((c for c in clients if c.siret == TOULOUSE_SIRET), None) or next(
+        (c for c in clients if c.is_public_body), clients[0]
+    )
+    public_dossiers = [d for d in dossiers if d.client_id == public.pk]
+
+    def draft(i: int, **kw) -> Invoice:
+        dossier = kw.pop("dossier", private[i % len(private)] if private else None)
+        client = kw.pop("client", dossier.client if dossier else clients[i % len(clients)])
+        return services.create_invoice(
+            cabinet=cabinet,
+            client=client,
+            dossier=dossier,
+            lines=_lines(i, kw.pop("scale", ONE), kw.pop("rate", "20.00")),
+            **kw,
+        )
+
+    # A devis turned commande, invoiced with a 30 % acompte then a final invoice; plus two other devis.
+    order_dossier = private[0] if private else None
+    order_client = order_dossier.client if order_dossier else clients[0]
+    quote = services.create_quote(
+        cabinet=cabinet,
+        client=order_client,
+        dossier=order_dossier,
+        lines=_lines(2, D("2")),
+        date=ago(75),
+        objet=order_dossier.objet if order_dossier else "Division parcellaire",
+    )
+    quote = services.decide_quote(quote=quote, accepted=True)
+    Quote.objects.filter(pk=quote.pk).update(decided_on=ago(72))
+    pending = services.create_quote(cabinet=cabinet, client=clients[-1], lines=_lines(1), date=ago(8))
+    refused = services.create_quote(cabinet=cabinet, client=clients[0], lines=_lines(3), date=ago(50))
+    services.decide_quote(quote=refused, accepted=False)
+    del pending
+
+    issued: list[tuple[Invoice, str, datetime.date]] = []
+    acompte = None
+    for i, (days, outcome) in enumerate(ISSUED):
+        if acompte is None and days <= 70:
+            acompte = _issue(services.invoice_order_part(quote=quote, percent=D("30")), ago(70))
+            _pay(acompte, acompte.amount_due, ago(60), PaymentMode.VIREMENT, "VIR acompte")
+        if days == 12:
+            # Two invoices to the Mairie, issued and unpaid: ready to be sent to Chorus Pro.
+            for n, dossier in enumerate((public_dossiers + [None, None])[:2]):
+                inv = draft(
+                    5 + n,
+                    client=public,
+                    dossier=dossier,
+                    numero_engagement=f"EJ-{today.year}-00{417 + n}",
+                    numero_marche="M-2025-TOPO-12" if n == 0 else "",
+                )
+                _issue(inv, ago(20 - n))
+        invoice = _issue(draft(i), ago(days))
+        issued.append((invoice, outcome, ago(days)))
+        if outcome == "credited":
+            gesture = [LineInput("Geste commercial — remise sur honoraires", D("150.00"))]
+            _issue(services.create_credit_note(invoice=invoice, lines=gesture), ago(days - 6))
+    final = _issue(services.invoice_order(quote=quote), ago(2))
+    del final
+
+    for invoice, outcome, day in issued:
+        after = day + datetime.timedelta(days=25)
+        if outcome.startswith("paid"):
+            mode = {
+                "paid_cheque": PaymentMode.CHEQUE,
+                "paid_card": PaymentMode.CARTE,
+                "paid_debit": PaymentMode.PRELEVEMENT,
+                "paid_cash": PaymentMode.ESPECES,
+            }.get(outcome, PaymentMode.VIREMENT)
+            _pay(invoice, invoice.amount_due, min(after, today), mode, f"Règlement {invoice.number}")
+        elif outcome.startswith("partial"):
+            _pay(
+                invoice,
+                (invoice.amount_due * D("0.4")).quantize(D("0.01")),
+                after,
+                PaymentMode.CHEQUE,
+                "Chèque n° 4471203",
+            )
+        elif outcome == "credited":
+            _pay(invoice, Invoice.objects.get(pk=invoice.pk).amount_due, ago(70), PaymentMode.VIREMENT)
+        if outcome in ("overdue_two_reminders", "partial_overdue", "overdue"):
+            invoice = Invoice.objects.get(pk=invoice.pk)
+            if invoice.is_overdue:
+                services.send_reminder(invoice=invoice, today=today)
+                if outcome == "overdue_two_reminders":
+                    services.send_reminder(invoice=invoice, today=today)
+
+    # Drafts the team is still working on.
+    draft(1, objet="Relevé complémentaire — à valider")
+    draft(3, scale=D("1.5"))
+    draft(
+        4,
+        rate="0.00",
+        vat_regime="exoneration",
+        exemption_reason="Exonération de TVA, article 261 D 4° du CGI",
+        dossier=None,
+        client=clients[0],
+    )
+    services.duplicate_invoice(invoice=issued[0][0])
