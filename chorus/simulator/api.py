@@ -59,11 +59,9 @@ def ok(**data) -> dict:
     return {"codeRetour": 0, "libelle": SUCCESS_LIBELLE, **data}
 
 
-def reply(data: dict, status: int = 200, **headers: str) -> JsonResponse:
+def reply(data: dict, status: int = 200) -> JsonResponse:
     response = JsonResponse(data, status=status, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = JSON_CONTENT_TYPE
-    for name, value in headers.items():
-        response[name.replace("_", "-")] = value
     return response
 
 
@@ -143,7 +141,9 @@ def fault_reply(fault, request: HttpRequest) -> HttpResponse:
         return error(status, status, "Erreur technique de la plateforme, réessayer plus tard.")
     if kind == faults.RATE_LIMIT:
         retry_after = str(fault.params.get("retry_after", 2))
-        return error(429, 429, "Quota d'appels dépassé.", Retry_After=retry_after)
+        response = error(429, 429, "Quota d'appels dépassé.")
+        response["Retry-After"] = retry_after
+        return response
     if kind == faults.TIMEOUT:
         time.sleep(float(fault.params.get("seconds", faults.DEFAULT_TIMEOUT_SECONDS)))
         return error(504, 504, "Délai de réponse dépassé.")
