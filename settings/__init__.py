@@ -168,6 +168,11 @@ PISTE_CLIENT_ID = env("PISTE_CLIENT_ID", default="geoprod-simulateur" if CHORUS_
 PISTE_CLIENT_SECRET = env(
     "PISTE_CLIENT_SECRET", default="secret-simulateur" if CHORUS_ENV == "simulator" else ""
 )
+# (connect, read) timeouts of every call to Chorus Pro, in seconds.
+CHORUS_TIMEOUT = (
+    env.float("CHORUS_CONNECT_TIMEOUT", default=5.0),
+    env.float("CHORUS_READ_TIMEOUT", default=30.0),
+)
 if CHORUS_ENV != "simulator" and not (PISTE_CLIENT_ID and PISTE_CLIENT_SECRET):
     raise ImproperlyConfigured("PISTE_CLIENT_ID et PISTE_CLIENT_SECRET sont requis hors simulateur.")
 

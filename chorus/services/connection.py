@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from chorus import client
 from chorus.models import ChorusAccount, ChorusExchange, ChorusSubmission
 
@@ -47,5 +49,6 @@ def client_for(
         piste=client.piste_from_settings(),
         account=client.TechnicalAccount(login=account.login, password=password),
         journal=journal_for(account, submission, on_exchange),
+        timeout=settings.CHORUS_TIMEOUT,
         **options,
     )

@@ -25,3 +25,17 @@ def chorus_settings_block(context):
 def chorus_mark(submission):
     """The Chorus Pro logo for an invoice sent to Chorus, with its status as tooltip (nothing otherwise)."""
     return {"submission": submission}
+
+
+@register.inclusion_tag("chorus/_invoice_block.html", takes_context=True)
+def chorus_invoice_block(context, invoice):
+    """The Chorus Pro part of the invoice page: « Chorus Pro : Envoyer », or the status, history, « Voir »
+    and « Rafraîchir » once sent."""
+    from chorus.models import ChorusSubmission
+
+    submission = (
+        ChorusSubmission.objects.filter(invoice=invoice).prefetch_related("status_changes").first()
+        if invoice.is_issued
+        else None
+    )
+    return {"invoice": invoice, "submission": submission, "csrf_token": context.get("csrf_token")}
