@@ -182,6 +182,13 @@ class ChorusSubmission(models.Model):
         return self.state == SubmissionState.SUBMITTED
 
     @property
+    def deposit_pending(self) -> bool:
+        """The PDF deposit is queued or running (a failed one shows its error instead)."""
+        return self.state == SubmissionState.DEPOSITING or (
+            self.state == SubmissionState.NEW and not self.last_error
+        )
+
+    @property
     def is_editable(self) -> bool:
         return self.state == SubmissionState.READY
 

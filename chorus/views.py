@@ -108,7 +108,7 @@ def submission_detail(request, pk: int):
 def _progress(request, submission):
     """Polled while the PDF is being deposited; reloads the page once the deposit is done or failed."""
     response = render(request, "chorus/_progress.html", {"submission": submission})
-    if submission.state != SubmissionState.DEPOSITING:
+    if not submission.deposit_pending:
         response["HX-Refresh"] = "true"
     return response
 

@@ -108,17 +108,19 @@ def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
     seen = sub.state
     if seen == State.DEPOSITING and not _is_stale(sub):
         return sub  # another worker is on it
-    # Depositing twice is harmless (the first pièce jointe stays unused), so a stale claim is simply retaken.
-    if seen not in (State.NEW, State.DEPOSITING) or not _claim(sub, seen, State.DEPOSITING):
+    if seen not in (State.NEW, State.DEPOSITING):
         return sub
     invoice = sub.invoice
-    pdf = invoice.pdf_bytes()
+    pdf = invoice.pdf_bytes()  # read before claiming, so a missing file cannot leave the row claimed
     if hashlib.sha256(pdf).hexdigest() != invoice.pdf_sha256:
         error = client.ChorusRejected(
             "PDF", "Le PDF stocké ne correspond plus à son empreinte : envoi bloqué."
         )
         _record_error(sub, State.NEW, error)
         raise error
+    # Depositing twice is harmless (the first pièce jointe stays unused), so a stale claim is simply retaken.
+    if not _claim(sub, seen, State.DEPOSITING):
+        return sub
     try:
         deposit = connection.client_for(sub.account, sub).deposit_pdf(pdf, invoice.pdf_filename())
     except client.ChorusError as e:
