@@ -6,9 +6,14 @@ Faults are set through the simulator's HTTP control endpoints, as a benchmark in
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
 import time
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import requests
@@ -359,3 +364,64 @@ def test_accepted_then_timed_out_submit_is_found_by_number(make_api, control):
     found = api.find_by_number("F-2026-0555")
     assert found is not None and found.statut == "DEPOSEE"
     time.sleep(1.2)
+
+
+# -- the standalone server ------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(url: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(process.stdout.read())
+        try:
+            requests.get(f"{url}/_control/stats", timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    raise AssertionError("le simulateur autonome n'a pas démarré")
+
+
+def test_standalone_server_on_its_own_port(tmp_path, session):
+    """`manage.py chorus_simulator --port …` in its own process and database, at both base URLs."""
+    root = Path(__file__).resolve().parents[2]
+    env = os.environ | {
+        "DJANGO_SETTINGS_MODULE": "settings",
+        "DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'simulateur.sqlite3'}",
+    }
+    manage = [sys.executable, str(root / "manage.py")]
+    subprocess.run([*manage, "migrate", "-v0"], cwd=root, env=env, check=True, capture_output=True)
+    port = _free_port()
+    process = subprocess.Popen(
+        [*manage, "chorus_simulator", "--port", str(port), "--quiet"],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        for base in (f"http://127.0.0.1:{port}", f"http://127.0.0.1:{port}/_chorus-sim"):
+            _wait_until_up(base, process)
+            api = client.ChorusClient(
+                endpoints=client.Endpoints(
+                    environment=client.SIMULATOR, token_url=f"{base}/api/oauth/token", api_base=f"{base}/cpro"
+                ),
+                piste=client.PisteApp(client_id="geoprod-simulateur", client_secret="secret-simulateur"),
+                account=client.TechnicalAccount(login="TECH_00000000178052@cpp2017.fr", password=PASSWORD),
+                token_cache=DictCache(),
+                session=session,
+            )
+            assert [s.designation for s in api.active_structures()] == ["Cabinet Rhône Topographie"]
+        stats = requests.get(f"http://127.0.0.1:{port}/_control/stats", timeout=5).json()
+        assert stats["calls"]["transverses/v1/recuperer/structures/actives/fournisseur"] == 2
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
