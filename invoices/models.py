@@ -242,6 +242,7 @@ class Invoice(models.Model):
         ordering = ["-issue_date", "-number", "-id"]
         constraints = [models.UniqueConstraint(fields=["cabinet", "number"], name="unique_invoice_number")]
         indexes = [
+            models.Index(fields=["cabinet", "-issue_date", "-id"]),
             models.Index(fields=["cabinet", "status", "-issue_date"]),
             models.Index(fields=["cabinet", "-created_at"]),
             models.Index(fields=["cabinet", "due_date"]),

@@ -15,6 +15,7 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from weasyprint import HTML
 
+from invoices import totals
 from invoices.models import Invoice, Quote, Reminder
 
 INDEMNITY = Decimal("40.00")
@@ -52,8 +53,10 @@ def invoice_html(invoice: Invoice) -> str:
         "cabinet": cabinet,
         "client": client,
         "lines": lines,
-        "vat_lines": invoice.vat_lines(),
-        "deducted": list(invoice.deducts.order_by("issue_date", "number")),
+        "vat_lines": totals.vat_breakdown((line.total_ht, line.rate) for line in lines),
+        "deducted": list(invoice.deducts.order_by("issue_date", "number"))
+        if invoice.kind == "facture"
+        else [],
         "origin": invoice.origin,
         "is_draft": invoice.is_draft,
         "show_b2b_mentions": client.is_professional,
@@ -76,18 +79,12 @@ def render_quote_pdf(quote: Quote) -> bytes:
         "cabinet": quote.cabinet,
         "client": quote.client,
         "lines": list(quote.lines.all()),
-        "vat_lines": _quote_vat_lines(quote),
+        "vat_lines": totals.vat_breakdown((line.total_ht, line.rate) for line in quote.lines.all()),
         "is_quote": True,
         "show_b2b_mentions": quote.client.is_professional,
         "logo": _logo_uri(quote.cabinet),
     }
     return _write_pdf(render_to_string("invoices/pdf/invoice.html", context))
-
-
-def _quote_vat_lines(quote: Quote):
-    from invoices import totals
-
-    return totals.vat_breakdown((line.total_ht, line.rate) for line in quote.lines.all())
 
 
 def render_reminder_pdf(reminder: Reminder) -> bytes:

@@ -29,7 +29,7 @@ def invoice_list(
     *,
     cabinet: Cabinet,
     status: str = "",
-    client: Client | None = None,
+    client: Client | int | None = None,
     start: datetime.date | None = None,
     end: datetime.date | None = None,
     overdue: bool = False,
@@ -38,7 +38,7 @@ def invoice_list(
     qs = Invoice.objects.filter(cabinet=cabinet).select_related(*LIST_RELATED)
     if status:
         qs = qs.filter(status=status)
-    if client is not None:
+    if client:
         qs = qs.filter(client=client)
     if start:
         qs = qs.filter(issue_date__gte=start)
