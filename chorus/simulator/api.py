@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from chorus.simulator import codes, faults, state
-from chorus.simulator.models import SimCall, SimTechnicalAccount, SimToken
+from chorus.simulator.models import SimCall, SimFault, SimTechnicalAccount, SimToken
 
 SUCCESS_LIBELLE = "GCU_MSG_01_000"
 TOKEN_OPERATION = "api/oauth/token"
@@ -134,7 +134,7 @@ def _too_big(name: str) -> JsonResponse:
     return error(413, 413, "Requête trop volumineuse (10 Mo au plus par fichier).")
 
 
-def fault_reply(fault, request: HttpRequest) -> HttpResponse:
+def fault_reply(fault: SimFault, request: HttpRequest) -> HttpResponse:
     kind = fault.kind
     if kind == faults.ERROR:
         status = int(fault.params.get("status", 500))
@@ -166,7 +166,7 @@ class GatewayRefusal(Exception):
 
 def _unauthorized(code: str, description: str) -> JsonResponse:
     response = error(401, 401, description, error=code, error_description=description)
-    response["WWW-Authenticate"] = f'Bearer realm="PISTE", error="{code}", error_description="{description}"'
+    response["WWW-Authenticate"] = f'Bearer realm="PISTE", error="{code}"'
     return response
 
 

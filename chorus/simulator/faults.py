@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from chorus.simulator import state
 from chorus.simulator.models import SimFault
 
 LATENCY = "latency"
@@ -154,7 +155,10 @@ _REPLACING = (ERROR, RATE_LIMIT, TIMEOUT, EXPIRED_TOKEN, MALFORMED_JSON, INVALID
 def decide(operation: str) -> Decision:
     """Counts this call against the matching switches and says which ones fire."""
     decision = Decision()
+    if not SimFault.objects.exclude(remaining=0).exists():
+        return decision
     with transaction.atomic():
+        state.write_first()
         candidates = [
             f
             for f in SimFault.objects.select_for_update().exclude(remaining=0)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -26,6 +26,18 @@ from chorus.simulator.models import (
     SimTechnicalAccount,
     SimToken,
 )
+
+
+def write_first() -> None:
+    """Inside a transaction that reads then writes, takes SQLite's write lock before reading.
+
+    SQLite begins transactions DEFERRED: one that has read cannot upgrade to writing while another
+    connection writes, and fails at once with "database is locked" instead of waiting (seen with a dozen
+    concurrent clients on the threaded server). A first write statement, even one touching no row, makes
+    it wait its turn instead. PostgreSQL needs nothing here: select_for_update does that job.
+    """
+    if connection.vendor == "sqlite":
+        SimClock.objects.filter(pk__lt=0).update(offset_seconds=0)
 
 
 def _clock() -> SimClock:
@@ -49,8 +61,10 @@ def advance_clock(*, days: float = 0, hours: float = 0, minutes: float = 0, seco
     step = timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds).total_seconds()
     if step < 0:
         raise ValueError("Le temps du simulateur n'avance que vers le futur.")
+    _clock()
     with transaction.atomic():
-        clock = SimClock.objects.select_for_update().get(pk=_clock().pk)
+        write_first()
+        clock = SimClock.objects.select_for_update().get(pk=1)
         clock.offset_seconds += step
         clock.save(update_fields=["offset_seconds"])
     current = now()
@@ -61,6 +75,7 @@ def advance_clock(*, days: float = 0, hours: float = 0, minutes: float = 0, seco
 def seed() -> None:
     """Creates or refreshes the demo directory; safe to run again (keys are the Chorus ids)."""
     with transaction.atomic():
+        write_first()
         for entry in seed_data.SUPPLIERS:
             _seed_structure(entry, is_public=False)
         for entry in seed_data.RECIPIENTS:
@@ -101,7 +116,10 @@ def _seed_structure(entry: dict, *, is_public: bool) -> None:
 def ensure_seeded() -> None:
     """Seeds on first use, so a fresh database needs no manual step."""
     if not SimStructure.objects.exists():
-        seed()
+        try:
+            seed()
+        except IntegrityError:
+            pass  # a concurrent first call seeded it at the same moment
 
 
 def stats() -> dict[str, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import uuid
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -66,7 +67,8 @@ def soumettre(call: Call) -> dict:
     try:
         with transaction.atomic():
             invoice = SimInvoice.objects.create(
-                numero=numero or f"PENDING-{deposited_at.timestamp()}",
+                # In SAISIE_API the number derives from the row id, so a unique stand-in holds its place.
+                numero=numero or uuid.uuid4().hex,
                 deposited_at=deposited_at,
                 status="DEPOSEE",
                 status_at=deposited_at,
