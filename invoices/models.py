@@ -7,6 +7,7 @@ row was loaded as issued, and `delete()` refuses; corrections go through an avoi
 from __future__ import annotations
 
 import datetime
+import hashlib
 from decimal import Decimal
 
 from django.conf import settings
@@ -344,9 +345,15 @@ class Invoice(models.Model):
         return self.origin.number, self.origin.issue_date
 
     def pdf_bytes(self) -> bytes:
-        """The stored PDF, exactly as issued."""
+        """The stored PDF, exactly as issued; refuses a file whose sha256 no longer matches, so an
+        altered file can never be sent on (to Chorus Pro or anyone)."""
         with self.pdf.open("rb") as f:
-            return f.read()
+            content = f.read()
+        if hashlib.sha256(content).hexdigest() != self.pdf_sha256:
+            raise InvoiceLocked(
+                f"Le PDF stocké de la facture {self.number} a été altéré (empreinte SHA-256 différente)."
+            )
+        return content
 
     def pdf_filename(self) -> str:
         return f"{self.number or 'brouillon-' + str(self.pk)}.pdf".replace("/", "-")

@@ -149,3 +149,25 @@ def test_duplicate_makes_a_new_draft_from_an_issued_invoice(cabinet):
 def test_numbers_are_per_cabinet(cabinet, other_cabinet):
     assert factories.make_invoice(cabinet, issued=True, today=DAY).number == "F2609-0001"
     assert factories.make_invoice(other_cabinet, issued=True, today=DAY).number == "F2609-0001"
+
+
+def test_an_altered_stored_pdf_is_refused(cabinet):
+    invoice = factories.make_invoice(cabinet, issued=True)
+    with open(invoice.pdf.path, "ab") as f:
+        f.write(b"%% altered")
+    with pytest.raises(InvoiceLocked, match="altéré"):
+        Invoice.objects.get(pk=invoice.pk).pdf_bytes()
+
+
+def test_chorus_fields_are_exposed(cabinet):
+    mairie = factories.make_public_client(cabinet)
+    invoice = factories.make_invoice(
+        cabinet, client=mairie, issued=True, numero_engagement="EJ-1", numero_marche="M-2"
+    )
+    assert invoice.payer_siret == "21310555400017"
+    assert (invoice.numero_engagement, invoice.numero_marche) == ("EJ-1", "M-2")
+    assert [(v.rate, v.base, v.vat) for v in invoice.vat_lines()] == [
+        (Decimal("20.00"), Decimal("1300.00"), Decimal("260.00"))
+    ]
+    assert invoice.title == "Facture" and invoice.origin_reference is None
+    assert invoice.pdf_bytes().startswith(b"%PDF")

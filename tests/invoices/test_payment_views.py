@@ -1,0 +1,52 @@
+"""Règlement pages: choose the client, allocate, list, reverse."""
+
+from __future__ import annotations
+
+from invoices.models import Payment
+from tests import factories
+
+
+def test_record_list_and_reverse_a_payment(cabinet, client_as, comptable):
+    client = factories.make_client(cabinet, nom="SCI Les Tilleuls")
+    a = factories.make_invoice(cabinet, client=client, issued=True)
+    b = factories.make_invoice(cabinet, client=client, issued=True)
+    http = client_as(comptable)
+    assert "SCI Les Tilleuls" in http.get("/factures/reglements/nouveau/").content.decode()
+    form = http.get(f"/factures/reglements/nouveau/?client={client.pk}").content.decode()
+    assert a.number in form and b.number in form
+    data = {
+        "client": client.pk,
+        "date": "2026-10-01",
+        "amount": "2 000,00",
+        "mode": "virement",
+        f"alloc_{a.pk}": "1560,00",
+        f"alloc_{b.pk}": "440,00",
+    }
+    response = http.post("/factures/reglements/nouveau/", data)
+    payment = Payment.objects.get()
+    assert response["Location"] == f"/factures/reglements/{payment.pk}/"
+    assert "2\xa0000,00\xa0€" in http.get("/factures/reglements/").content.decode()
+
+    http.post(
+        f"/factures/reglements/{payment.pk}/contre-passer/", {"date": "2026-10-02", "reason": "Chèque rejeté"}
+    )
+    counter = Payment.objects.get(reversal_of=payment)
+    assert counter.amount == -2000
+    a.refresh_from_db()
+    assert a.status == "emise"
+    page = http.get(f"/factures/reglements/{payment.pk}/").content.decode()
+    assert "Contre-passé par" in page and "contre-passer/" not in page
+
+
+def test_allocations_not_adding_up_are_shown_and_kept(cabinet, client_as, comptable):
+    invoice = factories.make_invoice(cabinet, issued=True)
+    data = {
+        "client": invoice.client_id,
+        "date": "2026-10-01",
+        "amount": "500,00",
+        "mode": "cheque",
+        f"alloc_{invoice.pk}": "400,00",
+    }
+    page = client_as(comptable).post("/factures/reglements/nouveau/", data).content.decode()
+    assert "doit être égale au montant du règlement" in page and 'value="400,00"' in page
+    assert not Payment.objects.exists()
