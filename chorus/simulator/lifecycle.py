@@ -19,6 +19,7 @@ NORMAL = "NORMAL"
 REJETEE = "REJETEE"
 SUSPENDUE = "SUSPENDUE"
 A_RECYCLER = "A_RECYCLER"
+RESUMED = "REPRISE"
 
 FINAL_STATUSES = frozenset({"MISE_EN_PAIEMENT", "REJETEE", "ABANDONNEE", "SUPPRIMEE"})
 
@@ -66,9 +67,15 @@ def plan(invoice: SimInvoice) -> list[tuple[str, timedelta, str, str]]:
     """Steps after DEPOSEE as (status, delay from the deposit, comment, actor)."""
     if invoice.outcome in _BRANCHES:
         return [*_ROUTING, _BRANCHES[invoice.outcome]]
+    # A completed invoice is back with the buyer: it resumes at the certification of the service.
+    routing = [] if invoice.outcome == RESUMED else _ROUTING
     if invoice.recipient.mep_non_remonte:
-        return [*_ROUTING, *_PAYMENT]
-    return [*_ROUTING, *_PAYMENT, _PAID]
+        return [*routing, *_PAYMENT]
+    return [*routing, *_PAYMENT, _PAID]
+
+
+def _base(invoice: SimInvoice) -> datetime:
+    return invoice.cycle_started_at or invoice.deposited_at
 
 
 def _actor(actor: str, invoice: SimInvoice) -> str:
@@ -95,29 +102,37 @@ def _advance(invoice: SimInvoice, now: datetime) -> None:
     steps = plan(invoice)
     codes = [code for code, *_ in steps]
     position = codes.index(invoice.status) + 1 if invoice.status in codes else 0
-    pending = [s for s in steps[position:] if invoice.deposited_at + s[1] <= now]
+    base = _base(invoice)
+    pending = [s for s in steps[position:] if base + s[1] <= now]
     if not pending:
         return
     code, delay, comment, actor = pending[-1]
     following = steps[position + len(pending) :]
-    next_at = invoice.deposited_at + following[0][1] if following else None
+    next_at = base + following[0][1] if following else None
     with transaction.atomic():
         # The conditional update is the claim: a concurrent reader that got here first wins, and this
         # one writes nothing, so no change is recorded twice.
         claimed = SimInvoice.objects.filter(pk=invoice.pk, status=invoice.status).update(
             status=code,
-            status_at=invoice.deposited_at + delay,
+            status_at=base + delay,
             status_comment=comment,
             next_change_at=next_at,
         )
         if claimed != 1:
             return
         SimStatusChange.objects.bulk_create(
-            SimStatusChange(
-                invoice=invoice, code=c, at=invoice.deposited_at + d, comment=text, actor=_actor(who, invoice)
-            )
+            SimStatusChange(invoice=invoice, code=c, at=base + d, comment=text, actor=_actor(who, invoice))
             for c, d, text, who in pending
         )
+
+
+def restart(invoice: SimInvoice, *, code: str, outcome: str, comment: str, at: datetime) -> None:
+    """A new cycle after the supplier's answer (completer, recycler): the status now, the rest later."""
+    invoice.status, invoice.status_at, invoice.status_comment = code, at, comment
+    invoice.outcome, invoice.cycle_started_at = outcome, at
+    invoice.next_change_at = at + plan(invoice)[0][1]
+    invoice.save()
+    SimStatusChange.objects.create(invoice=invoice, code=code, at=at, comment=comment, actor="Fournisseur")
 
 
 def force_status(invoice: SimInvoice, code: str, comment: str, at: datetime) -> None:

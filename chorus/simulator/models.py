@@ -161,6 +161,8 @@ class SimInvoice(models.Model):
     status_at = models.DateTimeField(db_index=True)
     status_comment = models.CharField(max_length=300, blank=True)
     next_change_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Start of the current routing cycle: the deposit, or the last completer / recycler.
+    cycle_started_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]

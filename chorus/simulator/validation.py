@@ -43,7 +43,7 @@ def check_submission(call: Call) -> dict:
     fields.update(_supplier(call))
     fields.update(_numbering(body, mode))
     fields.update(_references(body))
-    fields.update(_recipient(params.obj(body, "destinataire"), fields["numero_bon_commande"]))
+    fields.update(check_recipient(params.obj(body, "destinataire"), fields["numero_bon_commande"]))
     fields.update(_amounts(body))
     _attachments(call, mode)
     return fields
@@ -126,7 +126,7 @@ def _references(body: dict) -> dict:
     }
 
 
-def _recipient(recipient: dict, engagement: str) -> dict:
+def check_recipient(recipient: dict, engagement: str) -> dict:
     siret = params.text(recipient, "codeDestinataire", required=True)
     structure = SimStructure.objects.filter(siret=siret, is_public=True).first()
     if structure is None or not structure.active:
@@ -190,7 +190,7 @@ def _amounts(body: dict) -> dict:
 
 
 def _vat_lines(body: dict, ht: Decimal, tva: Decimal) -> None:
-    lines = _objects(body.get("ligneTva") or [], "ligneTva")
+    lines = objects(body.get("ligneTva") or [], "ligneTva")
     if not lines:
         return
     bases = sum(
@@ -212,20 +212,20 @@ def _attachments(call: Call, mode: str) -> None:
     principal = [principal] if isinstance(principal, dict) else principal
     if mode in PDF_MODES and not principal:
         raise params.missing("pieceJointePrincipale")
-    for item in _objects(principal, "pieceJointePrincipale"):
+    for item in objects(principal, "pieceJointePrincipale"):
         params.text(item, "pieceJointePrincipaleDesignation", max_length=100)
-        _known_attachment(call, params.integer(item, "pieceJointePrincipaleId", required=True))
-    for item in _objects(call.body.get("pieceJointeComplementaire") or [], "pieceJointeComplementaire"):
-        _known_attachment(call, params.integer(item, "pieceJointeComplementaireId", required=True))
+        check_attachment(call, params.integer(item, "pieceJointePrincipaleId", required=True))
+    for item in objects(call.body.get("pieceJointeComplementaire") or [], "pieceJointeComplementaire"):
+        check_attachment(call, params.integer(item, "pieceJointeComplementaireId", required=True))
 
 
-def _objects(value: object, name: str) -> list[dict]:
+def objects(value: object, name: str) -> list[dict]:
     if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
         raise Refusal(codes.VALEUR_INVALIDE, f"{name} doit être une liste d'objets.")
     return value
 
 
-def _known_attachment(call: Call, piece_jointe_id: int) -> None:
+def check_attachment(call: Call, piece_jointe_id: int) -> None:
     pk = piece_jointe_id - ATTACHMENT_ID_BASE
     if pk <= 0 or not SimAttachment.objects.filter(pk=pk, account=call.account).exists():
         raise Refusal(codes.PIECE_JOINTE_INCONNUE, f"La pièce jointe {piece_jointe_id} n'existe pas.")

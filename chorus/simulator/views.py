@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
-from chorus.simulator import views_files, views_invoices, views_reference, views_structures  # noqa: F401
+from chorus.simulator import (  # noqa: F401
+    views_actions,
+    views_files,
+    views_invoices,
+    views_reference,
+    views_structures,
+)
 from chorus.simulator.api import endpoint, error, journaled
 from chorus.simulator.views_auth import token  # noqa: F401
 

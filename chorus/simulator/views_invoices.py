@@ -44,7 +44,7 @@ def _number(value) -> float | None:
     return float(value) if value is not None else None
 
 
-def _invoice(call: Call, identifiant: int | None, name: str) -> SimInvoice:
+def supplier_invoice(call: Call, identifiant: int | None, name: str) -> SimInvoice:
     if identifiant is None:
         raise params.missing(name)
     invoices = SimInvoice.objects.filter(
@@ -99,7 +99,9 @@ def soumettre(call: Call) -> dict:
 
 @operation("factures/v1/consulter/fournisseur")
 def consulter_fournisseur(call: Call) -> dict:
-    invoice = _invoice(call, params.integer(call.body, "identifiantFactureCPP"), "identifiantFactureCPP")
+    invoice = supplier_invoice(
+        call, params.integer(call.body, "identifiantFactureCPP"), "identifiantFactureCPP"
+    )
     payload = invoice.payload
     return ok(
         facture={
@@ -164,7 +166,7 @@ def consulter_fournisseur(call: Call) -> dict:
 
 @operation("factures/v1/consulter/historique")
 def consulter_historique(call: Call) -> dict:
-    invoice = _invoice(call, params.integer(call.body, "idFacture"), "idFacture")
+    invoice = supplier_invoice(call, params.integer(call.body, "idFacture"), "idFacture")
     limit = params.integer(call.body, "nbResultatsMaximum")
     changes = list(invoice.history.all())
     shown = changes[:limit] if limit and limit > 0 else changes

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from chorus.simulator import state
+from chorus.simulator import lifecycle, state
 
 BASE = "/_chorus-sim"
 GARONNE_LOGIN = "TECH_00000000178051@cpp2017.fr"
@@ -20,6 +20,11 @@ RHONE_ID = 26300102
 TOULOUSE = "21310555400017"
 LYON = "21690123100011"
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def number_for(outcome: str, prefix: str = "F-2026-") -> str:
+    """The first invoice number whose simulated fate is `outcome` (see lifecycle.outcome_for)."""
+    return next(n for i in range(1, 1000) if lifecycle.outcome_for(n := f"{prefix}{i:04d}") == outcome)
 
 
 def cpro_account(login: str, password: str = PASSWORD) -> str:

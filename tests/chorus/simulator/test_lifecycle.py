@@ -9,14 +9,11 @@ from django.utils import timezone
 
 from chorus.simulator import lifecycle, state
 from chorus.simulator.models import SimInvoice
+from tests.chorus.simulator.conftest import number_for
 
 CONSULT = "factures/v1/consulter/fournisseur"
 HISTORY = "factures/v1/consulter/historique"
 SEARCH = "factures/v1/rechercher/fournisseur"
-
-
-def number_for(outcome: str, prefix: str = "F-2026-") -> str:
-    return next(n for i in range(1, 1000) if lifecycle.outcome_for(n := f"{prefix}{i:04d}") == outcome)
 
 
 def status(sim, identifiant: int) -> str:
