@@ -1,0 +1,47 @@
+"""Invoicing data: devis and their lines, factures (facture, acompte, avoir) and their lines,
+règlements and relances. One module per concept; everything is importable from `invoices.models`."""
+
+from invoices.models.common import MONEY, TAX_FREE_REGIMES, LineBase, Unit, VatRate, VatRegime
+from invoices.models.invoices import (
+    MUTABLE_AFTER_ISSUE,
+    OPEN_STATUSES,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceStatus,
+    invoice_pdf_path,
+)
+from invoices.models.payments import (
+    Payment,
+    PaymentAllocation,
+    PaymentMode,
+    Reminder,
+    ReminderLevel,
+    reminder_pdf_path,
+)
+from invoices.models.quotes import Quote, QuoteLine, QuoteStatus
+
+__all__ = [
+    "MONEY",
+    "MUTABLE_AFTER_ISSUE",
+    "OPEN_STATUSES",
+    "TAX_FREE_REGIMES",
+    "Invoice",
+    "InvoiceKind",
+    "InvoiceLine",
+    "InvoiceStatus",
+    "LineBase",
+    "Payment",
+    "PaymentAllocation",
+    "PaymentMode",
+    "Quote",
+    "QuoteLine",
+    "QuoteStatus",
+    "Reminder",
+    "ReminderLevel",
+    "Unit",
+    "VatRate",
+    "VatRegime",
+    "invoice_pdf_path",
+    "reminder_pdf_path",
+]
