@@ -18,6 +18,7 @@ from invoices.models import (
     VatRegime,
 )
 from invoices.services import LineInput
+from invoices.services.lines import MAX_LINE_AMOUNT
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -47,6 +48,13 @@ class LineForm(forms.Form):
                 "La quantité doit être positive (pour une remise, saisissez un prix unitaire négatif)."
             )
         return quantity
+
+    def clean(self):
+        cleaned = super().clean()
+        quantity, price = cleaned.get("quantity"), cleaned.get("unit_price")
+        if quantity is not None and price is not None and abs(quantity * price) >= MAX_LINE_AMOUNT:
+            self.add_error("unit_price", "Le montant de la ligne dépasse 100 000 000 € : vérifiez la saisie.")
+        return cleaned
 
 
 class BaseLineFormSet(forms.BaseFormSet):

@@ -11,6 +11,10 @@ from invoices.errors import InvoicingError
 from invoices.models import TAX_FREE_REGIMES, LineBase, Unit, VatRate, VatRegime
 
 
+# Keeps every stored amount inside its 12-digit column, whatever the number of lines.
+MAX_LINE_AMOUNT = Decimal("100000000")
+
+
 @dataclass(frozen=True)
 class LineInput:
     designation: str
@@ -59,6 +63,11 @@ def check_lines(lines: Sequence[LineInput]) -> None:
             raise InvoicingError(
                 f"La quantité de « {line.designation} » doit être positive ; "
                 "pour une remise, saisissez un prix unitaire négatif.",
+                field="lines",
+            )
+        if abs(Decimal(line.quantity) * Decimal(line.unit_price)) >= MAX_LINE_AMOUNT:
+            raise InvoicingError(
+                f"Le montant de la ligne « {line.designation} » dépasse 100 000 000 € : vérifiez la saisie.",
                 field="lines",
             )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
 from django.forms import BaseForm, BaseFormSet
+from django.http import Http404
 
 from invoices.errors import InvoicingError
 
@@ -26,3 +27,10 @@ def attach_error(error: InvoicingError, form: BaseForm, formset: BaseFormSet | N
         form.add_error(error.field, error.message)
     else:
         form.add_error(None, error.message)
+
+
+def id_or_404(value: str) -> int:
+    """A primary key from the query string; anything but digits is simply not found (never a 500)."""
+    if not value.isdigit():
+        raise Http404
+    return int(value)

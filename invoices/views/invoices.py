@@ -22,7 +22,7 @@ from invoices.forms import (
     line_initial,
 )
 from invoices.models import Invoice, ReminderLevel
-from invoices.views.common import attach_error, paginate
+from invoices.views.common import attach_error, id_or_404, paginate
 
 
 def invoice_list(request):
@@ -38,10 +38,10 @@ def invoice_create(request):
     cabinet = current_cabinet(request)
     initial = {"footer_text": cabinet.invoice_footer, "payment_terms_days": cabinet.payment_terms_days}
     if dossier_id := request.GET.get("dossier"):
-        dossier = get_for_cabinet(Dossier, cabinet, pk=dossier_id)
+        dossier = get_for_cabinet(Dossier, cabinet, pk=id_or_404(dossier_id))
         initial.update(dossier=dossier, client=dossier.client_id, objet=dossier.objet)
     elif client_id := request.GET.get("client"):
-        initial["client"] = get_for_cabinet(Client, cabinet, pk=client_id)
+        initial["client"] = get_for_cabinet(Client, cabinet, pk=id_or_404(client_id))
     form = InvoiceForm(request.POST or None, cabinet=cabinet, initial=initial)
     formset = LineFormSet(request.POST or None, prefix="lines")
     if request.method == "POST" and form.is_valid() and formset.is_valid():

@@ -13,7 +13,7 @@ from invoices import selectors, services
 from invoices.errors import InvoicingError
 from invoices.forms import PaymentForm, ReverseForm
 from invoices.models import Payment
-from invoices.views.common import attach_error, paginate
+from invoices.views.common import attach_error, id_or_404, paginate
 
 
 def payment_list(request):
@@ -29,7 +29,7 @@ def payment_create(request):
             cabinet=cabinet, invoices__status__in=["emise", "partiellement_payee"]
         ).distinct()
         return render(request, "invoices/payment_client.html", {"clients": clients.order_by("nom")})
-    client = get_for_cabinet(Client, cabinet, pk=client_id)
+    client = get_for_cabinet(Client, cabinet, pk=id_or_404(client_id))
     invoices = selectors.open_invoices_of(client=client)
     form = PaymentForm(request.POST or None, invoices=invoices, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():

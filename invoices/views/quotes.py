@@ -13,7 +13,7 @@ from invoices import pdf, selectors, services
 from invoices.errors import InvoicingError
 from invoices.forms import LineFormSet, PartialInvoiceForm, QuoteEditForm, QuoteForm, line_initial
 from invoices.models import Quote, QuoteStatus
-from invoices.views.common import attach_error, paginate
+from invoices.views.common import attach_error, id_or_404, paginate
 
 
 def quote_list(request):
@@ -25,7 +25,7 @@ def quote_create(request):
     cabinet = current_cabinet(request)
     initial = {}
     if dossier_id := request.GET.get("dossier"):
-        dossier = get_for_cabinet(Dossier, cabinet, pk=dossier_id)
+        dossier = get_for_cabinet(Dossier, cabinet, pk=id_or_404(dossier_id))
         initial.update(dossier=dossier, client=dossier.client_id, objet=dossier.objet)
     form = QuoteForm(request.POST or None, cabinet=cabinet, initial=initial)
     formset = LineFormSet(request.POST or None, prefix="lines")
