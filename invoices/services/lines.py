@@ -10,7 +10,6 @@ from invoices import totals
 from invoices.errors import InvoicingError
 from invoices.models import TAX_FREE_REGIMES, LineBase, Unit, VatRate, VatRegime
 
-
 # Keeps every stored amount inside its 12-digit column, whatever the number of lines.
 MAX_LINE_AMOUNT = Decimal("100000000")
 
