@@ -128,6 +128,16 @@ def stats() -> dict[str, int]:
     return {row["operation"]: row["n"] for row in rows}
 
 
+def stats_by_status() -> dict[str, dict[str, int]]:
+    """Calls per operation and HTTP status; a call whose reply is still held back counts under "pending"."""
+    rows = SimCall.objects.values("operation", "http_status").annotate(n=Count("id")).order_by("operation")
+    found: dict[str, dict[str, int]] = {}
+    for row in rows:
+        status = str(row["http_status"]) if row["http_status"] is not None else "pending"
+        found.setdefault(row["operation"], {})[status] = row["n"]
+    return found
+
+
 def reset(*, faults: bool = True, stats: bool = True, clock: bool = False, data: bool = False) -> None:
     """Clears fault switches and statistics; on request the clock, and the invoices and files too.
 

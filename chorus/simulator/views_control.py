@@ -88,7 +88,7 @@ def clock(body: dict) -> dict:
 @_control("GET")
 def stats(body: dict) -> dict:
     calls = state.stats()
-    return {"calls": calls, "total": sum(calls.values())}
+    return {"calls": calls, "byStatus": state.stats_by_status(), "total": sum(calls.values())}
 
 
 @_control("POST")

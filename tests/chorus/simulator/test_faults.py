@@ -171,10 +171,11 @@ def test_stats_count_calls_per_operation(sim, control):
     assert reply["total"] == 4
 
 
-def test_faulted_calls_are_counted_too(sim):
-    faults.server_error(503)
+def test_faulted_calls_are_counted_too(sim, control):
+    faults.server_error(503, count=2)
     statuses(sim, 3)
     assert state.stats()[ACTIVES] == 3
+    assert control("stats", method="get")["byStatus"][ACTIVES] == {"200": 1, "503": 2}
 
 
 def test_control_endpoint_sets_and_clears_faults(sim, control):
