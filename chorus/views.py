@@ -64,11 +64,16 @@ def invoice_send(request, pk: int):
     except services.SubmissionError as e:
         messages.error(request, " ".join(e.errors.values()))
         return redirect(invoice)
+    except client.ChorusError as e:
+        messages.error(request, f"Connexion à Chorus Pro impossible : {e.message}")
+        return redirect(invoice)
     if submission.piece_jointe_id is None:
         try:
             tasks.deposit_invoice_pdf.delay(submission.pk)
         except client.ChorusError as e:
             messages.error(request, f"Le dépôt du PDF dans Chorus Pro a échoué : {e.message}")
+        except services.SubmissionError as e:
+            messages.error(request, " ".join(e.errors.values()))
     return redirect(submission)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +19,7 @@ from chorus.models import (
     SubmissionState as State,
 )
 from chorus.services import connection
+from invoices.errors import InvoiceLocked
 from invoices.models import Invoice, InvoiceKind, VatRegime
 
 # A claim older than this belongs to a worker that died: the call's outcome is unknown.
@@ -102,7 +102,8 @@ def _clear_error(sub: ChorusSubmission) -> None:
 def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
     """Deposits the stored invoice PDF (PDF non signé); Chorus answers the « Numéro pièce jointe ».
 
-    Raises ChorusRejected, ChorusAuthError, ChorusUnavailable (the submission is back to « PDF non déposé »).
+    Raises SubmissionError (stored PDF missing or altered), ChorusRejected, ChorusAuthError, ChorusUnavailable
+    (the submission is back to « PDF non déposé »).
     """
     sub = ChorusSubmission.objects.select_related("account", "invoice").get(pk=submission_id)
     seen = sub.state
@@ -111,13 +112,12 @@ def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
     if seen not in (State.NEW, State.DEPOSITING):
         return sub
     invoice = sub.invoice
-    pdf = invoice.pdf_bytes()  # read before claiming, so a missing file cannot leave the row claimed
-    if hashlib.sha256(pdf).hexdigest() != invoice.pdf_sha256:
-        error = client.ChorusRejected(
-            "PDF", "Le PDF stocké ne correspond plus à son empreinte : envoi bloqué."
-        )
-        _record_error(sub, State.NEW, error)
-        raise error
+    try:  # read (and its sha256 checked) before claiming, so a bad file cannot leave the row claimed
+        pdf = invoice.pdf_bytes()
+    except (InvoiceLocked, OSError) as e:
+        message = f"{e} Envoi bloqué." if isinstance(e, InvoiceLocked) else "PDF de la facture introuvable."
+        ChorusSubmission.objects.filter(pk=sub.pk).update(last_error=message, last_error_code="PDF")
+        raise SubmissionError({"__all__": message}) from e
     # Depositing twice is harmless (the first pièce jointe stays unused), so a stale claim is simply retaken.
     if not _claim(sub, seen, State.DEPOSITING):
         return sub

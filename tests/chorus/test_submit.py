@@ -71,9 +71,11 @@ def test_tampered_pdf_is_not_deposited(chorus, account, issued_invoice):
     sub = services.start_submission(invoice=issued_invoice, account=account)
     with open(issued_invoice.pdf.path, "ab") as f:
         f.write(b"%% altered")
-    with pytest.raises(client.ChorusRejected, match="empreinte"):
+    with pytest.raises(services.SubmissionError, match="altéré"):
         services.deposit_invoice_pdf(submission_id=sub.pk)
+    sub.refresh_from_db()
     assert chorus.calls["deposit_pdf"] == 0
+    assert sub.state == SubmissionState.NEW and "Envoi bloqué" in sub.last_error
 
 
 def test_submit_sends_the_invoice_fields(chorus, ready, issued_invoice):

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from chorus import demo as chorus_demo
 from clients import services as client_services
 from clients.models import Category, Client, Contact, DossierStatus, WorkFamily
 from geoprod.models import Cabinet, Membership, Role
 from geoprod.services import seed_work_families
+from invoices import demo as invoices_demo
 
 DEMO_PASSWORD = "geoprod"
 
@@ -222,8 +222,5 @@ class Command(BaseCommand):
         return cabinet
 
     def _invoices(self, cabinet: Cabinet) -> None:
-        try:
-            demo = import_module("invoices.demo")
-        except ModuleNotFoundError:
-            return
-        demo.seed_demo_invoices(cabinet=cabinet)
+        invoices_demo.seed_demo_invoices(cabinet=cabinet)
+        chorus_demo.seed_demo_account(cabinet=cabinet)
