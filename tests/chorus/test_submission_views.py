@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from chorus import client
 from chorus.models import ChorusAttachment, ChorusSubmission, SubmissionState
-from tests import factories
 from tests.utils import body
 
 pytestmark = pytest.mark.django_db
