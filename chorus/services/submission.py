@@ -19,6 +19,7 @@ from chorus.models import (
     SubmissionState as State,
 )
 from chorus.services import connection
+from chorus.services.account import update_account
 from invoices.errors import InvoiceLocked
 from invoices.models import Invoice, InvoiceKind, VatRegime
 
@@ -42,17 +43,20 @@ class SubmissionError(Exception):
 
 
 def start_submission(*, invoice: Invoice, account: ChorusAccount | None) -> ChorusSubmission:
-    """The invoice's submission, created with what the invoice already says. Raises SubmissionError."""
+    """The invoice's submission, created with what the invoice already says. An account whose credentials were
+    never synchronised (« Mettre à jour ») is synchronised first.
+
+    Raises SubmissionError, and ChorusError subclasses from that synchronisation.
+    """
     if not invoice.is_issued or not invoice.pdf:
         raise SubmissionError(
             {"__all__": "Seule une facture validée, avec son PDF, peut être envoyée à Chorus Pro."}
         )
+    if account is not None and account.login and account.has_password and not account.id_structure:
+        update_account(account=account)
     if account is None or not account.is_ready:
-        raise SubmissionError(
-            {
-                "__all__": "Le raccordement à Chorus Pro n'est pas configuré : voir Paramètres > Pièces > Chorus Pro."
-            }
-        )
+        message = "Le raccordement à Chorus Pro n'est pas configuré : voir Paramètres > Pièces > Chorus Pro."
+        raise SubmissionError({"__all__": message})
     existing = ChorusSubmission.objects.filter(invoice=invoice).first()
     if existing is not None:
         return existing

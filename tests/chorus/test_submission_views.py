@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from chorus import client
 from chorus.models import ChorusAttachment, ChorusSubmission, SubmissionState
+from tests import factories
 from tests.utils import body
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +178,11 @@ def test_rafraichir_from_the_invoice(client_as, comptable, sent, chorus, issued_
 
 def test_other_cabinet_cannot_open_the_screen(client_as, stranger, sent):
     assert client_as(stranger).get(sent.get_absolute_url()).status_code == 404
+
+
+def test_envoyer_synchronises_an_account_never_updated(client_as, comptable, chorus, cabinet, issued_invoice):
+    factories.make_chorus_account(cabinet, ready=False)
+    response = client_as(comptable).post(reverse("chorus:invoice-send", args=[issued_invoice.pk]))
+    sub = ChorusSubmission.objects.get(invoice=issued_invoice)
+    assert response["Location"] == sub.get_absolute_url()
+    assert sub.account.id_structure == 25000001 and chorus.calls["active_structures"] == 1
