@@ -105,6 +105,15 @@ def api(make_api) -> client.ChorusClient:
     return make_api()
 
 
+def wait_for_held_replies(control) -> None:
+    """Waits until the simulator has sent every reply it held back, before the test's data is flushed."""
+    deadline = time.monotonic() + 10
+    while any("pending" in by_status for by_status in control("stats")["byStatus"].values()):
+        assert time.monotonic() < deadline, "une réponse retenue par le simulateur ne part pas"
+        time.sleep(0.1)
+    time.sleep(0.1)  # the request thread closes its connections just after writing the status
+
+
 def submit_request(api: client.ChorusClient, numero: str, **changes) -> client.SubmitRequest:
     deposit = api.deposit_pdf(PDF, f"{numero}.pdf")
     fields = dict(
@@ -339,7 +348,7 @@ def test_read_timeout_is_unavailable(make_api, control):
     with pytest.raises(client.ChorusUnavailable):
         make_api(timeout=(2, 0.5), attempts=1).active_structures()
     assert time.monotonic() - started < 1.4
-    time.sleep(1.2)  # let the held-back reply finish before the database is flushed
+    wait_for_held_replies(control)
 
 
 def test_malformed_json_is_unavailable(make_api, control):
@@ -363,7 +372,7 @@ def test_accepted_then_timed_out_submit_is_found_by_number(make_api, control):
         api.submit(request)
     found = api.find_by_number("F-2026-0555")
     assert found is not None and found.statut == "DEPOSEE"
-    time.sleep(1.2)
+    wait_for_held_replies(control)
 
 
 # -- the standalone server ------------------------------------------------------------------------------------
