@@ -25,7 +25,7 @@ BROKER = (
 
 
 @pytest.fixture
-def worker(simulator, settings, live_server):
+def worker(simulator, settings, live_server, tmp_path):
     if not os.environ.get("REDIS_URL") or connection.vendor != "postgresql":
         pytest.skip("needs Redis (REDIS_URL) and PostgreSQL (DATABASE_URL), as in CI")
     db = connection.settings_dict
@@ -40,16 +40,25 @@ def worker(simulator, settings, live_server):
         "CHORUS_SIMULATOR_API_BASE": settings.CHORUS_ENDPOINTS["simulator"]["api_base"],
     }
     subprocess.run(["redis-cli", "-u", BROKER, "flushdb"], check=True, capture_output=True)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "geoprod", "worker", "--pool", "solo", "--loglevel", "WARNING"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    previous = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
-    celery_app.conf.task_always_eager, celery_app.conf.broker_url = False, BROKER
+    log = tmp_path / "worker.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "geoprod", "worker", "--pool", "solo", "--loglevel", "INFO"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
     yield process
-    celery_app.conf.task_always_eager, celery_app.conf.broker_url = previous
+    celery_app.conf.task_always_eager = previous
     process.terminate()
     process.wait(timeout=20)
+    print(log.read_text(errors="replace")[-5000:])  # shown by pytest when the test fails
+
+
+def _enqueue(task, *args) -> None:
+    """Publishes on the test broker explicitly: the app's own connection pool may already point elsewhere."""
+    with celery_app.connection_for_write(BROKER) as connection:
+        task.apply_async(args=args, connection=connection)
 
 
 def _wait_for(sub: ChorusSubmission, state: str, seconds: float = 30) -> ChorusSubmission:
@@ -68,15 +77,15 @@ def test_deposit_and_submit_run_on_a_real_worker(worker, cabinet):
     invoice = factories.make_invoice(cabinet, client=factories.make_public_client(cabinet), issued=True)
     sub = services.start_submission(invoice=invoice, account=account)
 
-    tasks.deposit_invoice_pdf.delay(sub.pk)
+    _enqueue(tasks.deposit_invoice_pdf, sub.pk)
     sub = _wait_for(sub, SubmissionState.READY)
     assert sub.piece_jointe_id is not None
 
     services.lookup_recipient(submission=sub, siret=sub.destinataire_siret)
     sub.service_code = sub.destinataire_services[0]["code"]
     sub.save()
-    tasks.submit_invoice.delay(sub.pk)
-    tasks.submit_invoice.delay(sub.pk)  # a double click queues twice: still one invoice in Chorus
+    _enqueue(tasks.submit_invoice, sub.pk)
+    _enqueue(tasks.submit_invoice, sub.pk)  # a double click queues twice: still one invoice in Chorus
     sub = _wait_for(sub, SubmissionState.SUBMITTED)
     time.sleep(1)
     assert SimInvoice.objects.filter(numero=invoice.number).count() == 1
