@@ -22,7 +22,14 @@ from invoices.models import (
 )
 
 ZERO = Decimal("0.00")
-LIST_RELATED = ("client", "dossier__famille", "dossier__responsable", "client__responsable")
+# chorus_submission: the Chorus Pro mark of each row, read in the same query.
+LIST_RELATED = (
+    "client",
+    "dossier__famille",
+    "dossier__responsable",
+    "client__responsable",
+    "chorus_submission",
+)
 
 
 def invoice_list(
