@@ -1,22 +1,11 @@
-"""Helpers shared by the invoicing views: pagination and mapping domain errors onto forms."""
+"""Helpers shared by the invoicing views: mapping domain errors onto forms."""
 
 from __future__ import annotations
 
-from django.core.paginator import Page, Paginator
 from django.forms import BaseForm, BaseFormSet
 from django.http import Http404
 
 from invoices.errors import InvoicingError
-
-PAGE_SIZE = 25
-
-
-def paginate(request, queryset, per_page: int = PAGE_SIZE) -> tuple[Page, str]:
-    """The requested page and the other GET parameters (to keep filters in the page links)."""
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return page, params.urlencode()
 
 
 def attach_error(error: InvoicingError, form: BaseForm, formset: BaseFormSet | None = None) -> None:

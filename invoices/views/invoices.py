@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clients.models import Client, Dossier
+from geoprod.pagination import paginate
 from geoprod.tenancy import current_cabinet, get_for_cabinet
 from invoices import pdf, selectors, services
 from invoices.errors import InvoicingError
@@ -22,7 +23,7 @@ from invoices.forms import (
     line_initial,
 )
 from invoices.models import Invoice, ReminderLevel
-from invoices.views.common import attach_error, id_or_404, paginate
+from invoices.views.common import attach_error, id_or_404
 
 
 def invoice_list(request):

@@ -8,12 +8,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clients.models import Client
+from geoprod.pagination import paginate
 from geoprod.tenancy import current_cabinet, get_for_cabinet
 from invoices import selectors, services
 from invoices.errors import InvoicingError
 from invoices.forms import PaymentForm, ReverseForm
 from invoices.models import Payment
-from invoices.views.common import attach_error, id_or_404, paginate
+from invoices.views.common import attach_error, id_or_404
 
 
 def payment_list(request):

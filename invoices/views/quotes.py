@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from clients.models import Dossier
+from geoprod.pagination import paginate
 from geoprod.tenancy import current_cabinet, get_for_cabinet
 from invoices import pdf, selectors, services
 from invoices.errors import InvoicingError
 from invoices.forms import LineFormSet, PartialInvoiceForm, QuoteEditForm, QuoteForm, line_initial
 from invoices.models import Quote, QuoteStatus
-from invoices.views.common import attach_error, id_or_404, paginate
+from invoices.views.common import attach_error, id_or_404
 
 
 def quote_list(request):
