@@ -19,9 +19,12 @@ urlpatterns = [
     path("", include("clients.urls")),
     path("factures/", include("invoices.urls")),
     path("chorus/", include("chorus.urls")),
-    path(f"{settings.SIMULATOR_PREFIX}/", include("chorus.simulator.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# The offline Chorus Pro is served only where the product talks to it, never beside the real one.
+if settings.CHORUS_ENV == "simulator":
+    urlpatterns.append(path(f"{settings.SIMULATOR_PREFIX}/", include("chorus.simulator.urls")))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -47,3 +47,10 @@ def test_production_refuses_to_start_without_fernet_keys():
 def test_real_chorus_needs_piste_credentials():
     result = _manage("check", **PROD_ENV, CHORUS_ENV="production")
     assert "PISTE_CLIENT_ID et PISTE_CLIENT_SECRET sont requis" in result.stderr
+
+
+def test_simulator_is_not_served_next_to_the_real_chorus():
+    script = "from django.urls import resolve, Resolver404\ntry:\n    resolve('/_chorus-sim/api/oauth/token')\n    print('served')\nexcept Resolver404:\n    print('absent')"
+    env = {**PROD_ENV, "CHORUS_ENV": "production", "PISTE_CLIENT_ID": "id", "PISTE_CLIENT_SECRET": "s"}
+    assert _manage("shell", "--no-imports", "-c", script, **env).stdout.strip() == "absent"
+    assert _manage("shell", "--no-imports", "-c", script, **PROD_ENV).stdout.strip() == "served"
