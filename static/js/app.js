@@ -13,3 +13,11 @@ document.addEventListener("submit", (event) => {
     setTimeout(() => { button.disabled = true; button.textContent = "Envoi en cours…"; }, 0);
   }
 });
+
+// A form marked data-autosave keeps its draft on the server as soon as a field changes, so that leaving the
+// page (or adding an attachment with the other form) loses nothing typed.
+document.querySelectorAll("form[data-autosave]").forEach((form) => {
+  form.addEventListener("change", () => {
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" });
+  });
+});
