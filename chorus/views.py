@@ -105,7 +105,8 @@ def submission_detail(request, pk: int):
     form = SubmissionForm(request.POST or None, instance=submission)
     if request.method == "POST" and submission.is_editable and form.is_valid():
         form.save()
-        messages.success(request, "Brouillon de l'envoi enregistré.")
+        if "X-Autosave" not in request.headers:  # a background save tells nobody
+            messages.success(request, "Brouillon de l'envoi enregistré.")
         return redirect(submission)
     return _render_submission(request, submission, form)
 

@@ -18,6 +18,6 @@ document.addEventListener("submit", (event) => {
 // page (or adding an attachment with the other form) loses nothing typed.
 document.querySelectorAll("form[data-autosave]").forEach((form) => {
   form.addEventListener("change", () => {
-    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" });
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", headers: { "X-Autosave": "1" } });
   });
 });

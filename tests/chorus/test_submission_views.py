@@ -186,3 +186,11 @@ def test_envoyer_synchronises_an_account_never_updated(client_as, comptable, cho
     sub = ChorusSubmission.objects.get(invoice=issued_invoice)
     assert response["Location"] == sub.get_absolute_url()
     assert sub.account.id_structure == 25000001 and chorus.calls["active_structures"] == 1
+
+
+def test_background_autosave_keeps_the_draft_without_a_message(client_as, comptable, sent):
+    c = client_as(comptable)
+    c.post(sent.get_absolute_url(), _form(sent, numero_marche="M-77"), headers={"X-Autosave": "1"})
+    sent.refresh_from_db()
+    assert sent.numero_marche == "M-77"
+    assert "Brouillon de l'envoi enregistré." not in body(c.get(sent.get_absolute_url()))
