@@ -1,7 +1,8 @@
 """The one place that turns invoicing documents into PDF bytes (WeasyPrint, A4, French).
 
-A Factur-X (PDF/A-3b) variant will plug in here: `render_invoice_pdf` is the seam, `_write_pdf` the
-single call into WeasyPrint.
+An issued invoice is a Factur-X: `render_invoice_pdf` renders it as PDF/A-3b and hands it to the
+factur-x library, which attaches the XML as `factur-x.xml` (AFRelationship Data) and
+writes the Factur-X XMP. `_write_pdf` stays the single call into WeasyPrint.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from facturx import generate_from_binary
 from weasyprint import HTML
 
-from invoices import totals
+from invoices import facturx, totals
 from invoices.models import Invoice, Quote, Reminder
 
 INDEMNITY = Decimal("40.00")
@@ -38,8 +40,8 @@ def _logo_uri(cabinet) -> str:
     return ""
 
 
-def _write_pdf(html: str) -> bytes:
-    return HTML(string=html, base_url=_base_url()).write_pdf()
+def _write_pdf(html: str, *, pdf_variant: str | None = None) -> bytes:
+    return HTML(string=html, base_url=_base_url()).write_pdf(pdf_variant=pdf_variant)
 
 
 def invoice_html(invoice: Invoice) -> str:
@@ -67,8 +69,31 @@ def invoice_html(invoice: Invoice) -> str:
 
 
 def render_invoice_pdf(invoice: Invoice) -> bytes:
-    """PDF of an invoice, acompte or avoir with every mandatory mention; a draft is stamped BROUILLON."""
-    return _write_pdf(invoice_html(invoice))
+    """PDF of an invoice, acompte or avoir with every mandatory mention; a draft is stamped BROUILLON.
+
+    An issued invoice becomes a Factur-X: PDF/A-3b with its CII XML attached (the caller validates
+    that XML first, see services.issue_invoice). Raises InvoicingError if the XML cannot be built.
+    """
+    if invoice.is_draft or not invoice.number:
+        return _write_pdf(invoice_html(invoice))
+    facturx_xml = facturx.invoice_xml(invoice)
+    # factur-x hard-codes PDF/A conformance "B" in the XMP it writes, hence pdf/a-3b (not 3a/3u).
+    content = _write_pdf(invoice_html(invoice), pdf_variant="pdf/a-3b")
+    return generate_from_binary(
+        content,
+        facturx_xml,
+        flavor="factur-x",
+        level="en16931",
+        check_xsd=False,
+        lang="fr-FR",
+        pdf_metadata={
+            "author": invoice.cabinet.raison_sociale,
+            "keywords": "Factur-X, facture",
+            "title": f"{invoice.title} {invoice.number}",
+            "subject": f"{invoice.title} {invoice.number} du {invoice.issue_date:%d/%m/%Y}, "
+            f"{invoice.cabinet.raison_sociale}",
+        },
+    )
 
 
 def render_quote_pdf(quote: Quote) -> bytes:

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from invoices import numbering, pdf
+from invoices import facturx, facturx_validation, numbering, pdf
 from invoices.errors import InvoiceLocked, InvoicingError
 from invoices.models import Invoice, InvoiceKind, InvoiceStatus
 from invoices.services.drafts import refresh_payment_status, refresh_totals
@@ -30,10 +30,12 @@ def pending_acomptes(invoice: Invoice) -> list[Invoice]:
 
 @transaction.atomic
 def issue_invoice(*, invoice: Invoice, today: datetime.date | None = None) -> Invoice:
-    """« Valider »: allocates the next number, renders and stores the PDF and its sha256.
+    """« Valider »: allocates the next number, renders and stores the Factur-X PDF and its sha256.
 
-    Everything happens in one transaction holding the series row lock, so a failure (PDF included)
-    gives the number back. Raises InvoiceLocked (already issued), InvoicingError, NumberingError.
+    The CII XML is validated offline (XSD, EN 16931, and BR-FR for a buyer in the French e-invoicing
+    scope) before anything is rendered; a broken rule refuses the invoice with that rule in French.
+    Everything happens in one transaction holding the series row lock, so a failure (PDF or Factur-X
+    included) gives the number back. Raises InvoiceLocked (already issued), InvoicingError, NumberingError.
     """
     invoice = Invoice.objects.select_for_update().select_related("cabinet", "client").get(pk=invoice.pk)
     if invoice.is_issued:
@@ -62,7 +64,11 @@ def issue_invoice(*, invoice: Invoice, today: datetime.date | None = None) -> In
     invoice.number = numbering.allocate_number(cabinet=invoice.cabinet, issue_date=today)
     invoice.status = InvoiceStatus.ISSUED
     invoice.issued_at = timezone.now()
-    content = pdf.render_invoice_pdf(invoice)
+    xml = facturx.invoice_xml(invoice)
+    report = facturx_validation.validate(xml, french_rules=facturx.in_french_scope(invoice))
+    if not report.ok:
+        raise InvoicingError(report.message())
+    content = pdf.render_invoice_pdf(invoice)  # embeds the same XML, rebuilt from the same rows
     invoice.pdf_sha256 = hashlib.sha256(content).hexdigest()
     invoice.pdf.save(invoice.pdf_filename(), ContentFile(content), save=False)
     invoice.save()

@@ -1,0 +1,338 @@
+"""Factur-X (CII, profile EN 16931) of an issued invoice, built with the `factur-x` library.
+
+The data dict uses the EN 16931 business terms as keys (BT-x / BG-x, the 7.x layout of the library,
+see french-invoicing.md §4.4). Amounts come straight from the stored Decimal totals, so the XML says
+exactly what the PDF prints: a recomputation here could drift from it by a cent.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from facturx import generate_cii_xml, get_facturx_xml_from_pdf
+from lxml import etree
+
+from invoices import totals
+from invoices.errors import InvoicingError
+from invoices.models import Invoice, InvoiceKind, VatRegime
+
+LEVEL = "en16931"
+INDEMNITY = Decimal("40.00")
+
+# EN 16931 BT-3 (UNTDID 1001): commercial invoice, credit note, prepayment invoice.
+TYPE_CODES = {InvoiceKind.FACTURE: "380", InvoiceKind.AVOIR: "381", InvoiceKind.ACOMPTE: "386"}
+
+# Units of measure (UN/ECE Recommendation 20).
+UNIT_CODES = {
+    "forfait": "LS",
+    "u": "C62",
+    "h": "HUR",
+    "j": "DAY",
+    "m2": "MTK",
+    "ha": "C62",  # hectare (HAR) is missing from the Factur-X EN 16931 code list: counted as units
+    "ml": "LM",
+    "pt": "C62",
+}
+
+COUNTRY_CODES = {
+    "": "FR",
+    "france": "FR",
+    "belgique": "BE",
+    "luxembourg": "LU",
+    "suisse": "CH",
+    "monaco": "MC",
+    "allemagne": "DE",
+    "espagne": "ES",
+    "italie": "IT",
+    "andorre": "AD",
+    "royaume-uni": "GB",
+    "pays-bas": "NL",
+    "portugal": "PT",
+}
+
+FRANCHISE_REASON = "TVA non applicable, art. 293 B du CGI"
+
+NS = {
+    "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
+    "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
+    "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
+}
+
+
+def _amount(value: Decimal) -> str:
+    return str(totals.money(value))
+
+
+def _quantity(value: Decimal) -> str:
+    text = format(Decimal(value).quantize(Decimal("0.0001")).normalize(), "f")
+    return text
+
+
+def _country(pays: str) -> str:
+    key = (pays or "").strip().lower()
+    if key in COUNTRY_CODES:
+        return COUNTRY_CODES[key]
+    if len(key) == 2 and key.isalpha():
+        return key.upper()
+    raise InvoicingError(
+        f"Pays « {pays} » non reconnu pour la facture électronique : saisissez le pays du client en "
+        "toutes lettres (France, Belgique…) ou son code ISO à deux lettres."
+    )
+
+
+def in_french_scope(invoice: Invoice) -> bool:
+    """True when the buyer is a French business or public body identified by its SIRET: the French
+    e-invoicing rules (BR-FR) then apply. A private individual (or a buyer without SIRET) gets an
+    EN 16931 invoice; their data goes to e-reporting, not to the e-invoicing exchange."""
+    return invoice.client.is_professional and len(invoice.client.siret or "") == 14
+
+
+def vat_category(invoice: Invoice, rate: Decimal) -> tuple[str, str, str]:
+    """(category code BT-118, exemption reason text BT-120, exemption reason code BT-121)."""
+    if invoice.vat_regime == VatRegime.FRANCHISE:
+        # French franchise en base: exempt with the dedicated French VATEX code.
+        return "E", FRANCHISE_REASON, "VATEX-FR-FRANCHISE"
+    if invoice.vat_regime == VatRegime.EXONERATION:
+        return "E", invoice.exemption_reason.strip(), ""
+    if rate == 0:
+        return "Z", "", ""
+    return "S", "", ""
+
+
+def notes(invoice: Invoice) -> list[dict]:
+    """BG-1: the three French payment notes (PMT, PMD, AAB), worded as on the PDF."""
+    cabinet = invoice.cabinet
+    rate = format(Decimal(cabinet.late_penalty_rate).normalize(), "f").replace(".", ",")
+    if invoice.client.is_professional:
+        pmt = (
+            f"Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : "
+            f"{str(INDEMNITY).replace('.', ',')} € (art. L441-10 et D441-5 du Code de commerce)."
+        )
+    else:
+        pmt = "Indemnité forfaitaire pour frais de recouvrement : non applicable (client particulier)."
+    result = [
+        {"BT-21": "PMT", "BT-22": pmt},
+        {
+            "BT-21": "PMD",
+            "BT-22": f"En cas de retard de paiement, pénalités au taux annuel de {rate} %, "
+            "exigibles dès le lendemain de l'échéance.",
+        },
+        {"BT-21": "AAB", "BT-22": "Escompte pour paiement anticipé : néant."},
+    ]
+    if invoice.objet:
+        result.append({"BT-22": f"Objet : {invoice.objet}"})
+    return result
+
+
+def _seller(invoice: Invoice) -> dict:
+    cabinet = invoice.cabinet
+    party: dict = {
+        "name": cabinet.raison_sociale,
+        "addr_l1": cabinet.adresse,
+        "postcode": cabinet.code_postal,
+        "city": cabinet.ville,
+        "country_code": "FR",
+    }
+    if cabinet.siret:
+        party |= {
+            "legal_identifier": cabinet.siren,
+            "legal_identifier_schemeid": "0002",
+            "identifiers": {"0009": cabinet.siret},
+            "einvoicing_addr": cabinet.siren,
+            "einvoicing_addr_schemeid": "0225",
+        }
+    if cabinet.tva_intracom:
+        party["vat_identifier"] = cabinet.tva_intracom.replace(" ", "")
+    legal = " — ".join(
+        part
+        for part in (
+            f"{cabinet.forme_juridique} au capital de {str(totals.money(cabinet.capital)).replace('.', ',')} €"
+            if cabinet.forme_juridique and cabinet.capital
+            else cabinet.forme_juridique,
+            cabinet.rcs,
+        )
+        if part
+    )
+    if legal:
+        party["legal_info"] = legal
+    if cabinet.telephone or cabinet.email:
+        party["contacts"] = [
+            {"name": cabinet.raison_sociale, "phone": cabinet.telephone, "email": cabinet.email}
+        ]
+    return {key: value for key, value in party.items() if value}
+
+
+def _buyer(invoice: Invoice) -> dict:
+    client = invoice.client
+    party: dict = {
+        "name": client.nom,
+        "addr_l1": client.adresse,
+        "postcode": client.code_postal,
+        "city": client.ville,
+        "country_code": _country(client.pays),
+    }
+    if client.is_professional and client.siret:
+        # Public bodies are addressed by SIRET on Chorus Pro; both begin with the SIREN (BR-FR-21).
+        party |= {
+            "legal_identifier": client.siren,
+            "legal_identifier_schemeid": "0002",
+            "identifiers": {"0009": client.siret},
+            "einvoicing_addr": client.siret if client.is_public_body else client.siren,
+            "einvoicing_addr_schemeid": "0225",
+        }
+    return {key: value for key, value in party.items() if value}
+
+
+def _line(invoice: Invoice, line) -> dict:
+    rate = line.rate
+    category, _, _ = vat_category(invoice, rate)
+    quantity, price = Decimal(line.quantity), Decimal(line.unit_price)
+    if price < 0:
+        # A discount line: EN 16931 forbids a negative net price (BR-27), so the quantity carries the sign.
+        quantity, price = -quantity, -price
+    return {
+        "BT-126": str(line.position or line.pk),
+        "BT-153": line.designation,
+        "BT-129": _quantity(quantity),
+        "BT-130": UNIT_CODES.get(line.unit, "C62"),
+        "BT-146": str(price),
+        "BT-131": _amount(line.total_ht),
+        "BT-151": category,
+        "BT-152": str(rate.quantize(Decimal("0.01"))),
+    }
+
+
+def _vat_breakdown(invoice: Invoice, lines) -> list[dict]:
+    rows = []
+    for vat in totals.vat_breakdown((line.total_ht, line.rate) for line in lines):
+        category, reason, code = vat_category(invoice, vat.rate)
+        row = {
+            "BT-116": _amount(vat.base),
+            "BT-117": _amount(vat.vat),
+            "BT-118": category,
+            "BT-119": str(vat.rate),
+        }
+        if reason:
+            row["BT-120"] = reason
+        if code:
+            row["BT-121"] = code
+        rows.append(row)
+    return rows
+
+
+def data_dict(invoice: Invoice) -> dict:
+    """The EN 16931 business terms of an issued invoice (keys as in the factur-x library)."""
+    if not invoice.number or not invoice.issue_date:
+        raise InvoicingError("Seule une facture numérotée peut devenir une Factur-X.")
+    lines = list(invoice.lines.all())
+    deducted = (
+        list(invoice.deducts.order_by("issue_date", "number")) if invoice.kind == InvoiceKind.FACTURE else []
+    )
+    data: dict = {
+        "BT-1": invoice.number,
+        "BT-2": invoice.issue_date,
+        "BT-3": TYPE_CODES[InvoiceKind(invoice.kind)],
+        "BT-5": "EUR",
+        # Nature of the operation: services (S); 4 = final invoice after acomptes (BR-FR-CO-08).
+        "BT-23": "S4" if deducted else "S1",
+        "BT-72": invoice.service_date or invoice.issue_date,
+        "BG-1": notes(invoice),
+        "BG-4": _seller(invoice),
+        "BG-7": _buyer(invoice),
+        "BG-23": _vat_breakdown(invoice, lines),
+        "BG-25": [_line(invoice, line) for line in lines],
+        "BT-106": _amount(invoice.total_ht),
+        "BT-109": _amount(invoice.total_ht),
+        "BT-110": _amount(invoice.total_vat),
+        "BT-112": _amount(invoice.total_ttc),
+        "BT-115": _amount(invoice.net_to_pay),
+    }
+    if invoice.due_date:
+        data["BT-9"] = invoice.due_date
+    if invoice.payment_terms_days and not invoice.is_credit_note:
+        data["BT-20"] = f"Paiement à {invoice.payment_terms_days} jours date de facture."
+    if invoice.prepaid_ttc:
+        data["BT-113"] = _amount(invoice.prepaid_ttc)
+    if invoice.vat_regime == VatRegime.DEBITS:
+        data["BT-8"] = "invoice"  # CII code 5: the cabinet opted to pay VAT on debits
+    if invoice.numero_engagement:
+        data["BT-13"] = invoice.numero_engagement
+    if invoice.numero_marche:
+        data["BT-12"] = invoice.numero_marche
+    references = []
+    if invoice.is_credit_note and invoice.origin_reference:
+        number, date = invoice.origin_reference
+        references.append({"BT-25": number, "BT-26": date})
+    references += [{"BT-25": a.number, "BT-26": a.issue_date} for a in deducted]
+    if references:
+        data["BG-3"] = references
+    cabinet = invoice.cabinet
+    if cabinet.iban:
+        data |= {"BT-81": "30", "BT-84": cabinet.iban.replace(" ", "")}
+        if cabinet.bic:
+            data["BT-86"] = cabinet.bic
+    return data
+
+
+def invoice_xml(invoice: Invoice) -> bytes:
+    """CII XML (Factur-X EN 16931) of an issued invoice; validation is facturx_validation's job.
+
+    Raises InvoicingError when the invoice cannot be expressed (unknown country, no number).
+    """
+    # The library rewrites the dict it is given (formats, level filtering): hand it a copy.
+    try:
+        return generate_cii_xml(
+            copy.deepcopy(data_dict(invoice)), level=LEVEL, check_xsd=False, check_schematron=False
+        )
+    except ValueError as e:
+        raise InvoicingError(f"La Factur-X n'a pas pu être produite : {e}") from e
+
+
+def xml_from_pdf(content: bytes) -> bytes:
+    """The factur-x.xml attached to a PDF. Raises InvoicingError when there is none."""
+    try:
+        filename, xml = get_facturx_xml_from_pdf(content, check_xsd=False)
+    except Exception as e:  # the library raises bare Exceptions on unreadable PDFs
+        raise InvoicingError(f"PDF illisible : {e}") from e
+    if not xml:
+        raise InvoicingError("Ce PDF ne contient pas de fichier factur-x.xml.")
+    return xml
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a reader of the XML sees first: number, type, dates and totals."""
+
+    number: str
+    type_code: str
+    issue_date: datetime.date
+    total_ht: Decimal
+    total_vat: Decimal
+    total_ttc: Decimal
+    prepaid: Decimal
+    due: Decimal
+
+
+def summary(xml: bytes) -> Summary:
+    """Reads back the header and the totals of a CII XML."""
+    root = etree.fromstring(xml)
+
+    def text(path: str, default: str = "") -> str:
+        found = root.xpath(path, namespaces=NS)
+        return found[0].text.strip() if found else default
+
+    sums = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementHeaderMonetarySummation/"
+    issued = text("rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString")
+    return Summary(
+        number=text("rsm:ExchangedDocument/ram:ID"),
+        type_code=text("rsm:ExchangedDocument/ram:TypeCode"),
+        issue_date=datetime.datetime.strptime(issued, "%Y%m%d").date(),
+        total_ht=Decimal(text(sums + "ram:TaxBasisTotalAmount", "0")),
+        total_vat=Decimal(text(sums + "ram:TaxTotalAmount", "0")),
+        total_ttc=Decimal(text(sums + "ram:GrandTotalAmount", "0")),
+        prepaid=Decimal(text(sums + "ram:TotalPrepaidAmount", "0")),
+        due=Decimal(text(sums + "ram:DuePayableAmount", "0")),
+    )
