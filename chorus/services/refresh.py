@@ -27,27 +27,36 @@ logger = logging.getLogger(__name__)
 # that run was reading is not missed.
 WINDOW_OVERLAP = datetime.timedelta(minutes=30)
 MAX_RATE_LIMIT_WAITS = 5
+BATCH = 500
 DEFAULT_RATE_LIMIT_WAIT = 30.0
 
 
-def _apply_state(
-    sub: ChorusSubmission, status: str | None, at: datetime.datetime | None, comment: str | None
-) -> bool:
-    """Records a status Chorus reported; returns whether it changed anything."""
-    if not status:
-        return False
-    at = at or timezone.now()
-    _, created = ChorusStatusChange.objects.get_or_create(
-        submission=sub, status=status, changed_at=at, defaults={"comment": comment or ""}
-    )
-    changed = status != sub.chorus_status
-    if changed or created:
-        sub.chorus_status = status
-        sub.chorus_status_at = at
-        sub.chorus_comment = comment or ""
-    sub.refreshed_at = timezone.now()
-    sub.save(
-        update_fields=["chorus_status", "chorus_status_at", "chorus_comment", "refreshed_at", "updated_at"]
+def _apply_states(pairs: list[tuple[ChorusSubmission, client.InvoiceState]]) -> int:
+    """Records in bulk the statuses a search reported (a few queries per batch, not per invoice); returns how
+    many changed."""
+    now = timezone.now()
+    changed = 0
+    history = []
+    for sub, state in pairs:
+        if not state.statut:
+            continue
+        at = state.date_heure_etat_courant or now
+        history.append(
+            ChorusStatusChange(
+                submission=sub,
+                status=state.statut,
+                changed_at=at,
+                comment=state.commentaire_etat_courant or "",
+            )
+        )
+        changed += state.statut != sub.chorus_status
+        sub.chorus_status, sub.chorus_status_at = state.statut, at
+        sub.chorus_comment, sub.refreshed_at, sub.updated_at = state.commentaire_etat_courant or "", now, now
+    ChorusStatusChange.objects.bulk_create(history, ignore_conflicts=True)
+    ChorusSubmission.objects.bulk_update(
+        [sub for sub, _ in pairs],
+        ["chorus_status", "chorus_status_at", "chorus_comment", "refreshed_at", "updated_at"],
+        batch_size=BATCH,
     )
     return changed
 
@@ -58,21 +67,28 @@ def refresh_status(*, submission: ChorusSubmission) -> ChorusSubmission:
         return submission
     api = connection.client_for(submission.account, submission)
     history = api.invoice_history(submission.identifiant_facture_cpp)
-    for change in reversed(history.changes):  # oldest first, so the last one applied is the current status
-        if change.at is not None:
-            ChorusStatusChange.objects.get_or_create(
-                submission=submission, status=change.statut, changed_at=change.at,
-                defaults={"comment": change.commentaire or ""},
-            )  # fmt: skip
-    current = history.changes[0] if history.changes else None
-    status = history.statut_courant or (current.statut if current else None)
-    if status is None:
-        state = api.consult_invoice(submission.identifiant_facture_cpp)
-        _apply_state(submission, state.statut, state.date_heure_etat_courant, state.commentaire_etat_courant)
-    else:
-        _apply_state(
-            submission, status, current.at if current else None, current.commentaire if current else None
+    ChorusStatusChange.objects.bulk_create(
+        [
+            ChorusStatusChange(
+                submission=submission, status=c.statut, changed_at=c.at, comment=c.commentaire or ""
+            )
+            for c in history.changes
+            if c.at is not None
+        ],
+        ignore_conflicts=True,
+    )
+    current = history.changes[0] if history.changes else None  # Chorus lists the newest first
+    if history.statut_courant or current:
+        state = client.InvoiceState(
+            identifiant_facture_cpp=submission.identifiant_facture_cpp,
+            numero_facture=history.numero_facture,
+            statut=history.statut_courant or current.statut,
+            date_heure_etat_courant=current.at if current else None,
+            commentaire_etat_courant=current.commentaire if current else None,
         )
+    else:  # an empty history: ask for the invoice itself
+        state = api.consult_invoice(submission.identifiant_facture_cpp)
+    _apply_states([(submission, state)])
     return submission
 
 
@@ -125,6 +141,7 @@ def refresh_account(
         changed_since=window_start, changed_until=now, id_fournisseur=account.id_structure
     )
     unclear: list[ChorusSubmission] = []
+    seen: list[tuple[ChorusSubmission, client.InvoiceState]] = []
     try:
         for state in _with_rate_limit_waits(lambda: api.search_invoices(criteria), sleep):
             sub = pending.get(state.identifiant_facture_cpp)
@@ -132,18 +149,18 @@ def refresh_account(
                 continue
             run.checked += 1
             if state.statut:
-                run.updated += _apply_state(
-                    sub, state.statut, state.date_heure_etat_courant, state.commentaire_etat_courant
-                )
-            else:
+                seen.append((sub, state))
+            else:  # the search could not tell: consult that one invoice below
                 unclear.append(sub)
+            if len(seen) >= BATCH:
+                run.updated += _apply_states(seen)
+                seen = []
         for sub in unclear:
             state = _first_with_rate_limit_waits(
                 lambda s=sub: api.consult_invoice(s.identifiant_facture_cpp), sleep
             )
-            run.updated += _apply_state(
-                sub, state.statut, state.date_heure_etat_courant, state.commentaire_etat_courant
-            )
+            seen.append((sub, state))
+        run.updated += _apply_states(seen)
         run.succeeded = True
     except client.ChorusError as e:
         run.error = e.message

@@ -6,6 +6,7 @@ import math
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -110,17 +111,19 @@ def money(body: dict, key: str, *, required: bool = False) -> Decimal | None:
     return amount
 
 
-def page(items: list, paging: dict) -> tuple[list, dict]:
-    """One page of `items` and the `parametresRetour` describing it (1-based pages, 10 by default)."""
+def page(items: list | QuerySet, paging: dict) -> tuple[list, dict]:
+    """One page of `items` and the `parametresRetour` describing it (1-based pages, 10 by default).
+
+    A queryset is counted and sliced in the database, so a page costs its own rows, not the whole list."""
     size = integer(paging, "nbResultatsParPage")
     number = integer(paging, "pageResultatDemandee")
     size = DEFAULT_PAGE_SIZE if size is None else size
     number = 1 if number is None else number
     if size < 1 or number < 1:
         raise Refusal(codes.VALEUR_INVALIDE, "Pagination invalide : page et taille doivent être ≥ 1.")
-    total = len(items)
+    total = items.count() if isinstance(items, QuerySet) else len(items)
     start = (number - 1) * size
-    return items[start : start + size], {
+    return list(items[start : start + size]), {
         "total": total,
         "pageCourante": number,
         "pages": math.ceil(total / size),

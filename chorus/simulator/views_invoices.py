@@ -204,11 +204,10 @@ def rechercher_fournisseur(call: Call) -> dict:
     column = SORT_COLUMNS.get(params.text(paging, "triColonne"), "deposited_at")
     descending = params.text(paging, "triSens") != "Ascendant"
     invoices = invoices.order_by(f"-{column}" if descending else column, "-id" if descending else "id")
-    rows = [_search_row(invoice) for invoice in invoices]
-    shown, retour = params.page(rows, paging)
-    if not rows:
+    shown, retour = params.page(invoices, paging)
+    if not retour["total"]:
         return ok(libelle="TRA_MSG_00.015", listeFactures=[], parametresRetour=retour)
-    return ok(listeFactures=shown, parametresRetour=retour)
+    return ok(listeFactures=[_search_row(invoice) for invoice in shown], parametresRetour=retour)
 
 
 def _filtered(invoices: QuerySet, body: dict) -> QuerySet:
