@@ -33,7 +33,9 @@ ensure_debian_packages() {
 
 venv_packages=()
 "$PYTHON" -c "import venv, ensurepip" 2>/dev/null || venv_packages+=("python3-venv")
-ensure_debian_packages "${venv_packages[@]}"
+# EXTRA_DEBIAN_PACKAGES: what a caller needs on top (scripts/test.sh: Chromium for the browser tests).
+# shellcheck disable=SC2086
+ensure_debian_packages "${venv_packages[@]}" ${EXTRA_DEBIAN_PACKAGES:-}
 
 if [ ! -x .venv/bin/python ]; then
   echo "Création de l'environnement virtuel .venv"

@@ -3,7 +3,7 @@
 # REDIS_URL are set (CI), SQLite and in-process tasks otherwise. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+EXTRA_DEBIAN_PACKAGES=chromium bash scripts/setup.sh  # Debian's Chromium drives tests/e2e
 
 .venv/bin/ruff check .
 .venv/bin/python manage.py makemigrations --check --dry-run --settings=settings.test >/dev/null \

@@ -1,0 +1,47 @@
+"""A cabinet admin connects the cabinet to Chorus Pro: Paramètres > Pièces > Chorus Pro, « Mettre à jour »."""
+
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from chorus.models import ChorusAccount
+
+PASSWORD = "GeoprodDemo2026!"
+
+
+def test_admin_fills_the_chorus_block_and_updates(login, e2e_admin, cabinet):
+    page = login(e2e_admin)
+    page.get_by_role("link", name="Paramètres").click()
+    page.get_by_role("link", name="Pièces").click()
+    block = page.locator("section#chorus-pro")
+    block.get_by_label("Identifiant fournisseur (SIRET)").fill(cabinet.siret)
+    block.get_by_label("Compte technique").fill("TECH_00000000178051@cpp2017.fr")
+    block.get_by_label("Mot de passe").fill(PASSWORD)
+    block.get_by_label("Environnement").select_option(label="Simulateur (hors ligne)")
+    with page.expect_navigation():
+        block.get_by_role("button", name="Mettre à jour").click()
+
+    expect(page.locator(".messages")).to_contain_text(
+        "Structure 26300101 (Géomètres Experts Garonne) mise à jour"
+    )
+    block = page.locator("section#chorus-pro")
+    expect(block).to_contain_text("FACTURATION — Service facturation")
+    expect(block).to_contain_text("Compte courant Crédit Agricole")
+    expect(block.get_by_label("Mot de passe")).to_have_value("")  # never rendered back
+    assert PASSWORD not in page.content()
+    account = ChorusAccount.objects.get(cabinet=cabinet)
+    assert account.id_structure == 26300101 and account.synced_at is not None
+
+
+def test_a_wrong_password_is_said_in_french(login, e2e_admin, cabinet):
+    page = login(e2e_admin)
+    page.get_by_role("link", name="Paramètres").click()
+    page.get_by_role("link", name="Pièces").click()
+    block = page.locator("section#chorus-pro")
+    block.get_by_label("Identifiant fournisseur (SIRET)").fill(cabinet.siret)
+    block.get_by_label("Compte technique").fill("TECH_00000000178051@cpp2017.fr")
+    block.get_by_label("Mot de passe").fill("pas-le-bon")
+    with page.expect_navigation():
+        block.get_by_role("button", name="Mettre à jour").click()
+    expect(page.locator(".msg-error, .errorlist").first).to_be_visible()
+    assert ChorusAccount.objects.get(cabinet=cabinet).id_structure is None
