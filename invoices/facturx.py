@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -59,7 +60,11 @@ NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
     "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
     "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
+    "qdt": "urn:un:unece:uncefact:data:standard:QualifiedDataType:100",
 }
+
+# The library logs every PDF it writes and every XML it reads at INFO: one line per invoice issued.
+logging.getLogger("factur-x").setLevel(logging.WARNING)
 
 
 def _amount(value: Decimal) -> str:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/dupliquer/", invoices.invoice_duplicate, name="invoice-duplicate"),
     path("<int:pk>/avoir/", invoices.invoice_credit, name="invoice-credit"),
     path("<int:pk>/pdf/", invoices.invoice_pdf, name="invoice-pdf"),
+    path("<int:pk>/factur-x.xml", invoices.invoice_facturx, name="invoice-facturx"),
     path("<int:pk>/relancer/", invoices.invoice_remind, name="invoice-remind"),
     path("<int:pk>/relances/<int:reminder_pk>/pdf/", invoices.reminder_pdf, name="reminder-pdf"),
     path("devis/", quotes.quote_list, name="quote-list"),

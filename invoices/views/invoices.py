@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from clients.models import Client, Dossier
 from geoprod.pagination import paginate
 from geoprod.tenancy import current_cabinet, get_for_cabinet
-from invoices import pdf, selectors, services
+from invoices import facturx, pdf, selectors, services
 from invoices.errors import InvoicingError
 from invoices.forms import (
     InvoiceEditForm,
@@ -156,6 +156,20 @@ def invoice_pdf(request, pk: int):
         )
     response = HttpResponse(pdf.render_invoice_pdf(invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{invoice.pdf_filename()}"'
+    return response
+
+
+def invoice_facturx(request, pk: int):
+    """The factur-x.xml embedded in the stored PDF of an issued invoice (read back, never rebuilt)."""
+    invoice = get_for_cabinet(Invoice, current_cabinet(request), pk=pk)
+    if invoice.is_draft or not invoice.pdf:
+        raise Http404("Un brouillon n'a pas encore de Factur-X.")
+    try:
+        xml = facturx.xml_from_pdf(invoice.pdf_bytes())
+    except InvoicingError as e:
+        raise Http404(e.message) from e
+    response = HttpResponse(xml, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.pdf_filename()[:-4]}-factur-x.xml"'
     return response
 
 
