@@ -7,7 +7,7 @@ from pathlib import PurePath
 from django import forms
 
 from chorus.client.files import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_NAME, MAX_FILE_BYTES
-from chorus.models import AttachmentType, ChorusAccount, ChorusSubmission, TvaType
+from chorus.models import AttachmentType, ChorusAccount, ChorusSubmission, DepositFormat, TvaType
 from geoprod.validators import compact_siret, validate_siret
 
 
@@ -23,12 +23,22 @@ class AccountForm(forms.ModelForm):
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
         help_text="Laissez vide pour conserver le mot de passe enregistré.",
     )
+    # Not required: a form posted without it (older screens, scripts) keeps the account's format.
+    deposit_format = forms.ChoiceField(
+        label="Format de dépôt",
+        choices=DepositFormat.choices,
+        required=False,
+        help_text="Factur-X : la facture est déposée comme flux structuré, lu par Chorus Pro sans ressaisie.",
+    )
 
     class Meta:
         model = ChorusAccount
-        fields = ["siret_fournisseur", "login", "environment"]
+        fields = ["siret_fournisseur", "login", "environment", "deposit_format"]
         labels = {"login": "Compte technique"}
         error_messages = {"login": {"required": "Saisissez le login du compte technique Chorus Pro."}}
+
+    def clean_deposit_format(self) -> str:
+        return self.cleaned_data.get("deposit_format") or self.instance.deposit_format or DepositFormat.PDF
 
     def clean_siret_fournisseur(self) -> str:
         siret = compact_siret(self.cleaned_data["siret_fournisseur"])

@@ -18,6 +18,11 @@ class Environment(models.TextChoices):
     PRODUCTION = "production", "Production"
 
 
+class DepositFormat(models.TextChoices):
+    PDF = "pdf", "PDF non signé"
+    FACTURX = "facturx", "Factur-X"
+
+
 class ChorusAccount(models.Model):
     """Paramètres > Pièces > bloc Chorus Pro of one cabinet."""
 
@@ -29,6 +34,13 @@ class ChorusAccount(models.Model):
     password_encrypted = models.TextField(blank=True, editable=False)
     environment = models.CharField(
         "environnement", max_length=20, choices=Environment.choices, default=Environment.SIMULATOR
+    )
+    deposit_format = models.CharField(
+        "format de dépôt",
+        max_length=10,
+        choices=DepositFormat.choices,
+        default=DepositFormat.PDF,
+        help_text="Factur-X : la facture est déposée comme flux structuré, lu par Chorus Pro sans ressaisie.",
     )
     id_structure = models.BigIntegerField("identifiant structure", null=True, blank=True, editable=False)
     structure_designation = models.CharField(max_length=255, blank=True, editable=False)
@@ -134,6 +146,8 @@ class ChorusSubmission(models.Model):
     piece_jointe_id = models.BigIntegerField("numéro pièce jointe", null=True, blank=True)
     deposited_at = models.DateTimeField("date création", null=True, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
+    # Factur-X path: the flux number, followed with consulterCR until the invoice exists in Chorus.
+    numero_flux_depot = models.CharField("numéro de flux", max_length=40, blank=True)
 
     destinataire_siret = models.CharField("destinataire", max_length=14, blank=True)
     destinataire_designation = models.CharField("désignation", max_length=255, blank=True)

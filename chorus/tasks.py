@@ -5,6 +5,8 @@ from __future__ import annotations
 from celery import shared_task
 
 from chorus import client, services
+from chorus.models import ChorusSubmission
+from chorus.services import facturx_deposit
 
 BACKOFF_BASE = 30
 BACKOFF_MAX = 3600
@@ -26,9 +28,24 @@ def _run_with_retries(task, verb, **kwargs) -> None:
         raise task.retry(exc=e, countdown=countdown) from e
 
 
+FLUX_POLL = 60  # seconds between two reads of a Factur-X flux report
+
+
 @shared_task(**RETRY)
 def deposit_invoice_pdf(self, submission_id: int) -> None:
     _run_with_retries(self, services.deposit_invoice_pdf, submission_id=submission_id)
+    if ChorusSubmission.objects.filter(pk=submission_id).exclude(numero_flux_depot="").exists():
+        follow_flux.delay(submission_id)
+
+
+@shared_task(bind=True, acks_late=True, max_retries=60)
+def follow_flux(self, submission_id: int) -> None:
+    """Factur-X: reads the flux report until Chorus integrates (or rejects) the flux. In-process (eager)
+    execution reads it once: the screen's « Soumettre » reads it again."""
+    _run_with_retries(self, facturx_deposit.follow_flux, submission_id=submission_id)
+    sub = ChorusSubmission.objects.get(pk=submission_id)
+    if facturx_deposit.is_pending(sub) and not self.request.is_eager:
+        raise self.retry(countdown=FLUX_POLL)
 
 
 @shared_task(**RETRY)

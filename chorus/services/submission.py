@@ -13,12 +13,13 @@ from chorus.models import (
     ChorusAttachment,
     ChorusStatusChange,
     ChorusSubmission,
+    DepositFormat,
     TvaType,
 )
 from chorus.models import (
     SubmissionState as State,
 )
-from chorus.services import connection
+from chorus.services import connection, facturx_deposit
 from chorus.services.account import update_account
 from invoices.errors import InvoiceLocked
 from invoices.models import Invoice, InvoiceKind, VatRegime
@@ -105,6 +106,8 @@ def _clear_error(sub: ChorusSubmission) -> None:
 
 def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
     """Deposits the stored invoice PDF (PDF non signé); Chorus answers the « Numéro pièce jointe ».
+    With the account's format « Factur-X », the same file is deposited as a structured flux instead
+    (facturx_deposit), and no « Soumettre » follows: the flux report is followed instead.
 
     Raises SubmissionError (stored PDF missing or altered), ChorusRejected, ChorusAuthError, ChorusUnavailable
     (the submission is back to « PDF non déposé »).
@@ -125,6 +128,8 @@ def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
     # Depositing twice is harmless (the first pièce jointe stays unused), so a stale claim is simply retaken.
     if not _claim(sub, seen, State.DEPOSITING):
         return sub
+    if sub.account.deposit_format == DepositFormat.FACTURX:
+        return facturx_deposit.deposit_invoice_flux(sub=sub, pdf=pdf)
     try:
         deposit = connection.client_for(sub.account, sub).deposit_pdf(pdf, invoice.pdf_filename())
     except client.ChorusError as e:
@@ -214,6 +219,8 @@ def check_submission(*, submission: ChorusSubmission) -> dict[str, str]:
     the recipient's rules when they are not known yet for this SIRET, and the chosen service's own rule."""
     sub = submission
     errors: dict[str, str] = {}
+    if sub.numero_flux_depot:
+        return errors  # Factur-X: Chorus reads every field from the XML; nothing is typed here
     if sub.piece_jointe_id is None:
         errors["__all__"] = "Le PDF de la facture n'est pas encore déposé dans Chorus Pro."
     if not sub.destinataire_siret:
@@ -315,6 +322,8 @@ def submit_invoice(*, submission_id: int) -> ChorusSubmission:
     Raises ChorusRejected, ChorusAuthError, ChorusUnavailable.
     """
     sub = ChorusSubmission.objects.select_related("account", "invoice").get(pk=submission_id)
+    if sub.numero_flux_depot:
+        return facturx_deposit.follow_flux(submission_id=sub.pk)  # Factur-X: nothing to send, only to follow
     seen = sub.state
     if seen == State.SENDING and not _is_stale(sub):
         return sub  # another worker is sending it right now

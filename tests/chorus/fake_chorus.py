@@ -117,6 +117,40 @@ class FakeChorus:
         found = self.submitted.get(numero)
         return self.states[found.identifiant_facture_cpp] if found else None
 
+    # Factur-X flux (deposer/flux, consulterCR)
+    def deposit_flux(self, content, filename, **kw):
+        from invoices import facturx
+
+        self._call("deposit_flux")
+        numero = facturx.summary(facturx.xml_from_pdf(content)).number  # a real Factur-X, or it fails here
+        flux = getattr(self, "flux", None)
+        if flux is None:
+            flux = self.flux = {}
+        numero_flux = f"FLUX{next(self._ids)}"
+        flux[numero_flux] = {"etat": "IN_DEPOSE", "erreurs": (), "numero": numero, "filename": filename}
+        return client.FluxDeposit(numero_flux, date.today(), client.FACTURX_SYNTAX)
+
+    def flux_report(self, numero_flux):
+        self._call("flux_report")
+        entry = self.flux[numero_flux]
+        return client.FluxReport(
+            numero_flux, entry["etat"], None, None, entry["filename"], entry["erreurs"], None
+        )
+
+    def integrate_flux(self, numero_flux):
+        """Chorus finished reading the flux: the invoice now exists and the supplier search finds it."""
+        entry = self.flux[numero_flux]
+        entry["etat"] = "IN_INTEGRE"
+        result = client.Submitted(next(self._ids), entry["numero"], "DEPOSEE", date.today())
+        self.submitted[entry["numero"]] = result
+        self.states[result.identifiant_facture_cpp] = client.InvoiceState(
+            result.identifiant_facture_cpp, entry["numero"], "DEPOSEE"
+        )
+        return result
+
+    def reject_flux(self, numero_flux, *erreurs):
+        self.flux[numero_flux] |= {"etat": "IN_REJETE", "erreurs": tuple(erreurs)}
+
     # following
     def set_status(self, cpp_id: int, status: str, at: datetime, comment: str = ""):
         old = self.states[cpp_id]

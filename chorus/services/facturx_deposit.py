@@ -1,0 +1,82 @@
+"""« Chorus Pro : Envoyer » in Factur-X: the stored PDF (PDF/A-3b with its factur-x.xml) is deposited as a
+structured flux, whose integration report is followed until Chorus has created the invoice.
+
+No « Soumettre » is needed on this path: Chorus reads the recipient, the references and the amounts from
+the XML. Once the flux is integrated the invoice is found by its number and recorded as submitted, and
+from there the usual status tracking (Rafraîchir, nightly refresh) applies.
+chorus-api.md §3 « Factur-X / structured flows ».
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from chorus import client
+from chorus.models import ChorusSubmission
+from chorus.models import SubmissionState as State
+from chorus.services import connection
+
+INTEGRATED = "IN_INTEGRE"
+FAILED = frozenset({"IN_REJETE", "IN_INCIDENTE"})
+
+
+def deposit_invoice_flux(*, sub: ChorusSubmission, pdf: bytes) -> ChorusSubmission:
+    """Deposits the Factur-X PDF as a flux (the caller read the file and claimed the row as DEPOSITING).
+
+    Raises ChorusRejected, ChorusAuthError, ChorusUnavailable (the submission is back to « PDF non déposé »).
+    """
+    from chorus.services.submission import _clear_error, _record_error
+
+    try:
+        flux = connection.client_for(sub.account, sub).deposit_flux(pdf, sub.invoice.pdf_filename())
+    except client.ChorusError as e:
+        _record_error(sub, State.NEW, e)
+        raise
+    sub.numero_flux_depot = flux.numero_flux_depot
+    sub.deposited_at = timezone.now()
+    # Deposited, not yet an invoice: like a lost submit reply, the next step searches before anything else.
+    sub.state = State.UNKNOWN
+    sub.sending_since = None
+    sub.chorus_status = "IN_DEPOSE"
+    _clear_error(sub)
+    sub.save()
+    return sub
+
+
+def follow_flux(*, submission_id: int) -> ChorusSubmission:
+    """Reads the flux report: integrated → the invoice is looked up by number and recorded as submitted;
+    rejected → its errors are shown and the submission goes back to « PDF non déposé »; otherwise nothing
+    changes (ask again later).
+
+    Raises ChorusAuthError, ChorusUnavailable.
+    """
+    from chorus.services.submission import _record_submitted
+
+    sub = ChorusSubmission.objects.select_related("account", "invoice").get(pk=submission_id)
+    if not sub.numero_flux_depot or sub.state not in (State.UNKNOWN, State.SENDING):
+        return sub
+    api = connection.client_for(sub.account, sub)
+    report = api.flux_report(sub.numero_flux_depot)
+    if report.etat == INTEGRATED:
+        found = api.find_by_number(sub.invoice.number)
+        if found is not None:
+            return _record_submitted(sub, found)
+        sub.last_error = "Flux intégré : la facture n'apparaît pas encore dans la recherche Chorus Pro."
+    elif report.etat in FAILED:
+        errors = "; ".join(report.erreurs) or "aucun détail fourni"
+        sub.last_error = f"Chorus Pro a rejeté le flux Factur-X {sub.numero_flux_depot} : {errors}"
+        sub.last_error_code = report.etat
+        sub.state = State.NEW
+        sub.numero_flux_depot = ""
+    else:
+        sub.last_error = ""
+    if report.etat:
+        sub.chorus_status = report.etat
+    sub.chorus_status_at = timezone.now()
+    sub.save()
+    return sub
+
+
+def is_pending(sub: ChorusSubmission) -> bool:
+    """A deposited flux whose report has not said « intégré » or « rejeté » yet."""
+    return bool(sub.numero_flux_depot) and sub.state in (State.UNKNOWN, State.SENDING)

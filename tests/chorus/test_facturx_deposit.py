@@ -1,0 +1,126 @@
+"""« Chorus Pro : Envoyer » in Factur-X: the stored PDF goes as a flux, its report is followed until the
+invoice exists, then the usual status tracking takes over."""
+
+from __future__ import annotations
+
+import pytest
+
+from chorus import client, services
+from chorus.forms import AccountForm
+from chorus.models import ChorusSubmission, DepositFormat, SubmissionState
+from chorus.services import facturx_deposit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def facturx_account(account):
+    account.deposit_format = DepositFormat.FACTURX
+    account.save()
+    return account
+
+
+@pytest.fixture
+def deposited(chorus, facturx_account, issued_invoice):
+    sub = services.start_submission(invoice=issued_invoice, account=facturx_account)
+    return services.deposit_invoice_pdf(submission_id=sub.pk)
+
+
+def test_account_defaults_to_pdf_and_the_form_offers_factur_x(account):
+    assert account.deposit_format == DepositFormat.PDF
+    form = AccountForm(instance=account)
+    assert [label for _, label in form.fields["deposit_format"].choices] == ["PDF non signé", "Factur-X"]
+
+
+def test_factur_x_account_deposits_the_stored_pdf_as_a_flux(chorus, deposited, issued_invoice):
+    assert chorus.calls["deposit_flux"] == 1 and chorus.calls["deposit_pdf"] == 0
+    assert deposited.numero_flux_depot.startswith("FLUX")
+    assert deposited.state == SubmissionState.UNKNOWN
+    assert deposited.piece_jointe_id is None
+    entry = chorus.flux[deposited.numero_flux_depot]
+    assert entry["numero"] == issued_invoice.number
+    assert entry["filename"] == issued_invoice.pdf_filename()
+
+
+def test_depositing_twice_sends_one_flux(chorus, deposited):
+    services.deposit_invoice_pdf(submission_id=deposited.pk)
+    assert chorus.calls["deposit_flux"] == 1
+
+
+def test_pending_flux_changes_nothing(chorus, deposited):
+    sub = facturx_deposit.follow_flux(submission_id=deposited.pk)
+    assert sub.state == SubmissionState.UNKNOWN
+    assert sub.chorus_status == "IN_DEPOSE"
+    assert chorus.calls["find_by_number"] == 0
+    assert facturx_deposit.is_pending(sub)
+
+
+def test_integrated_flux_is_found_by_number_and_recorded_as_submitted(chorus, deposited):
+    created = chorus.integrate_flux(deposited.numero_flux_depot)
+    assert services.check_submission(submission=deposited) == {}
+    sub = services.submit_invoice(submission_id=deposited.pk)  # « Soumettre » follows the flux
+    assert sub.state == SubmissionState.SUBMITTED
+    assert sub.identifiant_facture_cpp == created.identifiant_facture_cpp
+    assert sub.chorus_status == "DEPOSEE"
+    assert sub.status_changes.filter(status="DEPOSEE").exists()
+    assert chorus.calls["submit"] == 0
+    # Once submitted, following again does nothing.
+    assert facturx_deposit.follow_flux(submission_id=sub.pk).state == SubmissionState.SUBMITTED
+    assert chorus.calls["flux_report"] == 1
+
+
+def test_rejected_flux_shows_its_errors_and_can_be_deposited_again(chorus, deposited):
+    chorus.reject_flux(deposited.numero_flux_depot, "Destinataire inconnu", "Montants incohérents")
+    sub = facturx_deposit.follow_flux(submission_id=deposited.pk)
+    assert sub.state == SubmissionState.NEW
+    assert "Destinataire inconnu; Montants incohérents" in sub.last_error
+    assert sub.last_error_code == "IN_REJETE"
+    assert sub.numero_flux_depot == ""
+    services.deposit_invoice_pdf(submission_id=sub.pk)
+    assert chorus.calls["deposit_flux"] == 2
+
+
+def test_unavailable_chorus_keeps_the_flux_to_follow(chorus, deposited):
+    chorus.fail["flux_report"] = client.ChorusUnavailable("Chorus Pro ne répond pas.")
+    with pytest.raises(client.ChorusUnavailable):
+        facturx_deposit.follow_flux(submission_id=deposited.pk)
+    sub = ChorusSubmission.objects.get(pk=deposited.pk)
+    assert sub.numero_flux_depot and sub.state == SubmissionState.UNKNOWN
+
+
+def test_refused_flux_deposit_goes_back_to_not_deposited(chorus, facturx_account, issued_invoice):
+    sub = services.start_submission(invoice=issued_invoice, account=facturx_account)
+    chorus.fail["deposit_flux"] = client.ChorusRejected("20001", "Syntaxe de flux inconnue")
+    with pytest.raises(client.ChorusRejected):
+        services.deposit_invoice_pdf(submission_id=sub.pk)
+    sub.refresh_from_db()
+    assert sub.state == SubmissionState.NEW and "Syntaxe de flux inconnue" in sub.last_error
+
+
+def test_send_task_follows_the_flux_once_in_process(chorus, facturx_account, issued_invoice):
+    from chorus import tasks
+
+    sub = services.start_submission(invoice=issued_invoice, account=facturx_account)
+    tasks.deposit_invoice_pdf.delay(sub.pk)
+    assert chorus.calls["deposit_flux"] == 1 and chorus.calls["flux_report"] == 1
+    assert ChorusSubmission.objects.get(pk=sub.pk).state == SubmissionState.UNKNOWN
+
+
+def test_admin_chooses_factur_x_and_a_form_without_the_field_keeps_it(client_as, admin, cabinet):
+    from django.urls import reverse
+
+    from chorus.models import ChorusAccount
+
+    data = {
+        "siret_fournisseur": "81234567600017",
+        "login": "TECH_1@cpp2017.fr",
+        "password": "Secret-2026!",
+        "environment": "simulator",
+        "deposit_format": "facturx",
+    }
+    http = client_as(admin)
+    assert http.post(reverse("chorus:account-save"), data).status_code == 302
+    assert ChorusAccount.objects.get(cabinet=cabinet).deposit_format == DepositFormat.FACTURX
+    del data["deposit_format"]
+    http.post(reverse("chorus:account-save"), data)
+    assert ChorusAccount.objects.get(cabinet=cabinet).deposit_format == DepositFormat.FACTURX
