@@ -201,6 +201,8 @@ class SimFlux(models.Model):
     size = models.PositiveIntegerField()
     deposited_at = models.DateTimeField()
     errors = models.JSONField(default=list)
+    # Factur-X: the invoice read from the embedded XML, created in Chorus when the flux is integrated.
+    invoice = models.JSONField(default=dict, blank=True)
 
     def __str__(self) -> str:
         return self.numero

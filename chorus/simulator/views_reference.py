@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from chorus.simulator import codes, params, seed_data, state
+from chorus.simulator import codes, facturx_flux, params, seed_data, state
 from chorus.simulator.api import AUTH_BEARER, Call, Refusal, ok, operation
 from chorus.simulator.models import FLUX_NUMBER_PREFIX, SimFlux
 from chorus.simulator.views_files import MAX_FILE_BYTES, decode
@@ -92,13 +92,18 @@ def deposer_flux(call: Call) -> dict:
     content = decode(call.body.get("fichierFlux"), "fichierFlux")
     if len(content) > MAX_FILE_BYTES:
         raise Refusal(codes.FICHIER_TROP_VOLUMINEUX, "Flux trop volumineux (10 Mo au plus).")
+    if syntaxe == FACTURX and facturx_flux.is_readable_pdf(content):
+        errors, invoice = facturx_flux.read(content, call.account)  # the embedded XML, really read
+    else:
+        errors, invoice = _flux_errors(syntaxe, content), {}
     flux = SimFlux.objects.create(
         account=call.account,
         nom_fichier=name,
         syntaxe=syntaxe,
         size=len(content),
         deposited_at=state.now(),
-        errors=_flux_errors(syntaxe, content),
+        errors=errors,
+        invoice=invoice,
     )
     return ok(
         numeroFluxDepot=flux.numero,
@@ -142,6 +147,8 @@ def _flux_state(flux: SimFlux, now: datetime) -> tuple[str, datetime]:
         return "IN_DEPOSE", flux.deposited_at
     if now < flux.deposited_at + PROCESSING_ENDS:
         return "IN_EN_COURS_TRAITEMENT", flux.deposited_at + PROCESSING_STARTS
+    if not flux.errors:
+        facturx_flux.integrate(flux, flux.deposited_at + PROCESSING_ENDS)  # the invoice now exists
     return ("IN_REJETE" if flux.errors else "IN_INTEGRE"), flux.deposited_at + PROCESSING_ENDS
 
 
@@ -167,6 +174,8 @@ def _report(flux: SimFlux, etat: str, since: datetime) -> dict:
         dateDepotFlux=timezone.localtime(flux.deposited_at).isoformat(timespec="milliseconds"),
         dateHeureEtatCourantFlux=timezone.localtime(since).isoformat(timespec="milliseconds"),
         nomFichier=flux.nom_fichier,
-        listeErreurDP=[],
-        listeErreurTechnique=flux.errors if finished else [],
+        listeErreurDP=[e for e in flux.errors if e.get("natureErreur") == "METIER"] if finished else [],
+        listeErreurTechnique=[e for e in flux.errors if e.get("natureErreur") != "METIER"]
+        if finished
+        else [],
     )

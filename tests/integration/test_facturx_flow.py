@@ -1,0 +1,84 @@
+"""Factur-X deposit over real HTTP against the simulator: the flux is checked, integrated after its
+processing delay, the invoice it creates is found by number, then followed like any other."""
+
+from __future__ import annotations
+
+import pytest
+
+from chorus import services
+from chorus.models import DepositFormat, SubmissionState
+from chorus.services import connection, facturx_deposit
+from chorus.simulator.models import SimInvoice
+from invoices import pdf
+from tests import factories
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+GARONNE_LOGIN = "TECH_00000000178051@cpp2017.fr"
+
+
+@pytest.fixture
+def account(simulator, cabinet):
+    account = factories.make_chorus_account(cabinet, ready=False, login=GARONNE_LOGIN)
+    account.deposit_format = DepositFormat.FACTURX
+    account.save()
+    return services.update_account(account=account)
+
+
+def _send(account, invoice):
+    sub = services.start_submission(invoice=invoice, account=account)
+    return services.deposit_invoice_pdf(submission_id=sub.pk)
+
+
+def test_factur_x_flux_is_integrated_found_and_followed(simulator, account, cabinet):
+    lyon = factories.make_public_client(
+        cabinet, nom="Commune de Lyon", siret="21690123100011", adresse="1 place de la Comédie", ville="Lyon"
+    )
+    invoice = factories.make_invoice(cabinet, client=lyon, issued=True, numero_engagement="EJ-LYON-26")
+    sub = _send(account, invoice)
+    assert sub.state == SubmissionState.UNKNOWN and sub.numero_flux_depot
+
+    sub = facturx_deposit.follow_flux(submission_id=sub.pk)
+    assert sub.state == SubmissionState.UNKNOWN and sub.chorus_status == "IN_DEPOSE"
+    assert not SimInvoice.objects.exists()
+
+    simulator.advance_clock(minutes=15)
+    sub = services.submit_invoice(submission_id=sub.pk)
+    assert sub.state == SubmissionState.SUBMITTED
+    sim = SimInvoice.objects.get()
+    assert (sim.numero, sim.identifiant_cpp, sim.mode_depot) == (
+        invoice.number,
+        sub.identifiant_facture_cpp,
+        "DEPOT_FLUX",
+    )
+    assert (sim.montant_ht, sim.montant_ttc, sim.numero_bon_commande) == (
+        invoice.total_ht,
+        invoice.total_ttc,
+        "EJ-LYON-26",
+    )
+    assert sim.recipient.siret == "21690123100011"
+
+    simulator.advance_clock(days=3)
+    services.refresh_status(submission=sub)
+    sub.refresh_from_db()
+    assert sub.chorus_status not in ("", "DEPOSEE", "IN_INTEGRE")
+
+
+def test_flux_missing_a_required_service_code_is_rejected_with_its_reason(simulator, account, cabinet):
+    mairie = factories.make_public_client(cabinet)  # Mairie de Toulouse requires a service code (BT-10)
+    sub = _send(account, factories.make_invoice(cabinet, client=mairie, issued=True))
+    simulator.advance_clock(minutes=15)
+    sub = facturx_deposit.follow_flux(submission_id=sub.pk)
+    assert sub.state == SubmissionState.NEW
+    assert "code service du destinataire (BT-10) est obligatoire" in sub.last_error
+    assert not SimInvoice.objects.exists()
+
+
+def test_a_pdf_without_factur_x_xml_is_rejected(simulator, account, cabinet):
+    draft = factories.make_invoice(cabinet, client=factories.make_public_client(cabinet))
+    api = connection.client_for(account)
+    flux = api.deposit_flux(pdf.render_invoice_pdf(draft), "brouillon.pdf")
+    simulator.advance_clock(minutes=15)
+    report = api.flux_report(flux.numero_flux_depot)
+    assert report.etat == "IN_REJETE"
+    assert any("factur-x.xml" in e.lower() or "Factur-X illisible" in e for e in report.erreurs)
