@@ -23,15 +23,26 @@ from invoices.services.lines import MAX_LINE_AMOUNT
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class FiniteDecimalField(forms.DecimalField):
+    """Refuses "NaN" / "sNaN" / "Infinity" while parsing: Django only refuses them in validate(), after a
+    formset's has_changed() has compared a signalling NaN, which raises InvalidOperation (a 500)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and not value.is_finite():
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
 class LineForm(forms.Form):
     designation = forms.CharField(
         label="Désignation", max_length=500, widget=forms.Textarea(attrs={"rows": 1})
     )
-    quantity = forms.DecimalField(
+    quantity = FiniteDecimalField(
         label="Quantité", max_digits=12, decimal_places=3, localize=True, initial=Decimal("1")
     )
     unit = forms.ChoiceField(label="Unité", choices=Unit.choices, initial=Unit.FORFAIT)
-    unit_price = forms.DecimalField(label="PU HT", max_digits=12, decimal_places=2, localize=True)
+    unit_price = FiniteDecimalField(label="PU HT", max_digits=12, decimal_places=2, localize=True)
     vat_rate = forms.ChoiceField(
         label="TVA",
         choices=VatRate.choices,
