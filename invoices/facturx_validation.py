@@ -160,7 +160,8 @@ def check_schematron(xml: bytes, family: str) -> list[Failure]:
     failures = []
     for assertion in root.iter(f"{{{SVRL}}}failed-assert", f"{{{SVRL}}}successful-report"):
         rule = assertion.get("id") or "?"
-        text = _clean("".join(assertion.find(f"{{{SVRL}}}text").itertext()))
+        node = assertion.find(f"{{{SVRL}}}text")
+        text = _clean("".join(node.itertext()) if node is not None else assertion.get("test", ""))
         failures.append(
             Failure(
                 family=family,
