@@ -102,6 +102,8 @@ CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task whose worker died before acknowledging it is handed out again after this many seconds (Redis).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -189,6 +191,8 @@ CHORUS_TIMEOUT = (
     env.float("CHORUS_CONNECT_TIMEOUT", default=5.0),
     env.float("CHORUS_READ_TIMEOUT", default=30.0),
 )
+# A « Soumettre » claimed longer ago than this lost its worker: its outcome is searched in Chorus first.
+CHORUS_STALE_CLAIM_SECONDS = env.int("CHORUS_STALE_CLAIM_SECONDS", default=300)
 if CHORUS_ENV != "simulator" and not (PISTE_CLIENT_ID and PISTE_CLIENT_SECRET):
     raise ImproperlyConfigured("PISTE_CLIENT_ID et PISTE_CLIENT_SECRET sont requis hors simulateur.")
 

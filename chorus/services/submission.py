@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,7 +26,7 @@ from invoices.errors import InvoiceLocked
 from invoices.models import Invoice, InvoiceKind, VatRegime
 
 # A claim older than this belongs to a worker that died: the call's outcome is unknown.
-STALE_CLAIM = datetime.timedelta(minutes=5)
+STALE_CLAIM = datetime.timedelta(seconds=settings.CHORUS_STALE_CLAIM_SECONDS)
 
 TVA_TYPE_FOR_REGIME = {
     VatRegime.DEBITS: TvaType.DEBIT,
