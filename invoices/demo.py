@@ -159,6 +159,7 @@ def _seed(cabinet: Cabinet, dossiers: list[Dossier], clients: list[Client], toda
                     dossier=dossier,
                     numero_engagement=f"EJ-{today.year}-00{417 + n}",
                     numero_marche="M-2025-TOPO-12" if n == 0 else "",
+                    code_service="DGST",
                 )
                 _issue(inv, ago(20 - n))
         invoice = _issue(draft(i), ago(days))

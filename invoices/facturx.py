@@ -267,6 +267,8 @@ def data_dict(invoice: Invoice) -> dict:
         data["BT-13"] = invoice.numero_engagement
     if invoice.numero_marche:
         data["BT-12"] = invoice.numero_marche
+    if invoice.code_service:
+        data["BT-10"] = invoice.code_service  # Chorus Pro reads the recipient's service code here
     references = []
     if invoice.is_credit_note and invoice.origin_reference:
         number, date = invoice.origin_reference

@@ -140,6 +140,7 @@ class InvoiceForm(VatRegimeMixin, CabinetScopedForm):
             "exemption_reason",
             "numero_engagement",
             "numero_marche",
+            "code_service",
             "footer_text",
         ]
         widgets = {"service_date": DATE_WIDGET, "footer_text": forms.Textarea(attrs={"rows": 2})}

@@ -73,6 +73,7 @@ def start_submission(*, invoice: Invoice, account: ChorusAccount | None) -> Chor
         motif_exoneration=invoice.exemption_reason if invoice.vat_regime == VatRegime.EXONERATION else "",
         numero_engagement=invoice.numero_engagement,
         numero_marche=invoice.numero_marche,
+        service_code=invoice.code_service,
         id_coordonnee_bancaire=account.banks[0]["id"] if len(account.banks) == 1 else None,
         pdf_sha256=invoice.pdf_sha256,
     )

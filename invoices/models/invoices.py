@@ -100,6 +100,12 @@ class Invoice(models.Model):
     footer_text = models.TextField("texte bas de facture", blank=True)
     numero_engagement = models.CharField("numéro d'engagement", max_length=50, blank=True)
     numero_marche = models.CharField("numéro de marché", max_length=50, blank=True)
+    code_service = models.CharField(
+        "code service du destinataire",
+        max_length=100,
+        blank=True,
+        help_text="Service exécutant dans Chorus Pro (référence acheteur), si le destinataire en exige un.",
+    )
     total_ht = models.DecimalField("total HT", **MONEY)
     total_vat = models.DecimalField("total TVA", **MONEY)
     total_ttc = models.DecimalField("total TTC", **MONEY)

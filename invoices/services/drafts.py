@@ -23,6 +23,7 @@ EDITABLE_FIELDS = (
     "footer_text",
     "numero_engagement",
     "numero_marche",
+    "code_service",
 )
 
 
@@ -181,6 +182,7 @@ def create_credit_note(*, invoice: Invoice, lines: Sequence[LineInput] | None = 
         footer_text=invoice.footer_text,
         numero_engagement=invoice.numero_engagement,
         numero_marche=invoice.numero_marche,
+        code_service=invoice.code_service,
         payment_terms_days=0,
     )
 

@@ -150,3 +150,10 @@ def test_worker_killed_mid_submit_is_reconciled(chorus, ready, issued_invoice):
     ready.refresh_from_db()
     assert ready.state == SubmissionState.SUBMITTED and ready.identifiant_facture_cpp is not None
     assert chorus.calls["submit"] == 1
+
+
+def test_service_code_typed_on_the_invoice_is_prefilled(account, cabinet, mairie):
+    from tests import factories
+
+    invoice = factories.make_invoice(cabinet, client=mairie, issued=True, code_service="URBA")
+    assert services.start_submission(invoice=invoice, account=account).service_code == "URBA"

@@ -74,6 +74,16 @@ def test_flux_missing_a_required_service_code_is_rejected_with_its_reason(simula
     assert not SimInvoice.objects.exists()
 
 
+def test_service_code_typed_on_the_invoice_reaches_chorus(simulator, account, cabinet):
+    mairie = factories.make_public_client(cabinet)
+    invoice = factories.make_invoice(cabinet, client=mairie, issued=True, code_service="DGST")
+    sub = _send(account, invoice)
+    simulator.advance_clock(minutes=15)
+    sub = facturx_deposit.follow_flux(submission_id=sub.pk)
+    assert sub.state == SubmissionState.SUBMITTED, sub.last_error
+    assert SimInvoice.objects.get(numero=invoice.number).recipient_service.code == "DGST"
+
+
 def test_a_pdf_without_factur_x_xml_is_rejected(simulator, account, cabinet):
     draft = factories.make_invoice(cabinet, client=factories.make_public_client(cabinet))
     api = connection.client_for(account)
