@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Callable
 
-from django.db.models import Min
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from chorus import client
@@ -19,7 +19,7 @@ from chorus.models import (
     ChorusSubmission,
     SubmissionState,
 )
-from chorus.services import connection
+from chorus.services import connection, facturx_deposit
 
 logger = logging.getLogger(__name__)
 
@@ -200,8 +200,29 @@ def _first_with_rate_limit_waits(call, sleep):
             sleep(e.retry_after or DEFAULT_RATE_LIMIT_WAIT)
 
 
+def follow_pending_flux(*, account: ChorusAccount) -> None:
+    """Factur-X flows deposited but not yet integrated: read their reports (their invoices then join the
+    refresh). Raises ChorusError subclasses."""
+    waiting = ChorusSubmission.objects.filter(account=account, state=SubmissionState.UNKNOWN).exclude(
+        numero_flux_depot=""
+    )
+    for sub in waiting:
+        facturx_deposit.follow_flux(submission_id=sub.pk)
+
+
 def refresh_all(*, sleep: Callable[[float], None] = time.sleep) -> list[ChorusRefreshRun]:
     """The nightly job: every cabinet with invoices still moving in Chorus, one after the other; one cabinet's
     failure never stops the others."""
-    accounts = ChorusAccount.objects.filter(submissions__state=SubmissionState.SUBMITTED).distinct()
-    return [refresh_account(account=account, sleep=sleep) for account in accounts]
+    moving = Q(submissions__state=SubmissionState.SUBMITTED) | Q(
+        submissions__state=SubmissionState.UNKNOWN, submissions__numero_flux_depot__gt=""
+    )
+    runs = []
+    for account in ChorusAccount.objects.filter(moving).distinct():
+        try:
+            follow_pending_flux(account=account)
+        except client.ChorusError as e:
+            logger.warning(
+                "Suivi des flux Factur-X du cabinet %s interrompu : %s", account.cabinet_id, e.message
+            )
+        runs.append(refresh_account(account=account, sleep=sleep))
+    return runs

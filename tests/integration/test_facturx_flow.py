@@ -92,3 +92,13 @@ def test_a_pdf_without_factur_x_xml_is_rejected(simulator, account, cabinet):
     report = api.flux_report(flux.numero_flux_depot)
     assert report.etat == "IN_REJETE"
     assert any("factur-x.xml" in e.lower() or "Factur-X illisible" in e for e in report.erreurs)
+
+
+def test_nightly_job_follows_waiting_flux_then_their_status(simulator, account, cabinet):
+    mairie = factories.make_public_client(cabinet)
+    invoice = factories.make_invoice(cabinet, client=mairie, issued=True, code_service="DGST")
+    sub = _send(account, invoice)
+    simulator.advance_clock(minutes=15)
+    services.refresh_all(sleep=lambda s: None)
+    sub.refresh_from_db()
+    assert sub.state == SubmissionState.SUBMITTED and sub.identifiant_facture_cpp
