@@ -3,7 +3,7 @@ of the invoice list and of an invoice page. Loopback only; prints figures, asser
 
 Usage (repo root, PostgreSQL on 127.0.0.1:5432 as in CI): .venv/bin/python bench/bench_load.py
 Options through the environment: PORT (8790), WORKERS (gunicorn workers, 2), DURATION (s, 10),
-CONNECTIONS (8). Needs `apt-get install -y wrk`. Uses a database of its own, geoprod_bench, dropped after.
+CONNECTIONS (8). Installs Debian's wrk when missing (as root). Uses a database of its own, geoprod_bench, dropped after.
 """
 
 from __future__ import annotations
@@ -94,8 +94,10 @@ def wrk(url: str, cookie: str, script: Path) -> dict[str, float]:
 
 
 def main() -> None:
+    if not shutil.which("wrk") and os.geteuid() == 0 and shutil.which("apt-get"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"], check=False)
     if not shutil.which("wrk"):
-        raise SystemExit("wrk est absent : apt-get install -y wrk")
+        raise SystemExit("wrk est absent : apt-get install -y --no-install-recommends wrk")
     run_dir = Path(tempfile.mkdtemp(prefix="geoprod-bench-"))
     psql(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
     psql(f"CREATE DATABASE {DB}")
