@@ -34,9 +34,11 @@ class SimulatorHandler(WSGIHandler):
         self._middleware_chain = convert_exception_to_response(self._get_response)
 
     def get_response(self, request):
-        request.urlconf = URLCONF
-        set_urlconf(URLCONF)
-        return super().get_response(request)
+        request.urlconf = URLCONF  # Django routes this request with it
+        try:
+            return super().get_response(request)
+        finally:
+            set_urlconf(None)  # the thread goes back to the project's URLconf (tests share threads)
 
 
 class QuietRequestHandler(WSGIRequestHandler):
