@@ -28,6 +28,28 @@ def http(request):
 
 
 @pytest.fixture
+def chorus_timeout():
+    """(connect, read) timeouts of the product's Chorus calls in simulator tests; fault tests count on them."""
+    return (2.0, 2.0)
+
+
+@pytest.fixture
+def simulator(live_server, settings, chorus_timeout):
+    """Points the product's simulator environment at the live server; returns the simulator's state module."""
+    from chorus.simulator import state
+
+    base = f"{live_server.url}/{settings.SIMULATOR_PREFIX}"
+    settings.CHORUS_ENDPOINTS = {
+        **settings.CHORUS_ENDPOINTS,
+        "simulator": {"token_url": f"{base}/api/oauth/token", "api_base": f"{base}/cpro"},
+    }
+    settings.CHORUS_TIMEOUT = chorus_timeout
+    state.ensure_seeded()
+    state.reset(data=True)
+    return state
+
+
+@pytest.fixture
 def cabinet(db):
     return factories.make_cabinet(raison_sociale="Géomètres Experts Garonne")
 

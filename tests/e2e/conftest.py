@@ -80,18 +80,13 @@ def _screenshot_on_failure(_async_unsafe, request, page):
 
 
 @pytest.fixture
-def site(live_server, settings, transactional_db):
-    """The live server's base URL, with the product's simulator environment pointed at it."""
-    from chorus.simulator import state
+def chorus_timeout():
+    return (5.0, 10.0)
 
-    base = f"{live_server.url}/{settings.SIMULATOR_PREFIX}"
-    settings.CHORUS_ENDPOINTS = {
-        **settings.CHORUS_ENDPOINTS,
-        "simulator": {"token_url": f"{base}/api/oauth/token", "api_base": f"{base}/cpro"},
-    }
-    settings.CHORUS_TIMEOUT = (5.0, 10.0)
-    state.ensure_seeded()
-    state.reset(data=True)
+
+@pytest.fixture
+def site(live_server, simulator, transactional_db):
+    """The live server's base URL, with the product's simulator environment pointed at it."""
     return live_server.url
 
 

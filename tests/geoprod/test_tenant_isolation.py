@@ -5,24 +5,15 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from tests import factories
+from tests.urlconf import named_patterns
 
 pytestmark = pytest.mark.django_db
 
 # URL namespaces whose ids belong to a cabinet, and which object of the other cabinet to use.
 SKIPPED_NAMESPACES = {"admin", "chorus_simulator"}
-
-
-def _named_patterns(resolver=None, namespace=""):
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            ns = entry.namespace or ""
-            yield from _named_patterns(entry, f"{namespace}{ns}:" if ns else namespace)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}", entry
 
 
 def _foreign_objects(other_cabinet):
@@ -84,7 +75,7 @@ def _kwargs(pattern, obj, objects) -> dict:
 def test_every_url_with_an_id_refuses_other_cabinet(client_as, admin, comptable, other_cabinet):
     objects = _foreign_objects(other_cabinet)
     checked = []
-    for name, pattern in _named_patterns():
+    for name, pattern in named_patterns():
         if name.split(":")[0] in SKIPPED_NAMESPACES or "pk" not in pattern.pattern.converters:
             continue
         obj = _object_for(name, objects)

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factories
-from tests.security.conftest import all_patterns, named_patterns
+from tests.urlconf import all_patterns, named_patterns
 
 pytestmark = pytest.mark.django_db
 
