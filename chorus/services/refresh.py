@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
@@ -41,15 +42,16 @@ def _apply_states(pairs: list[tuple[ChorusSubmission, client.InvoiceState]]) -> 
         if not state.statut:
             continue
         at = state.date_heure_etat_courant or now
-        history.append(
-            ChorusStatusChange(
-                submission=sub,
-                status=state.statut,
-                changed_at=at,
-                comment=state.commentaire_etat_courant or "",
+        if state.statut != sub.chorus_status:
+            changed += 1
+            history.append(
+                ChorusStatusChange(
+                    submission=sub,
+                    status=state.statut,
+                    changed_at=at,
+                    comment=state.commentaire_etat_courant or "",
+                )
             )
-        )
-        changed += state.statut != sub.chorus_status
         sub.chorus_status, sub.chorus_status_at = state.statut, at
         sub.chorus_comment, sub.refreshed_at, sub.updated_at = state.commentaire_etat_courant or "", now, now
     ChorusStatusChange.objects.bulk_create(history, ignore_conflicts=True)
@@ -67,16 +69,20 @@ def refresh_status(*, submission: ChorusSubmission) -> ChorusSubmission:
         return submission
     api = connection.client_for(submission.account, submission)
     history = api.invoice_history(submission.identifiant_facture_cpp)
-    ChorusStatusChange.objects.bulk_create(
-        [
-            ChorusStatusChange(
-                submission=submission, status=c.statut, changed_at=c.at, comment=c.commentaire or ""
-            )
-            for c in history.changes
-            if c.at is not None
-        ],
-        ignore_conflicts=True,
-    )
+    dated = [c for c in history.changes if c.at is not None]
+    with transaction.atomic():
+        # Chorus's dates replace the rows we wrote ourselves for the same statuses (« Déposée » at our
+        # submit time), so the history shows each change once.
+        submission.status_changes.filter(status__in={c.statut for c in dated}).delete()
+        ChorusStatusChange.objects.bulk_create(
+            [
+                ChorusStatusChange(
+                    submission=submission, status=c.statut, changed_at=c.at, comment=c.commentaire or ""
+                )
+                for c in dated
+            ],
+            ignore_conflicts=True,
+        )
     current = history.changes[0] if history.changes else None  # Chorus lists the newest first
     if history.statut_courant or current:
         state = client.InvoiceState(

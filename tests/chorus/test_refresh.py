@@ -39,6 +39,18 @@ def test_rafraichir_records_the_whole_history(chorus, account, issued_invoice):
     assert sub.status_changes.count() == 3
 
 
+def test_chorus_dates_replace_our_own_deposee_row(chorus, account, issued_invoice):
+    sub = _submitted(chorus, account, issued_invoice)
+    chorus_time = timezone.now() - datetime.timedelta(seconds=5)
+    chorus.set_status(sub.identifiant_facture_cpp, "DEPOSEE", chorus_time, "Facture déposée")
+    services.refresh_account(account=account, now=timezone.now() + datetime.timedelta(minutes=1))
+    assert sub.status_changes.count() == 1  # the nightly search saw no change
+    services.refresh_status(submission=sub)
+    assert [(c.status, c.changed_at, c.comment) for c in sub.status_changes.all()] == [
+        ("DEPOSEE", chorus_time, "Facture déposée")
+    ]
+
+
 def test_nightly_refresh_uses_pages_not_one_call_per_invoice(chorus, account, cabinet, mairie):
     subs = [
         _submitted(chorus, account, factories.make_invoice(cabinet, client=mairie, issued=True))

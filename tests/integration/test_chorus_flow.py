@@ -71,6 +71,9 @@ def test_facture_happy_path_then_status_moves(simulator, account, cabinet, mairi
     sub.refresh_from_db()
     assert sub.chorus_status not in ("", "DEPOSEE")
     assert sub.status_changes.count() >= 2
+    # our own submit-time « Déposée » gives way to Chorus's, so the history shows it once
+    deposee = sub.status_changes.filter(status="DEPOSEE")
+    assert [c.comment for c in deposee] == ["Facture déposée"]
     # the journal kept every call, without the password
     assert ChorusExchange.objects.filter(cabinet=cabinet, operation="submit", http_status=200).count() == 1
     assert not ChorusExchange.objects.filter(request__icontains=PASSWORD).exists()
