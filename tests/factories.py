@@ -42,7 +42,9 @@ def make_user(cabinet: Cabinet | None, *, role: str = Role.COMPTABLE, username: 
 
 
 def make_client(cabinet: Cabinet, **kw) -> Client:
-    defaults = dict(nom=f"Client {next(_seq)}", ville="Toulouse", code_postal="31000", categorie=Category.ENTREPRISE)
+    defaults = dict(
+        nom=f"Client {next(_seq)}", ville="Toulouse", code_postal="31000", categorie=Category.ENTREPRISE
+    )
     defaults.update(kw)
     return Client.objects.create(cabinet=cabinet, **defaults)
 
