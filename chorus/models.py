@@ -213,6 +213,17 @@ class ChorusSubmission(models.Model):
         return self.get_state_display()
 
     @property
+    def supplier_service_label(self) -> str:
+        services = self.account.services
+        return next(
+            (f"{s['code']} — {s['libelle']}" for s in services if s["id"] == self.id_service_fournisseur), ""
+        )
+
+    @property
+    def bank_label(self) -> str:
+        return next((b["nom"] for b in self.account.banks if b["id"] == self.id_coordonnee_bancaire), "")
+
+    @property
     def is_final(self) -> bool:
         if self.chorus_status in FINAL_STATUSES:
             return True

@@ -99,6 +99,8 @@ def test_soumettre_then_read_only_and_exactly_once(client_as, comptable, sent, c
     text = body(first)
     assert "Facture soumise à Chorus Pro" in text and "Déposée" in text
     assert "Soumettre" not in text and "Rafraîchir" in text
+    assert "<dt>Réf. bancaires</dt><dd>Compte courant Crédit Agricole</dd>" in text
+    assert "<dt>Service fournisseur</dt><dd>—</dd>" in text  # none chosen
     c.post(sent.get_absolute_url(), _form(sent, numero_marche="changé"))
     sent.refresh_from_db()
     assert sent.numero_marche == ""  # read-only once submitted
