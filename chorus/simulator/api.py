@@ -107,24 +107,33 @@ def _serve_journaled(
         response = error(405, 405, f"Méthode {request.method} non autorisée ; utiliser {method}.")
         response["Allow"] = method
         return response
-    decision = faults.decide(name)
+    return with_faults(name, request, lambda: _answer(request, name, method, auth, handler))
+
+
+def with_faults(operation_name: str, request: HttpRequest, serve: Callable[[], HttpResponse]) -> HttpResponse:
+    """Serves one call under the fault switches: added latency, a replaced reply, or a reply held back."""
+    decision = faults.decide(operation_name)
     if decision.latency_ms:
         time.sleep(decision.latency_ms / 1000)
     if decision.replace is not None:
         return fault_reply(decision.replace, request)
-    try:
-        account = _authenticate(request, auth)
-        body = _json_body(request) if method == "POST" else {}
-        response = reply(handler(Call(request=request, body=body, account=account)))
-    except Refusal as refusal:
-        response = error(refusal.status, refusal.code, refusal.libelle)
-    except GatewayRefusal as refusal:
-        response = refusal.response
-    except RequestDataTooBig:
-        response = _too_big(name)
+    response = serve()
     if decision.after is not None:
         time.sleep(float(decision.after.params.get("seconds", faults.DEFAULT_TIMEOUT_SECONDS)))
     return response
+
+
+def _answer(request: HttpRequest, name: str, method: str, auth: str, handler: Handler) -> HttpResponse:
+    try:
+        account = _authenticate(request, auth)
+        body = _json_body(request) if method == "POST" else {}
+        return reply(handler(Call(request=request, body=body, account=account)))
+    except Refusal as refusal:
+        return error(refusal.status, refusal.code, refusal.libelle)
+    except GatewayRefusal as refusal:
+        return refusal.response
+    except RequestDataTooBig:
+        return _too_big(name)
 
 
 def _too_big(name: str) -> JsonResponse:

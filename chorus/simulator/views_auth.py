@@ -9,14 +9,13 @@ from __future__ import annotations
 import base64
 import binascii
 import secrets
-import time
 from datetime import timedelta
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from chorus.simulator import faults, state
-from chorus.simulator.api import TOKEN_OPERATION, endpoint, fault_reply, journaled, reply
+from chorus.simulator import state
+from chorus.simulator.api import TOKEN_OPERATION, endpoint, journaled, reply, with_faults
 from chorus.simulator.models import SimToken
 
 TOKEN_LIFETIME_SECONDS = 3600
@@ -48,11 +47,10 @@ def _token(request: HttpRequest) -> HttpResponse:
         response = _oauth_error(405, "invalid_request", "Méthode non autorisée ; utiliser POST.")
         response["Allow"] = "POST"
         return response
-    decision = faults.decide(TOKEN_OPERATION)
-    if decision.latency_ms:
-        time.sleep(decision.latency_ms / 1000)
-    if decision.replace is not None:
-        return fault_reply(decision.replace, request)
+    return with_faults(TOKEN_OPERATION, request, lambda: _grant(request))
+
+
+def _grant(request: HttpRequest) -> HttpResponse:
     if request.POST.get("grant_type") != "client_credentials":
         return _oauth_error(400, "unsupported_grant_type", "grant_type=client_credentials attendu.")
     client_id, secret = _client_credentials(request)

@@ -104,6 +104,12 @@ def test_accept_then_timeout_records_the_invoice_then_holds_the_reply(sim, sleep
     assert found["parametresRetour"]["total"] == 1
 
 
+def test_accept_then_timeout_holds_the_token_reply_too(sim, sleeps):
+    faults.accept_then_timeout(seconds=3, operation="*", count=1)
+    assert sim.get_token().status_code == 200
+    assert sleeps == [3.0]
+
+
 def test_expired_token_refuses_the_next_bearer_then_a_new_token_works(sim):
     faults.expire_token()
     response = sim.post(ACTIVES)
