@@ -16,7 +16,8 @@ from decimal import Decimal
 
 from lxml import etree
 
-from chorus.simulator import lifecycle
+from chorus.simulator import codes, lifecycle, validation
+from chorus.simulator.api import Refusal
 from chorus.simulator.models import SimFlux, SimInvoice, SimStructure, SimTechnicalAccount
 
 NS = {
@@ -28,6 +29,14 @@ AGREEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/
 SETTLEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/"
 SUMS = SETTLEMENT + "ram:SpecifiedTradeSettlementHeaderMonetarySummation/"
 CREDIT_NOTES = ("381", "261", "262", "396", "502", "503")
+
+
+# The same recipient rules as « soumettre », worded with the Factur-X terms where they differ.
+FLUX_WORDING = {
+    codes.CHAMP_OBLIGATOIRE: "Destinataire (sans SIRET) inconnu ou inactif.",
+    codes.SERVICE_OBLIGATOIRE: "Le code service du destinataire (BT-10) est obligatoire pour ce destinataire.",
+    codes.ENGAGEMENT_OBLIGATOIRE: "Le numéro d'engagement (BT-13) est obligatoire pour ce destinataire.",
+}
 
 
 def _error(libelle: str) -> dict:
@@ -106,21 +115,13 @@ def read(content: bytes, account: SimTechnicalAccount) -> tuple[list[dict], dict
         errors.append(
             _error(f"Le vendeur {data['supplier_siret'] or '(sans SIRET)'} n'est pas rattaché au compte.")
         )
-    recipient = SimStructure.objects.filter(siret=data["recipient_siret"], is_public=True).first()
-    if recipient is None or not recipient.active:
-        errors.append(_error(f"Destinataire {data['recipient_siret'] or '(sans SIRET)'} inconnu ou inactif."))
-    else:
-        if recipient.code_service_obligatoire and not data["code_service"]:
-            errors.append(
-                _error("Le code service du destinataire (BT-10) est obligatoire pour ce destinataire.")
-            )
-        if recipient.ej_obligatoire and not data["numero_bon_commande"]:
-            errors.append(_error("Le numéro d'engagement (BT-13) est obligatoire pour ce destinataire."))
-        if (
-            data["code_service"]
-            and not recipient.services.filter(code=data["code_service"], active=True).exists()
-        ):
-            errors.append(_error(f"Service {data['code_service']} inconnu ou inactif chez le destinataire."))
+    try:
+        validation.check_recipient(
+            {"codeDestinataire": data["recipient_siret"], "codeServiceExecutant": data["code_service"]},
+            data["numero_bon_commande"],
+        )
+    except Refusal as refusal:
+        errors.append(_error(FLUX_WORDING.get(refusal.code, refusal.libelle)))
     if supplier is not None and SimInvoice.objects.filter(supplier=supplier, numero=data["numero"]).exists():
         errors.append(_error(f"Le numéro de facture {data['numero']} a déjà été utilisé par ce fournisseur."))
     return errors, data

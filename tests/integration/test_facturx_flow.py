@@ -84,6 +84,27 @@ def test_service_code_typed_on_the_invoice_reaches_chorus(simulator, account, ca
     assert SimInvoice.objects.get(numero=invoice.number).recipient_service.code == "DGST"
 
 
+@pytest.mark.parametrize(
+    ("code_service", "reason"),
+    [
+        ("URBANISME", "numéro d'engagement (BT-13) est obligatoire"),  # the service requires an engagement
+        ("FACTURES_PUBLIQUES", "réservé aux factures entre entités publiques"),
+    ],
+)
+def test_flux_follows_the_same_recipient_rules_as_soumettre(
+    simulator, account, cabinet, code_service, reason
+):
+    mairie = factories.make_public_client(cabinet)
+    sub = _send(
+        account, factories.make_invoice(cabinet, client=mairie, issued=True, code_service=code_service)
+    )
+    simulator.advance_clock(minutes=15)
+    sub = facturx_deposit.follow_flux(submission_id=sub.pk)
+    assert sub.state == SubmissionState.NEW
+    assert reason in sub.last_error
+    assert not SimInvoice.objects.exists()
+
+
 def test_a_pdf_without_factur_x_xml_is_rejected(simulator, account, cabinet):
     draft = factories.make_invoice(cabinet, client=factories.make_public_client(cabinet))
     api = connection.client_for(account)
