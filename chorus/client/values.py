@@ -89,7 +89,7 @@ def day(value: Any) -> date | None:
     """A date from `YYYY-MM-DD`, a date-time string, `DD/MM/YYYY` or epoch milliseconds."""
     if isinstance(value, int | Decimal) and not isinstance(value, bool):
         found = moment(value)
-        return found.date() if found else None
+        return found.astimezone(CHORUS_TZ).date() if found else None  # Chorus's days are Paris days
     if not isinstance(value, str):
         return None
     try:

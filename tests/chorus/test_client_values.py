@@ -32,6 +32,7 @@ def test_moments_in_every_format_chorus_uses(raw, expected):
         ("2026-11-27", date(2026, 11, 27)),
         ("27/11/2026", date(2026, 11, 27)),
         ("2026-13-40", None),
+        (1795993200000, date(2026, 11, 30)),  # 2026-11-29T23:00Z is already the 30th in Paris
         (True, None),
     ],
 )
