@@ -50,6 +50,8 @@ def test_user_without_cabinet_gets_french_403(client, django_user_model):
 
 def test_logout_is_a_post(client_as, comptable):
     c = client_as(comptable)
+    assert c.get(reverse("logout")).status_code == 405  # a link or a prefetch cannot log anyone out
+    assert c.get("/").status_code == 200
     response = c.post(reverse("logout"))
     assert response.status_code == 302
     assert c.get("/").status_code == 302

@@ -130,7 +130,7 @@ def test_default_chorus_environment_needs_the_piste_credentials_compose_asks_for
     credentials: compose must then require them rather than hand over empty values."""
     env = app_environment()
     if env["CHORUS_ENV"] == "simulator":
-        return
+        pytest.skip("compose defaults to the simulator, which needs no PISTE credentials")
     without = {k: v for k, v in DOT_ENV.items() if not k.startswith("PISTE")}
     with pytest.raises(KeyError, match="PISTE_CLIENT"):
         app_environment(without)

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import io
-import re
-
-from pypdf import PdfReader
-
 from invoices import services
 from tests import factories
+from tests.utils import pdf_pages
 
 LONG = [(f"Relevé topographique, secteur {i}\nparcelle AB {i}", "1.5", "480.00", "20.00") for i in range(60)]
 
 
 def pages_text(invoice) -> list[str]:
-    reader = PdfReader(io.BytesIO(invoice.pdf_bytes()))
-    return [re.sub(r"\s+", " ", page.extract_text()) for page in reader.pages]
+    return pdf_pages(invoice.pdf_bytes())
 
 
 def text_of(invoice) -> str:

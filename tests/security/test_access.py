@@ -64,11 +64,6 @@ def test_only_the_login_page_and_the_simulator_are_open():
     assert "connexion/" in open_views
 
 
-def test_logout_needs_a_post():
-    response = Client().get("/deconnexion/")
-    assert response.status_code in (302, 405)
-
-
 # --- CSRF -------------------------------------------------------------------------------------------
 
 
