@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from clients.models import Client, Contact, Dossier, DossierStatus, WorkFamily
 from geoprod.models import Cabinet
@@ -19,7 +20,13 @@ class UserChoiceField(forms.ModelChoiceField):
 
 
 class ClientForm(forms.ModelForm):
-    site_web = forms.URLField(label="Site internet", required=False, max_length=200, assume_scheme="https")
+    site_web = forms.URLField(
+        label="Site internet",
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        error_messages={"invalid": "Saisissez une adresse internet valide (https://…)."},
+    )
     # Wider than the stored 14 digits: people type spaces, which clean_siret strips before the model checks.
     siret = forms.CharField(label="N° SIRET", required=False, max_length=20)
 
@@ -37,9 +44,6 @@ class ClientForm(forms.ModelForm):
         self.instance.cabinet = cabinet
         self.fields["responsable"].queryset = _cabinet_users(cabinet)
         self.fields["siret"].widget.attrs["placeholder"] = "14 chiffres"
-        self.fields["site_web"].error_messages["invalid"] = (
-            "Saisissez une adresse internet valide (https://…)."
-        )
 
     def clean_siret(self) -> str:
         return "".join(self.cleaned_data.get("siret", "").split())
@@ -86,7 +90,10 @@ class DossierForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.cabinet = cabinet
         self.fields["client"].queryset = Client.objects.filter(cabinet=cabinet).only("id", "nom")
-        self.fields["famille"].queryset = WorkFamily.objects.filter(cabinet=cabinet, actif=True)
+        # A family switched off in Paramètres stays offered to the dossiers that already use it.
+        self.fields["famille"].queryset = WorkFamily.objects.filter(
+            Q(actif=True) | Q(pk=self.instance.famille_id), cabinet=cabinet
+        )
         self.fields["responsable"].queryset = _cabinet_users(cabinet)
 
 

@@ -44,10 +44,13 @@ def test_mise_a_jour_coordonnees_saves_contact_details(client_as, comptable, cab
 def test_bad_coordinates_keep_what_was_typed(client_as, comptable, cabinet):
     target = factories.make_client(cabinet, email="old@example.fr")
     url = reverse("clients:client-coordinates", args=[target.pk])
-    response = client_as(comptable).post(url, {"adresse": "9 rue Basse", "email": "faux", "pays": "France"})
+    response = client_as(comptable).post(
+        url, {"adresse": "9 rue Basse", "email": "faux", "pays": "France", "site_web": "pas un site"}
+    )
     text = body(response)
     assert response.status_code == 200
     assert "Saisissez une adresse de courriel valide." in text
+    assert "Saisissez une adresse internet valide (https://…)." in text
     assert 'value="9 rue Basse"' in text
     target.refresh_from_db()
     assert target.email == "old@example.fr"

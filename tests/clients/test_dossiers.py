@@ -48,6 +48,20 @@ def test_create_dossier_through_the_page(client_as, comptable, cabinet):
     assert dossier.numero.endswith("-0001")
 
 
+def test_editing_keeps_a_family_switched_off_since(client_as, comptable, cabinet):
+    old = factories.make_family(cabinet, "Mesurage")
+    dossier = factories.make_dossier(cabinet, famille=old)
+    old.actif = False
+    old.save()
+    c = client_as(comptable)
+    url = reverse("clients:dossier-edit", args=[dossier.pk])
+    assert f'<option value="{old.pk}" selected>' in body(c.get(url))
+    c.post(url, {"objet": "Nouvel objet", "client": dossier.client_id, "famille": old.pk, "statut": "en_cours"})
+    dossier.refresh_from_db()
+    assert (dossier.objet, dossier.famille) == ("Nouvel objet", old)
+    assert "Mesurage</option>" not in body(c.get(reverse("clients:dossier-create")))  # not for new ones
+
+
 def test_missing_objet_is_refused_and_input_kept(client_as, comptable, cabinet):
     target = factories.make_client(cabinet)
     response = client_as(comptable).post(
