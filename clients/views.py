@@ -70,7 +70,6 @@ def client_coordinates(request, pk: int):
     client = get_for_cabinet(Client, current_cabinet(request), pk=pk)
     form = CoordinatesForm(request.POST, instance=client)
     if not form.is_valid():
-        client.refresh_from_db()
         return client_detail(request, pk, coordinates_form=form)
     form.save()
     messages.success(request, "Les coordonnées ont été mises à jour.")

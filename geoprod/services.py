@@ -14,8 +14,7 @@ def next_counter_value(*, cabinet: Cabinet, name: str) -> int:
     """
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_counter_value doit être appelé dans une transaction.")
-    Counter.objects.get_or_create(cabinet=cabinet, name=name)
-    counter = Counter.objects.select_for_update().get(cabinet=cabinet, name=name)
+    counter, _ = Counter.objects.select_for_update().get_or_create(cabinet=cabinet, name=name)
     counter.value += 1
     counter.save(update_fields=["value"])
     return counter.value

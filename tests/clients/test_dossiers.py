@@ -56,7 +56,9 @@ def test_editing_keeps_a_family_switched_off_since(client_as, comptable, cabinet
     c = client_as(comptable)
     url = reverse("clients:dossier-edit", args=[dossier.pk])
     assert f'<option value="{old.pk}" selected>' in body(c.get(url))
-    c.post(url, {"objet": "Nouvel objet", "client": dossier.client_id, "famille": old.pk, "statut": "en_cours"})
+    c.post(
+        url, {"objet": "Nouvel objet", "client": dossier.client_id, "famille": old.pk, "statut": "en_cours"}
+    )
     dossier.refresh_from_db()
     assert (dossier.objet, dossier.famille) == ("Nouvel objet", old)
     assert "Mesurage</option>" not in body(c.get(reverse("clients:dossier-create")))  # not for new ones
