@@ -7,7 +7,14 @@ from pathlib import PurePath
 from django import forms
 
 from chorus.client.files import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_NAME, MAX_FILE_BYTES
-from chorus.models import AttachmentType, ChorusAccount, ChorusSubmission, DepositFormat, TvaType
+from chorus.models import (
+    DRAFT_FIELDS,
+    AttachmentType,
+    ChorusAccount,
+    ChorusSubmission,
+    DepositFormat,
+    TvaType,
+)
 from geoprod.validators import compact_siret, validate_siret
 
 
@@ -60,21 +67,6 @@ class AccountForm(forms.ModelForm):
         return account
 
 
-SUBMISSION_FIELDS = [
-    "destinataire_siret",
-    "service_code",
-    "numero_facture_origine",
-    "type_tva",
-    "motif_exoneration",
-    "numero_engagement",
-    "numero_marche",
-    "mode_paiement",
-    "id_service_fournisseur",
-    "id_coordonnee_bancaire",
-    "commentaire",
-]
-
-
 class SubmissionForm(forms.ModelForm):
     """The editable part of « Envoi de la facture vers Chorus Pro ». Saving keeps a draft; the
     recipient-specific rules are checked by the service at « Soumettre »."""
@@ -91,7 +83,7 @@ class SubmissionForm(forms.ModelForm):
 
     class Meta:
         model = ChorusSubmission
-        fields = SUBMISSION_FIELDS
+        fields = DRAFT_FIELDS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,6 +100,14 @@ class SubmissionForm(forms.ModelForm):
         self.fields["id_coordonnee_bancaire"].choices = [("", "—")] + [
             (b["id"], b["nom"]) for b in account.banks
         ]
+
+    def save(self, commit: bool = True) -> ChorusSubmission:
+        """Keeps the typed fields as a draft through save_draft (never a whole-row save, which could put back
+        a state that « Soumettre » changed meanwhile)."""
+        from chorus.services import save_draft
+
+        save_draft(submission=super().save(commit=False))
+        return self.instance
 
     def clean_destinataire_siret(self) -> str:
         siret = compact_siret(self.cleaned_data.get("destinataire_siret") or "")

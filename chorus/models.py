@@ -132,6 +132,22 @@ def status_label(code: str) -> str:
     return STATUS_LABELS.get(code, code)
 
 
+# What the accountant types on « Envoi de la facture vers Chorus Pro » (saved as a draft while editable).
+DRAFT_FIELDS = [
+    "destinataire_siret",
+    "service_code",
+    "numero_facture_origine",
+    "type_tva",
+    "motif_exoneration",
+    "numero_engagement",
+    "numero_marche",
+    "mode_paiement",
+    "id_service_fournisseur",
+    "id_coordonnee_bancaire",
+    "commentaire",
+]
+
+
 class ChorusSubmission(models.Model):
     """The sending of one invoice to Chorus Pro: what the user typed, where it stands, what Chorus said."""
 

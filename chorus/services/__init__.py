@@ -11,6 +11,7 @@ from chorus.services.submission import (
     deposit_invoice_pdf,
     lookup_recipient,
     remove_attachment,
+    save_draft,
     start_submission,
     submit_invoice,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "refresh_all",
     "refresh_status",
     "remove_attachment",
+    "save_draft",
     "start_submission",
     "submit_invoice",
     "update_account",

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from chorus import client
 from chorus.models import (
+    DRAFT_FIELDS,
     ChorusAccount,
     ChorusAttachment,
     ChorusStatusChange,
@@ -59,23 +60,34 @@ def start_submission(*, invoice: Invoice, account: ChorusAccount | None) -> Chor
     if account is None or not account.is_ready:
         message = "Le raccordement à Chorus Pro n'est pas configuré : voir Paramètres > Pièces > Chorus Pro."
         raise SubmissionError({"__all__": message})
-    existing = ChorusSubmission.objects.filter(invoice=invoice).first()
-    if existing is not None:
-        return existing
     origin = invoice.origin_reference
-    return ChorusSubmission.objects.create(
-        cabinet=invoice.cabinet,
+    submission, _ = ChorusSubmission.objects.get_or_create(  # two clicks on « Envoyer » share one row
         invoice=invoice,
-        account=account,
-        destinataire_siret=invoice.payer_siret,
-        numero_facture_origine=origin[0] if origin else "",
-        type_tva=TVA_TYPE_FOR_REGIME.get(invoice.vat_regime, TvaType.ENCAISSEMENT),
-        motif_exoneration=invoice.exemption_reason if invoice.vat_regime == VatRegime.EXONERATION else "",
-        numero_engagement=invoice.numero_engagement,
-        numero_marche=invoice.numero_marche,
-        service_code=invoice.code_service,
-        id_coordonnee_bancaire=account.banks[0]["id"] if len(account.banks) == 1 else None,
-        pdf_sha256=invoice.pdf_sha256,
+        defaults=dict(
+            cabinet=invoice.cabinet,
+            account=account,
+            destinataire_siret=invoice.payer_siret,
+            numero_facture_origine=origin[0] if origin else "",
+            type_tva=TVA_TYPE_FOR_REGIME.get(invoice.vat_regime, TvaType.ENCAISSEMENT),
+            motif_exoneration=invoice.exemption_reason if invoice.vat_regime == VatRegime.EXONERATION else "",
+            numero_engagement=invoice.numero_engagement,
+            numero_marche=invoice.numero_marche,
+            service_code=invoice.code_service,
+            id_coordonnee_bancaire=account.banks[0]["id"] if len(account.banks) == 1 else None,
+            pdf_sha256=invoice.pdf_sha256,
+        ),
+    )
+    return submission
+
+
+def save_draft(*, submission: ChorusSubmission) -> bool:
+    """Stores the typed fields while the submission is still editable; False (nothing written) once a
+    « Soumettre » from another click or tab has claimed or sent it since this page was read."""
+    values = {field: getattr(submission, field) for field in DRAFT_FIELDS}
+    return bool(
+        ChorusSubmission.objects.filter(pk=submission.pk, state=State.READY).update(
+            **values, updated_at=timezone.now()
+        )
     )
 
 
@@ -146,6 +158,15 @@ def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
     return sub
 
 
+RECIPIENT_FIELDS = [
+    "destinataire_siret",
+    "destinataire_designation",
+    "destinataire_id_structure",
+    "destinataire_rules",
+    "destinataire_services",
+]
+
+
 def lookup_recipient(*, submission: ChorusSubmission, siret: str) -> ChorusSubmission:
     """Loupe: the recipient's designation, its rules and its invoiceable services, saved on the submission.
 
@@ -178,7 +199,7 @@ def lookup_recipient(*, submission: ChorusSubmission, siret: str) -> ChorusSubmi
     ]
     if submission.service_code not in {s["code"] for s in submission.destinataire_services}:
         submission.service_code = ""
-    submission.save()
+    submission.save(update_fields=[*RECIPIENT_FIELDS, "service_code", "updated_at"])
     return submission
 
 

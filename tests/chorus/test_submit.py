@@ -106,6 +106,28 @@ def test_concurrent_claim_lets_only_one_through(chorus, ready):
     assert chorus.calls["submit"] == 0
 
 
+def test_a_page_read_before_the_submit_cannot_put_the_row_back(chorus, ready):
+    """An autosave or a loupe from a page loaded before « Soumettre » (a second tab, a change event just before
+    the click) writes only its own fields: the submission stays sent and is never sent again."""
+    from chorus.forms import SubmissionForm
+
+    stale = ChorusSubmission.objects.get(pk=ready.pk)
+    services.submit_invoice(submission_id=ready.pk)
+    data = {
+        f: getattr(stale, f) or ""
+        for f in ("destinataire_siret", "service_code", "type_tva", "mode_paiement")
+    }
+    form = SubmissionForm({**data, "numero_marche": "M-TARDIF"}, instance=stale)
+    assert form.is_valid(), form.errors
+    form.save()
+    services.lookup_recipient(submission=stale, siret=stale.destinataire_siret)
+    sent = ChorusSubmission.objects.get(pk=ready.pk)
+    assert sent.state == SubmissionState.SUBMITTED and sent.identifiant_facture_cpp
+    assert sent.numero_marche == ""  # read-only once submitted
+    services.submit_invoice(submission_id=ready.pk)
+    assert chorus.calls["submit"] == 1
+
+
 def test_rejection_keeps_everything_typed_and_the_reason(chorus, ready):
     chorus.fail["submit"] = client.ChorusRejected(
         "20202", "Le numéro d'engagement est obligatoire pour ce service"

@@ -27,8 +27,7 @@ from django.forms.models import model_to_dict
 from django.urls import set_urlconf
 
 from chorus import services, tasks
-from chorus.forms import SUBMISSION_FIELDS
-from chorus.models import ChorusSubmission, SubmissionState
+from chorus.models import DRAFT_FIELDS, ChorusSubmission, SubmissionState
 from chorus.simulator import faults
 from chorus.simulator.models import SimCall, SimInvoice
 from geoprod.celery import app as celery_app
@@ -277,7 +276,7 @@ def test_200_submissions_through_faults_none_lost_none_twice(workers, account, c
             sub.refresh_from_db()
         if sub.state in (SubmissionState.READY, SubmissionState.UNKNOWN):
             data = {
-                k: "" if v is None else v for k, v in model_to_dict(sub, fields=SUBMISSION_FIELDS).items()
+                k: "" if v is None else v for k, v in model_to_dict(sub, fields=DRAFT_FIELDS).items()
             }
             client.post(f"/chorus/envois/{sub.pk}/soumettre/", data)
     _wait_for_held_replies()

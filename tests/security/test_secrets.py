@@ -13,8 +13,7 @@ from django.apps import apps
 from django.db import connection
 from django.forms.models import model_to_dict
 
-from chorus.forms import SUBMISSION_FIELDS
-from chorus.models import ChorusExchange, ChorusSubmission
+from chorus.models import DRAFT_FIELDS, ChorusExchange, ChorusSubmission
 from chorus.simulator import faults
 from chorus.simulator.models import SimTechnicalAccount
 from geoprod.models import Role
@@ -45,7 +44,7 @@ def chorus(simulator, settings):
 
 
 def _submission_data(sub: ChorusSubmission, **overrides) -> dict:
-    data = {k: ("" if v is None else v) for k, v in model_to_dict(sub, fields=SUBMISSION_FIELDS).items()}
+    data = {k: ("" if v is None else v) for k, v in model_to_dict(sub, fields=DRAFT_FIELDS).items()}
     data.update(overrides)
     return data
 
