@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 
 from geoprod import crypto
@@ -106,6 +107,18 @@ class PaymentMode(models.TextChoices):
 FINAL_STATUSES = frozenset({"MISE_EN_PAIEMENT", "REJETEE", "ABANDONNEE", "SUPPRIMEE"})
 # For a recipient that never reports MISE_EN_PAIEMENT, these are the last statuses it will send.
 FINAL_WITHOUT_PAYMENT_REPORT = frozenset({"MANDATEE", "COMPTABILISEE", "MISE_A_DISPOSITION_COMPTABLE"})
+NO_PAYMENT_REPORT_RULE = "statutMiseEnPaiementNestPasRemonte"
+
+
+def not_final() -> Q:
+    """The query twin of ChorusSubmission.is_final: submissions whose Chorus status may still change."""
+    rule = f"destinataire_rules__{NO_PAYMENT_REPORT_RULE}"
+    # Spelled out so a recipient without the rule (the key absent, NULL in SQL) is not lost by the negation.
+    reports_payment = ~Q(**{rule: True}) | Q(**{f"{rule}__isnull": True})
+    return ~Q(chorus_status__in=FINAL_STATUSES) & (
+        ~Q(chorus_status__in=FINAL_WITHOUT_PAYMENT_REPORT) | reports_payment
+    )
+
 
 STATUS_LABELS = {
     "INTERPRETEE_OCR": "PDF déposé",
@@ -243,7 +256,7 @@ class ChorusSubmission(models.Model):
     def is_final(self) -> bool:
         if self.chorus_status in FINAL_STATUSES:
             return True
-        stops_early = self.destinataire_rules.get("statutMiseEnPaiementNestPasRemonte", False)
+        stops_early = self.destinataire_rules.get(NO_PAYMENT_REPORT_RULE, False)
         return bool(stops_early and self.chorus_status in FINAL_WITHOUT_PAYMENT_REPORT)
 
 

@@ -13,12 +13,12 @@ from django.utils import timezone
 
 from chorus import client
 from chorus.models import (
-    FINAL_STATUSES,
     ChorusAccount,
     ChorusRefreshRun,
     ChorusStatusChange,
     ChorusSubmission,
     SubmissionState,
+    not_final,
 )
 from chorus.services import connection, facturx_deposit
 
@@ -100,9 +100,7 @@ def refresh_status(*, submission: ChorusSubmission) -> ChorusSubmission:
 
 def pending_submissions(account: ChorusAccount):
     """Submitted invoices of the account whose Chorus status may still change."""
-    return ChorusSubmission.objects.filter(account=account, state=SubmissionState.SUBMITTED).exclude(
-        chorus_status__in=FINAL_STATUSES
-    )
+    return ChorusSubmission.objects.filter(not_final(), account=account, state=SubmissionState.SUBMITTED)
 
 
 class _CallCounter:
@@ -219,11 +217,12 @@ def follow_pending_flux(*, account: ChorusAccount) -> None:
 def refresh_all(*, sleep: Callable[[float], None] = time.sleep) -> list[ChorusRefreshRun]:
     """The nightly job: every cabinet with invoices still moving in Chorus, one after the other; one cabinet's
     failure never stops the others."""
-    moving = Q(submissions__state=SubmissionState.SUBMITTED) | Q(
-        submissions__state=SubmissionState.UNKNOWN, submissions__numero_flux_depot__gt=""
+    moving = ChorusSubmission.objects.filter(
+        Q(not_final(), state=SubmissionState.SUBMITTED)
+        | Q(state=SubmissionState.UNKNOWN, numero_flux_depot__gt="")
     )
     runs = []
-    for account in ChorusAccount.objects.filter(moving).distinct():
+    for account in ChorusAccount.objects.filter(pk__in=moving.values("account")):
         try:
             follow_pending_flux(account=account)
         except client.ChorusError as e:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from chorus import client
 from chorus.models import (
     DRAFT_FIELDS,
+    NO_PAYMENT_REPORT_RULE,
     ChorusAccount,
     ChorusAttachment,
     ChorusStatusChange,
@@ -192,7 +193,7 @@ def lookup_recipient(*, submission: ChorusSubmission, siret: str) -> ChorusSubmi
         "codeServiceDoitEtreRenseigne": rules.service_code_required,
         "numeroEJDoitEtreRenseigne": rules.engagement_required,
         "gestionNumeroEJOuCodeService": rules.engagement_or_service,
-        "statutMiseEnPaiementNestPasRemonte": rules.payment_status_not_reported,
+        NO_PAYMENT_REPORT_RULE: rules.payment_status_not_reported,
     }
     submission.destinataire_services = [
         {"id": s.id_service, "code": s.code, "libelle": s.libelle} for s in services if s.invoiceable

@@ -77,6 +77,13 @@ def test_recipient_without_payment_report_stops_at_mandatee(chorus, account, iss
     sub.chorus_status = "MANDATEE"
     sub.destinataire_rules = {"statutMiseEnPaiementNestPasRemonte": True}
     assert sub.is_final
+    assert services.pending_submissions(account).exists()  # not saved yet
+    sub.save()
+    assert not services.pending_submissions(account).exists()  # the nightly job agrees with the screen
+    assert services.refresh_all(sleep=lambda s: None) == []  # and leaves the account alone
+    for rules in ({}, {"statutMiseEnPaiementNestPasRemonte": False}):  # others report the payment later
+        ChorusSubmission.objects.filter(pk=sub.pk).update(destinataire_rules=rules)
+        assert services.pending_submissions(account).get() == sub
 
 
 def test_rate_limit_waits_and_goes_on(chorus, account, issued_invoice):

@@ -275,9 +275,7 @@ def test_200_submissions_through_faults_none_lost_none_twice(workers, account, c
             client.post(f"/chorus/factures/{sub.invoice_id}/envoyer/")
             sub.refresh_from_db()
         if sub.state in (SubmissionState.READY, SubmissionState.UNKNOWN):
-            data = {
-                k: "" if v is None else v for k, v in model_to_dict(sub, fields=DRAFT_FIELDS).items()
-            }
+            data = {k: "" if v is None else v for k, v in model_to_dict(sub, fields=DRAFT_FIELDS).items()}
             client.post(f"/chorus/envois/{sub.pk}/soumettre/", data)
     _wait_for_held_replies()
     in_chorus = _numbers_in_chorus()
