@@ -7,9 +7,23 @@ from django.contrib import admin
 from invoices.models import Invoice, InvoiceLine, Payment, PaymentAllocation, Quote, QuoteLine, Reminder
 
 
+def _editable(invoice: Invoice | None) -> bool:
+    """Only a draft changes; an issued invoice is shown read-only (its save would be refused)."""
+    return invoice is None or invoice.is_draft
+
+
 class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return _editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _editable(obj) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Invoice)
@@ -21,8 +35,11 @@ class InvoiceAdmin(admin.ModelAdmin):
     readonly_fields = ("number", "pdf", "pdf_sha256", "issued_at", "paid_amount", "credited_amount")
     inlines = [InvoiceLineInline]
 
+    def has_change_permission(self, request, obj=None):
+        return _editable(obj) and super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
-        return obj is None or obj.is_draft
+        return _editable(obj) and super().has_delete_permission(request, obj)
 
 
 class QuoteLineInline(admin.TabularInline):

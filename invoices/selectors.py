@@ -83,6 +83,14 @@ def quote_list(*, cabinet: Cabinet) -> QuerySet[Quote]:
     return Quote.objects.filter(cabinet=cabinet).select_related("client", "dossier").order_by("-date", "-id")
 
 
+def clients_with_open_invoices(*, cabinet: Cabinet) -> QuerySet[Client]:
+    """Clients to offer on « Enregistrer un règlement » (an avoir is never paid)."""
+    open_invoices = Invoice.objects.filter(cabinet=cabinet, status__in=OPEN_STATUSES).exclude(
+        kind=InvoiceKind.AVOIR
+    )
+    return Client.objects.filter(cabinet=cabinet, pk__in=open_invoices.values("client")).order_by("nom")
+
+
 def open_invoices_of(*, client: Client) -> list[Invoice]:
     """Issued invoices of a client that still have something due (payment form)."""
     qs = Invoice.objects.filter(client=client, status__in=OPEN_STATUSES).exclude(kind=InvoiceKind.AVOIR)

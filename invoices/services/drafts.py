@@ -27,7 +27,7 @@ EDITABLE_FIELDS = (
 )
 
 
-def _check_owner(cabinet: Cabinet, client: Client, dossier: Dossier | None) -> None:
+def check_owner(cabinet: Cabinet, client: Client, dossier: Dossier | None) -> None:
     if client.cabinet_id != cabinet.id or (dossier is not None and dossier.cabinet_id != cabinet.id):
         raise InvoicingError("Ce client ou ce dossier n'appartient pas au cabinet.", field="client")
     if dossier is not None and dossier.client_id != client.id:
@@ -75,7 +75,7 @@ def create_invoice(
 
     Raises InvoicingError (wrong cabinet, bad lines, VAT regime without motif, avoir too large).
     """
-    _check_owner(cabinet, client, dossier)
+    check_owner(cabinet, client, dossier)
     fields.setdefault("objet", dossier.objet if dossier else "")
     fields.setdefault("footer_text", cabinet.invoice_footer)
     fields.setdefault("payment_terms_days", cabinet.payment_terms_days)

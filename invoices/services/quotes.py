@@ -24,7 +24,7 @@ from invoices.models import (
     Unit,
     VatRegime,
 )
-from invoices.services.drafts import create_invoice
+from invoices.services.drafts import check_owner, create_invoice
 from invoices.services.issue import pending_acomptes
 from invoices.services.lines import LineInput, build_lines, check_lines, check_vat
 
@@ -47,10 +47,9 @@ def create_quote(
 ) -> Quote:
     """Creates a devis numbered D<year>-<seq>.
 
-    Raises InvoicingError (wrong cabinet, bad lines or VAT).
+    Raises InvoicingError (wrong cabinet, a dossier of another client, bad lines or VAT).
     """
-    if client.cabinet_id != cabinet.id or (dossier is not None and dossier.cabinet_id != cabinet.id):
-        raise InvoicingError("Ce client ou ce dossier n'appartient pas au cabinet.", field="client")
+    check_owner(cabinet, client, dossier)
     fields.setdefault("objet", dossier.objet if dossier else "")
     fields.setdefault("vat_regime", VatRegime.DEBITS if cabinet.vat_on_debits else VatRegime.ENCAISSEMENTS)
     quote = Quote(cabinet=cabinet, client=client, dossier=dossier, **fields)

@@ -26,10 +26,8 @@ def payment_create(request):
     cabinet = current_cabinet(request)
     client_id = request.POST.get("client") or request.GET.get("client")
     if not client_id:
-        clients = Client.objects.filter(
-            cabinet=cabinet, invoices__status__in=["emise", "partiellement_payee"]
-        ).distinct()
-        return render(request, "invoices/payment_client.html", {"clients": clients.order_by("nom")})
+        clients = selectors.clients_with_open_invoices(cabinet=cabinet)
+        return render(request, "invoices/payment_client.html", {"clients": clients})
     client = get_for_cabinet(Client, cabinet, pk=id_or_404(client_id))
     invoices = selectors.open_invoices_of(client=client)
     form = PaymentForm(request.POST or None, invoices=invoices, initial={"date": timezone.localdate()})

@@ -102,6 +102,22 @@ def test_issued_invoice_cannot_be_changed_through_the_services(cabinet):
         services.delete_draft(invoice=invoice)
 
 
+def test_the_django_admin_shows_an_issued_invoice_read_only(cabinet, client):
+    staff = factories.make_user(cabinet, role="admin", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    issued = factories.make_invoice(cabinet, issued=True)
+    draft = factories.make_invoice(cabinet)
+    page = client.get(f"/admin/invoices/invoice/{issued.pk}/change/")
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert (
+        client.post(f"/admin/invoices/invoice/{issued.pk}/change/", {"objet": "modifié"}).status_code == 403
+    )
+    assert client.post(f"/admin/invoices/invoice/{issued.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert 'name="_save"' in client.get(f"/admin/invoices/invoice/{draft.pk}/change/").content.decode()
+    issued.refresh_from_db()
+    assert issued.is_issued and issued.objet != "modifié"
+
+
 def test_drafts_can_be_deleted_without_consuming_a_number(cabinet):
     draft = factories.make_invoice(cabinet)
     services.delete_draft(invoice=draft)

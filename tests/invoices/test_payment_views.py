@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from invoices import services
 from invoices.models import Payment
 from tests import factories
 
@@ -50,3 +51,10 @@ def test_allocations_not_adding_up_are_shown_and_kept(cabinet, client_as, compta
     page = client_as(comptable).post("/factures/reglements/nouveau/", data).content.decode()
     assert "doit être égale au montant du règlement" in page and 'value="400,00"' in page
     assert not Payment.objects.exists()
+
+
+def test_a_client_whose_only_open_document_is_an_avoir_is_not_offered(cabinet, client_as, comptable):
+    client = factories.make_client(cabinet, nom="SARL Avoir Seul")
+    invoice = factories.make_invoice(cabinet, client=client, issued=True)
+    services.issue_invoice(invoice=services.create_credit_note(invoice=invoice))  # credits it in full
+    assert "SARL Avoir Seul" not in client_as(comptable).get("/factures/reglements/nouveau/").content.decode()

@@ -20,6 +20,14 @@ def test_quote_is_numbered_and_totalled(cabinet):
     assert (quote.total_ht, quote.total_ttc) == (Decimal("5000.00"), Decimal("6000.00"))
 
 
+def test_quote_refuses_a_dossier_of_another_client(cabinet):
+    """Else the commande could never be invoiced: the invoice refuses that pair."""
+    dossier = factories.make_dossier(cabinet)
+    with pytest.raises(InvoicingError, match="autre client") as refused:
+        factories.make_quote(cabinet, client=factories.make_client(cabinet), dossier=dossier)
+    assert refused.value.field == "dossier"
+
+
 def test_only_an_accepted_quote_is_invoiced(cabinet):
     quote = factories.make_quote(cabinet)
     with pytest.raises(InvoicingError):
