@@ -68,15 +68,16 @@ def invoice_html(invoice: Invoice) -> str:
     return render_to_string("invoices/pdf/invoice.html", context)
 
 
-def render_invoice_pdf(invoice: Invoice) -> bytes:
+def render_invoice_pdf(invoice: Invoice, *, facturx_xml: bytes | None = None) -> bytes:
     """PDF of an invoice, acompte or avoir with every mandatory mention; a draft is stamped BROUILLON.
 
-    An issued invoice becomes a Factur-X: PDF/A-3b with its CII XML attached (the caller validates
-    that XML first, see services.issue_invoice). Raises InvoicingError if the XML cannot be built.
+    An issued invoice becomes a Factur-X: PDF/A-3b with its CII XML attached, `facturx_xml` when the caller
+    has already built and validated it (services.issue_invoice), else built here. Raises InvoicingError if
+    the XML cannot be built.
     """
     if invoice.is_draft or not invoice.number:
         return _write_pdf(invoice_html(invoice))
-    facturx_xml = facturx.invoice_xml(invoice)
+    facturx_xml = facturx_xml or facturx.invoice_xml(invoice)
     # factur-x hard-codes PDF/A conformance "B" in the XMP it writes, hence pdf/a-3b (not 3a/3u).
     content = _write_pdf(invoice_html(invoice), pdf_variant="pdf/a-3b")
     return generate_from_binary(

@@ -68,7 +68,7 @@ def issue_invoice(*, invoice: Invoice, today: datetime.date | None = None) -> In
     report = facturx_validation.validate(xml, french_rules=facturx.in_french_scope(invoice))
     if not report.ok:
         raise InvoicingError(report.message())
-    content = pdf.render_invoice_pdf(invoice)  # embeds the same XML, rebuilt from the same rows
+    content = pdf.render_invoice_pdf(invoice, facturx_xml=xml)
     invoice.pdf_sha256 = hashlib.sha256(content).hexdigest()
     invoice.pdf.save(invoice.pdf_filename(), ContentFile(content), save=False)
     invoice.save()

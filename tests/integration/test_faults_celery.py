@@ -142,7 +142,7 @@ def _issued_invoices(cabinet, n: int, monkeypatch) -> list:
     minute and is not what is tested here); the stored file and its hash are real."""
     from invoices import facturx_validation, pdf
 
-    def small_pdf(invoice) -> bytes:
+    def small_pdf(invoice, **kw) -> bytes:
         return b"%PDF-1.4\n% facture " + invoice.number.encode() + b"\n%%EOF\n"
 
     monkeypatch.setattr(pdf, "render_invoice_pdf", small_pdf)

@@ -52,7 +52,7 @@ def test_issue_stores_the_pdf_and_its_sha256(cabinet):
 def test_a_failed_issue_gives_the_number_back(cabinet, monkeypatch):
     draft = factories.make_invoice(cabinet)
 
-    def broken(invoice):
+    def broken(invoice, **kw):
         raise RuntimeError("rendu impossible")
 
     monkeypatch.setattr("invoices.pdf.render_invoice_pdf", broken)
