@@ -62,18 +62,18 @@ def invoice_send(request, pk: int):
     try:
         submission = services.start_submission(invoice=invoice, account=selectors.account_for(cabinet))
     except services.SubmissionError as e:
-        messages.error(request, " ".join(e.errors.values()))
+        messages.error(request, str(e))
         return redirect(invoice)
     except client.ChorusError as e:
         messages.error(request, f"Connexion à Chorus Pro impossible : {e.message}")
         return redirect(invoice)
-    if submission.piece_jointe_id is None:
+    if submission.state in (SubmissionState.NEW, SubmissionState.DEPOSITING):  # not (yet) in Chorus
         try:
             tasks.deposit_invoice_pdf.delay(submission.pk)
         except client.ChorusError as e:
             messages.error(request, f"Le dépôt du PDF dans Chorus Pro a échoué : {e.message}")
         except services.SubmissionError as e:
-            messages.error(request, " ".join(e.errors.values()))
+            messages.error(request, str(e))
     return redirect(submission)
 
 
@@ -119,6 +119,12 @@ def _progress(request, submission):
     return response
 
 
+def _add_errors(form, errors: dict[str, str]) -> None:
+    """A service's field → message map shown next to the fields (« __all__ » above the form)."""
+    for field, message in errors.items():
+        form.add_error(None if field == "__all__" else field, message)
+
+
 def _render_submission(request, submission, form=None, attachment_form=None, status=200):
     context = {
         "submission": submission,
@@ -140,8 +146,7 @@ def submission_lookup(request, pk: int):
     try:
         services.lookup_recipient(submission=submission, siret=submission.destinataire_siret)
     except services.SubmissionError as e:
-        for field, message in e.errors.items():
-            form.add_error(None if field == "__all__" else field, message)
+        _add_errors(form, e.errors)
         return _render_submission(request, submission, form)
     except client.ChorusError as e:
         messages.error(request, e.message)
@@ -174,7 +179,7 @@ def attachment_remove(request, pk: int):
     try:
         services.remove_attachment(attachment=attachment)
     except services.SubmissionError as e:
-        messages.error(request, " ".join(e.errors.values()))
+        messages.error(request, str(e))
     return redirect(f"{attachment.submission.get_absolute_url()}#pieces-jointes")
 
 
@@ -192,8 +197,7 @@ def submission_submit(request, pk: int):
             submission = form.save()
             errors = services.check_submission(submission=submission)
             if errors:
-                for field, message in errors.items():
-                    form.add_error(None if field == "__all__" else field, message)
+                _add_errors(form, errors)
                 return _render_submission(request, submission, form)
         tasks.submit_invoice.delay(submission.pk)
     except client.ChorusError as e:

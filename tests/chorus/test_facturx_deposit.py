@@ -124,3 +124,17 @@ def test_admin_chooses_factur_x_and_a_form_without_the_field_keeps_it(client_as,
     del data["deposit_format"]
     http.post(reverse("chorus:account-save"), data)
     assert ChorusAccount.objects.get(cabinet=cabinet).deposit_format == DepositFormat.FACTURX
+
+
+def test_envoyer_again_on_a_deposited_flux_queues_nothing(
+    client_as, comptable, deposited, issued_invoice, monkeypatch
+):
+    from django.urls import reverse
+
+    from chorus import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.deposit_invoice_pdf, "delay", queued.append)
+    response = client_as(comptable).post(reverse("chorus:invoice-send", args=[issued_invoice.pk]))
+    assert response["Location"] == deposited.get_absolute_url()
+    assert queued == []
