@@ -98,14 +98,15 @@ def render_invoice_pdf(invoice: Invoice, *, facturx_xml: bytes | None = None) ->
 
 
 def render_quote_pdf(quote: Quote) -> bytes:
+    lines = list(quote.lines.all())
     context = {
         "doc": quote,
         "title": "Devis",
         "number": quote.number,
         "cabinet": quote.cabinet,
         "client": quote.client,
-        "lines": list(quote.lines.all()),
-        "vat_lines": totals.vat_breakdown((line.total_ht, line.rate) for line in quote.lines.all()),
+        "lines": lines,
+        "vat_lines": totals.vat_breakdown((line.total_ht, line.rate) for line in lines),
         "is_quote": True,
         "show_b2b_mentions": quote.client.is_professional,
         "logo": _logo_uri(quote.cabinet),

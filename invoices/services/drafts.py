@@ -36,13 +36,14 @@ def check_owner(cabinet: Cabinet, client: Client, dossier: Dossier | None) -> No
 
 def refresh_totals(invoice: Invoice) -> Invoice:
     """Recomputes a draft's stored totals from its lines and the acomptes it deducts."""
+    deducts = list(invoice.deducts.all())
     line_totals = totals.compute_totals(
         [line.as_totals_line() for line in invoice.lines.all()],
-        prepaid=sum((a.total_ttc for a in invoice.deducts.all()), Decimal("0.00")),
+        prepaid=sum((a.total_ttc for a in deducts), Decimal("0.00")),
     )
     invoice.total_ht, invoice.total_vat, invoice.total_ttc = line_totals.ht, line_totals.vat, line_totals.ttc
     invoice.prepaid_ttc = line_totals.prepaid
-    invoice.prepaid_ht = sum((a.total_ht for a in invoice.deducts.all()), Decimal("0.00"))
+    invoice.prepaid_ht = sum((a.total_ht for a in deducts), Decimal("0.00"))
     invoice.net_to_pay = line_totals.net_to_pay
     return invoice
 

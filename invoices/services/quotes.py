@@ -110,16 +110,16 @@ def invoice_order(*, quote: Quote) -> Invoice:
     Raises InvoicingError (not accepted, already fully invoiced).
     """
     _require_order(quote)
-    if invoiced_ht(quote) >= quote.total_ht and not pending_acomptes(Invoice(quote=quote)):
+    acomptes = pending_acomptes(Invoice(quote=quote, kind=InvoiceKind.FACTURE))
+    if invoiced_ht(quote) >= quote.total_ht and not acomptes:
         raise InvoicingError("Cette commande est déjà entièrement facturée.")
-    draft = Invoice(quote=quote, kind=InvoiceKind.FACTURE)
     return create_invoice(
         cabinet=quote.cabinet,
         client=quote.client,
         dossier=quote.dossier,
         quote=quote,
         lines=[LineInput.from_line(line) for line in quote.lines.all()],
-        deducts=pending_acomptes(draft),
+        deducts=acomptes,
         objet=quote.objet,
         vat_regime=quote.vat_regime,
         exemption_reason=quote.exemption_reason,

@@ -66,6 +66,7 @@ class Command(BaseCommand):
             if missing:
                 raise CommandError(f"Facture introuvable : {', '.join(sorted(missing))}.")
         failed = 0
+        invoices = list(invoices)
         for invoice in invoices:
             problems = check_invoice(invoice)
             if problems:
@@ -75,7 +76,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"  - {problem}")
             else:
                 self.stdout.write(f"{invoice.number} (cabinet {invoice.cabinet_id}) : conforme")
-        total = invoices.count()
+        total = len(invoices)
         self.stdout.write(f"{total - failed} conforme(s), {failed} non conforme(s) sur {total} facture(s).")
         if failed:
             raise CommandError(f"{failed} facture(s) non conforme(s).")
