@@ -1,9 +1,14 @@
-"""Helpers shared by the invoicing views: mapping domain errors onto forms."""
+"""Helpers shared by the invoicing views: mapping domain errors onto forms, the draft editing pages."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.db.models import Model
 from django.forms import BaseForm, BaseFormSet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from invoices.errors import InvoicingError
 
@@ -23,3 +28,26 @@ def id_or_404(value: str) -> int:
     if not value.isdigit():
         raise Http404
     return int(value)
+
+
+def save_with_lines(
+    request: HttpRequest,
+    form: BaseForm,
+    formset: BaseFormSet,
+    *,
+    save: Callable[..., Model],
+    done: Callable[[Model], str],
+    template: str,
+    context: dict | None = None,
+) -> HttpResponse:
+    """A draft page with lines (facture, devis): once both forms are valid, `save` receives the header
+    fields and the lines; a refusal is shown next to its field, and the page keeps everything typed."""
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            document = save(lines=formset.lines(), **form.cleaned_data)
+        except InvoicingError as e:
+            attach_error(e, form, formset)
+        else:
+            messages.success(request, done(document))
+            return redirect(document)
+    return render(request, template, {"form": form, "formset": formset, **(context or {})})

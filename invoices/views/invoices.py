@@ -3,6 +3,8 @@ avoir and « Relancer payeur ». Every view resolves rows through the user's cab
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +25,7 @@ from invoices.forms import (
     line_initial,
 )
 from invoices.models import Invoice, ReminderLevel
-from invoices.views.common import attach_error, id_or_404
+from invoices.views.common import id_or_404, save_with_lines
 
 
 def invoice_list(request):
@@ -43,24 +45,14 @@ def invoice_create(request):
         initial.update(dossier=dossier, client=dossier.client_id, objet=dossier.objet)
     elif client_id := request.GET.get("client"):
         initial["client"] = get_for_cabinet(Client, cabinet, pk=id_or_404(client_id))
-    form = InvoiceForm(request.POST or None, cabinet=cabinet, initial=initial)
-    formset = LineFormSet(request.POST or None, prefix="lines")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("client", "dossier")}
-        try:
-            invoice = services.create_invoice(
-                cabinet=cabinet,
-                client=form.cleaned_data["client"],
-                dossier=form.cleaned_data["dossier"],
-                lines=formset.lines(),
-                **fields,
-            )
-        except InvoicingError as e:
-            attach_error(e, form, formset)
-        else:
-            messages.success(request, "Le brouillon de facture a été enregistré.")
-            return redirect(invoice)
-    return render(request, "invoices/invoice_form.html", {"form": form, "formset": formset})
+    return save_with_lines(
+        request,
+        InvoiceForm(request.POST or None, cabinet=cabinet, initial=initial),
+        LineFormSet(request.POST or None, prefix="lines"),
+        save=partial(services.create_invoice, cabinet=cabinet),
+        done=lambda invoice: "Le brouillon de facture a été enregistré.",
+        template="invoices/invoice_form.html",
+    )
 
 
 def invoice_edit(request, pk: int):
@@ -68,18 +60,14 @@ def invoice_edit(request, pk: int):
     if invoice.is_issued:
         messages.error(request, "Une facture émise ne se modifie plus : faites un avoir.")
         return redirect(invoice)
-    form = InvoiceEditForm(request.POST or None, instance=invoice, cabinet=invoice.cabinet)
-    formset = LineFormSet(request.POST or None, prefix="lines", initial=line_initial(invoice.lines.all()))
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
-            services.update_invoice(invoice=invoice, lines=formset.lines(), **form.cleaned_data)
-        except InvoicingError as e:
-            attach_error(e, form, formset)
-        else:
-            messages.success(request, "Le brouillon a été enregistré.")
-            return redirect(invoice)
-    return render(
-        request, "invoices/invoice_form.html", {"form": form, "formset": formset, "invoice": invoice}
+    return save_with_lines(
+        request,
+        InvoiceEditForm(request.POST or None, instance=invoice, cabinet=invoice.cabinet),
+        LineFormSet(request.POST or None, prefix="lines", initial=line_initial(invoice.lines.all())),
+        save=partial(services.update_invoice, invoice=invoice),
+        done=lambda invoice: "Le brouillon a été enregistré.",
+        template="invoices/invoice_form.html",
+        context={"invoice": invoice},
     )
 
 

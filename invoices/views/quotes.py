@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,7 +16,7 @@ from invoices import pdf, selectors, services
 from invoices.errors import InvoicingError
 from invoices.forms import LineFormSet, PartialInvoiceForm, QuoteEditForm, QuoteForm, line_initial
 from invoices.models import Quote, QuoteStatus
-from invoices.views.common import attach_error, id_or_404
+from invoices.views.common import attach_error, id_or_404, save_with_lines
 
 
 def quote_list(request):
@@ -28,24 +30,14 @@ def quote_create(request):
     if dossier_id := request.GET.get("dossier"):
         dossier = get_for_cabinet(Dossier, cabinet, pk=id_or_404(dossier_id))
         initial.update(dossier=dossier, client=dossier.client_id, objet=dossier.objet)
-    form = QuoteForm(request.POST or None, cabinet=cabinet, initial=initial)
-    formset = LineFormSet(request.POST or None, prefix="lines")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k not in ("client", "dossier")}
-        try:
-            quote = services.create_quote(
-                cabinet=cabinet,
-                client=form.cleaned_data["client"],
-                dossier=form.cleaned_data["dossier"],
-                lines=formset.lines(),
-                **fields,
-            )
-        except InvoicingError as e:
-            attach_error(e, form, formset)
-        else:
-            messages.success(request, f"Le devis {quote.number} a été enregistré.")
-            return redirect(quote)
-    return render(request, "invoices/quote_form.html", {"form": form, "formset": formset})
+    return save_with_lines(
+        request,
+        QuoteForm(request.POST or None, cabinet=cabinet, initial=initial),
+        LineFormSet(request.POST or None, prefix="lines"),
+        save=partial(services.create_quote, cabinet=cabinet),
+        done=lambda quote: f"Le devis {quote.number} a été enregistré.",
+        template="invoices/quote_form.html",
+    )
 
 
 def quote_edit(request, pk: int):
@@ -53,17 +45,15 @@ def quote_edit(request, pk: int):
     if quote.status != QuoteStatus.PENDING:
         messages.error(request, "Un devis accepté ou refusé ne se modifie plus.")
         return redirect(quote)
-    form = QuoteEditForm(request.POST or None, instance=quote, cabinet=quote.cabinet)
-    formset = LineFormSet(request.POST or None, prefix="lines", initial=line_initial(quote.lines.all()))
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        try:
-            services.update_quote(quote=quote, lines=formset.lines(), **form.cleaned_data)
-        except InvoicingError as e:
-            attach_error(e, form, formset)
-        else:
-            messages.success(request, "Le devis a été enregistré.")
-            return redirect(quote)
-    return render(request, "invoices/quote_form.html", {"form": form, "formset": formset, "quote": quote})
+    return save_with_lines(
+        request,
+        QuoteEditForm(request.POST or None, instance=quote, cabinet=quote.cabinet),
+        LineFormSet(request.POST or None, prefix="lines", initial=line_initial(quote.lines.all())),
+        save=partial(services.update_quote, quote=quote),
+        done=lambda quote: "Le devis a été enregistré.",
+        template="invoices/quote_form.html",
+        context={"quote": quote},
+    )
 
 
 def quote_detail(request, pk: int, part_form=None):

@@ -49,6 +49,10 @@ def test_both_roles_can_list_and_create_invoices(role, request, cabinet, client_
     invoice = Invoice.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/factures/{invoice.pk}/"
     assert invoice.total_ttc == 1560 and invoice.is_draft
+    new = http.get("/factures/nouvelle/").content.decode()
+    assert "Nouvelle facture" in new and '<a class="btn secondary" href="/factures/">Annuler</a>' in new
+    edit = http.get(f"/factures/{invoice.pk}/modifier/").content.decode()
+    assert "Enregistrer le brouillon" in edit and f'href="/factures/{invoice.pk}/">Annuler</a>' in edit
 
 
 def test_a_user_without_cabinet_gets_403(db, client_as):

@@ -23,6 +23,9 @@ def test_quote_flow_through_the_pages(cabinet, client_as, admin):
     response = http.post("/factures/devis/nouveau/", data)
     quote = Quote.objects.get()
     assert response["Location"] == f"/factures/devis/{quote.pk}/"
+    edit = http.get(f"/factures/devis/{quote.pk}/modifier/").content.decode()
+    assert f"Devis {quote.number}" in edit and "Enregistrer le devis" in edit
+    assert f'<a class="btn secondary" href="/factures/devis/{quote.pk}/">Annuler</a>' in edit
     assert http.get(f"/factures/devis/{quote.pk}/pdf/").content.startswith(b"%PDF")
 
     http.post(f"/factures/devis/{quote.pk}/decision/", {"decision": "accepter"})
