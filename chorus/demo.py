@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from chorus.models import ChorusAccount, Environment
+from chorus.simulator.seed_data import DEMO_PASSWORD, GARONNE_LOGIN, RHONE_LOGIN
 from geoprod.models import Cabinet
 
-DEMO_PASSWORD = "GeoprodDemo2026!"
-DEMO_LOGINS = {
-    "81234567600017": "TECH_00000000178051@cpp2017.fr",
-    "79845612500011": "TECH_00000000178052@cpp2017.fr",
-}
+DEMO_LOGINS = {"81234567600017": GARONNE_LOGIN, "79845612500011": RHONE_LOGIN}
 
 
 def seed_demo_account(*, cabinet: Cabinet) -> ChorusAccount | None:

@@ -6,6 +6,10 @@ import itertools
 
 from django.contrib.auth import get_user_model
 
+from chorus.simulator.seed_data import DEMO_PASSWORD as CHORUS_PASSWORD
+from chorus.simulator.seed_data import (
+    GARONNE_LOGIN as CHORUS_LOGIN,  # the simulator's Garonne technical account
+)
 from clients.models import Category, Client, Contact, Dossier, WorkFamily
 from geoprod.models import Cabinet, Membership, Role
 
@@ -150,7 +154,7 @@ def make_quote(cabinet: Cabinet, lines=None, *, client: Client | None = None, ac
 def make_chorus_account(cabinet: Cabinet, *, ready: bool = True, **kw):
     from chorus.models import ChorusAccount
 
-    defaults = dict(siret_fournisseur=cabinet.siret, login="TECH_00000000178051@cpp2017.fr")
+    defaults = dict(siret_fournisseur=cabinet.siret, login=CHORUS_LOGIN)
     if ready:
         defaults.update(
             id_structure=25000001,
@@ -160,6 +164,6 @@ def make_chorus_account(cabinet: Cabinet, *, ready: bool = True, **kw):
         )
     defaults.update(kw)
     account = ChorusAccount(cabinet=cabinet, **defaults)
-    account.set_password("GeoprodDemo2026!")
+    account.set_password(CHORUS_PASSWORD)
     account.save()
     return account

@@ -10,11 +10,13 @@ from __future__ import annotations
 from datetime import date
 
 DEMO_PASSWORD = "GeoprodDemo2026!"
+GARONNE_LOGIN = "TECH_00000000178051@cpp2017.fr"  # Géomètres Experts Garonne
+RHONE_LOGIN = "TECH_00000000178052@cpp2017.fr"  # Cabinet Rhône Topographie
 
 # Technical accounts: login, password, expiry, user id, SIRETs it is attached to.
 ACCOUNTS = [
-    ("TECH_00000000178051@cpp2017.fr", DEMO_PASSWORD, date(2027, 12, 31), 178051, ["81234567600017"]),
-    ("TECH_00000000178052@cpp2017.fr", DEMO_PASSWORD, date(2027, 12, 31), 178052, ["79845612500011"]),
+    (GARONNE_LOGIN, DEMO_PASSWORD, date(2027, 12, 31), 178051, ["81234567600017"]),
+    (RHONE_LOGIN, DEMO_PASSWORD, date(2027, 12, 31), 178052, ["79845612500011"]),
     ("TECH_00000000178053@cpp2017.fr", DEMO_PASSWORD, date(2025, 1, 31), 178053, ["81234567600017"]),
 ]
 

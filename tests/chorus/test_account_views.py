@@ -17,7 +17,7 @@ SECRET = "Mot-de-passe-Chorus-9876"
 def _data(**overrides):
     data = {
         "siret_fournisseur": "812 345 676 00017",
-        "login": "TECH_00000000178051@cpp2017.fr",
+        "login": factories.CHORUS_LOGIN,
         "password": SECRET,
         "environment": "simulator",
     }
@@ -36,7 +36,7 @@ def test_admin_saves_the_block_with_encrypted_password(client_as, admin, cabinet
 def test_password_is_never_rendered_back(client_as, admin, cabinet):
     factories.make_chorus_account(cabinet, login="TECH_1@cpp2017.fr")
     text = body(client_as(admin).get(reverse("settings:pieces")))
-    assert "TECH_1@cpp2017.fr" in text and "GeoprodDemo2026!" not in text
+    assert "TECH_1@cpp2017.fr" in text and factories.CHORUS_PASSWORD not in text
     response = client_as(admin).post(reverse("chorus:account-save"), _data(siret_fournisseur="1234"))
     assert SECRET not in body(response)
 
@@ -45,7 +45,7 @@ def test_empty_password_keeps_the_stored_one(client_as, admin, cabinet):
     factories.make_chorus_account(cabinet)
     client_as(admin).post(reverse("chorus:account-save"), _data(password="", login="TECH_2@cpp2017.fr"))
     account = ChorusAccount.objects.get(cabinet=cabinet)
-    assert (account.login, account.password) == ("TECH_2@cpp2017.fr", "GeoprodDemo2026!")
+    assert (account.login, account.password) == ("TECH_2@cpp2017.fr", factories.CHORUS_PASSWORD)
 
 
 def test_first_save_needs_a_password(client_as, admin):
@@ -59,7 +59,7 @@ def test_bad_siret_keeps_what_was_typed(client_as, admin):
     )
     text = body(response)
     assert "Ce numéro SIRET n'est pas valide" in text
-    assert 'value="TECH_00000000178051@cpp2017.fr"' in text
+    assert f'value="{factories.CHORUS_LOGIN}"' in text
 
 
 def test_mettre_a_jour_shows_structure_services_and_banks(client_as, admin, cabinet, chorus):

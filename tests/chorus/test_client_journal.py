@@ -10,7 +10,7 @@ import pytest
 
 from chorus import client
 from tests.chorus import test_client_support as support
-from tests.chorus.test_client_support import CLIENT_SECRET, CPRO_ACCOUNT, PASSWORD, TOKEN
+from tests.chorus.test_client_support import CLIENT_SECRET, CPRO_ACCOUNT, LOGIN, PASSWORD, TOKEN
 
 piste = support.piste
 journal = support.journal
@@ -137,7 +137,7 @@ def test_a_broken_journal_does_not_lose_chorus_answer(make_api, piste, make_subm
     api = client.ChorusClient(
         endpoints=make_api().endpoints,
         piste=client.PisteApp("geoprod-app", CLIENT_SECRET),
-        account=client.TechnicalAccount("TECH_00000000178051@cpp2017.fr", PASSWORD),
+        account=client.TechnicalAccount(LOGIN, PASSWORD),
         journal=broken,
     )
     piste.token()

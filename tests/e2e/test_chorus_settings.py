@@ -5,8 +5,9 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from chorus.models import ChorusAccount
+from tests import factories
 
-PASSWORD = "GeoprodDemo2026!"
+PASSWORD = factories.CHORUS_PASSWORD
 
 
 def test_admin_fills_the_chorus_block_and_updates(login, e2e_admin, cabinet):
@@ -15,7 +16,7 @@ def test_admin_fills_the_chorus_block_and_updates(login, e2e_admin, cabinet):
     page.get_by_role("link", name="Pièces").click()
     block = page.locator("section#chorus-pro")
     block.get_by_label("Identifiant fournisseur (SIRET)").fill(cabinet.siret)
-    block.get_by_label("Compte technique").fill("TECH_00000000178051@cpp2017.fr")
+    block.get_by_label("Compte technique").fill(factories.CHORUS_LOGIN)
     block.get_by_label("Mot de passe").fill(PASSWORD)
     block.get_by_label("Environnement").select_option(label="Simulateur (hors ligne)")
     with page.expect_navigation():
@@ -39,7 +40,7 @@ def test_a_wrong_password_is_said_in_french(login, e2e_admin, cabinet):
     page.get_by_role("link", name="Pièces").click()
     block = page.locator("section#chorus-pro")
     block.get_by_label("Identifiant fournisseur (SIRET)").fill(cabinet.siret)
-    block.get_by_label("Compte technique").fill("TECH_00000000178051@cpp2017.fr")
+    block.get_by_label("Compte technique").fill(factories.CHORUS_LOGIN)
     block.get_by_label("Mot de passe").fill("pas-le-bon")
     with page.expect_navigation():
         block.get_by_role("button", name="Mettre à jour").click()

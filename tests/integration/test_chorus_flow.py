@@ -16,15 +16,6 @@ from tests import factories
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-GARONNE_LOGIN = "TECH_00000000178051@cpp2017.fr"
-PASSWORD = "GeoprodDemo2026!"
-
-
-@pytest.fixture
-def account(simulator, cabinet):
-    account = factories.make_chorus_account(cabinet, ready=False, login=GARONNE_LOGIN)
-    return services.update_account(account=account)
-
 
 @pytest.fixture
 def mairie(cabinet):
@@ -47,7 +38,7 @@ def test_mettre_a_jour_fetches_structure_services_and_banks(account):
 
 
 def test_wrong_password_is_refused_in_french(simulator, cabinet):
-    account = factories.make_chorus_account(cabinet, ready=False, login=GARONNE_LOGIN)
+    account = factories.make_chorus_account(cabinet, ready=False)
     account.set_password("mauvais")
     with pytest.raises(client.ChorusAuthError):
         services.update_account(account=account)
@@ -76,7 +67,7 @@ def test_facture_happy_path_then_status_moves(simulator, account, cabinet, mairi
     assert [c.comment for c in deposee] == ["Facture déposée"]
     # the journal kept every call, without the password
     assert ChorusExchange.objects.filter(cabinet=cabinet, operation="submit", http_status=200).count() == 1
-    assert not ChorusExchange.objects.filter(request__icontains=PASSWORD).exists()
+    assert not ChorusExchange.objects.filter(request__icontains=factories.CHORUS_PASSWORD).exists()
 
 
 def test_avoir_goes_through_with_its_origin(simulator, account, cabinet, mairie):

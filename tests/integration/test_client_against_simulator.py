@@ -19,13 +19,14 @@ import pytest
 import requests
 
 from chorus import client
-from chorus.simulator import lifecycle
+from chorus.simulator import lifecycle, seed_data
+from tests import factories
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("transactional_db")]
 
 GARONNE_ID = 26300101
 TOULOUSE = "21310555400017"
-PASSWORD = "GeoprodDemo2026!"
+PASSWORD = factories.CHORUS_PASSWORD
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
@@ -74,7 +75,7 @@ def session():
 def make_api(sim_url, session):
     def make(
         *,
-        login: str = "TECH_00000000178051@cpp2017.fr",
+        login: str = factories.CHORUS_LOGIN,
         password: str = PASSWORD,
         secret: str = "secret-simulateur",
         timeout: tuple[float, float] = (2, 5),
@@ -424,7 +425,7 @@ def test_standalone_server_on_its_own_port(tmp_path, session):
                     environment=client.SIMULATOR, token_url=f"{base}/api/oauth/token", api_base=f"{base}/cpro"
                 ),
                 piste=client.PisteApp(client_id="geoprod-simulateur", client_secret="secret-simulateur"),
-                account=client.TechnicalAccount(login="TECH_00000000178052@cpp2017.fr", password=PASSWORD),
+                account=client.TechnicalAccount(login=seed_data.RHONE_LOGIN, password=PASSWORD),
                 token_cache=DictCache(),
                 session=session,
             )

@@ -14,15 +14,13 @@ from tests import factories
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-GARONNE_LOGIN = "TECH_00000000178051@cpp2017.fr"
-
 
 @pytest.fixture
-def account(simulator, cabinet):
-    account = factories.make_chorus_account(cabinet, ready=False, login=GARONNE_LOGIN)
+def account(account):
+    """The synchronised account of tests/integration/conftest.py, depositing in Factur-X."""
     account.deposit_format = DepositFormat.FACTURX
     account.save()
-    return services.update_account(account=account)
+    return account
 
 
 def _send(account, invoice):

@@ -132,11 +132,6 @@ def _states():
     return Counter(ChorusSubmission.objects.values_list("state", "last_error"))
 
 
-@pytest.fixture
-def account(simulator, cabinet):
-    return services.update_account(account=factories.make_chorus_account(cabinet, ready=False))
-
-
 def _issued_invoices(cabinet, n: int, monkeypatch) -> list:
     """n issued invoices to the Mairie. Their PDF is a small stand-in (rendering 200 real ones would take a
     minute and is not what is tested here); the stored file and its hash are real."""

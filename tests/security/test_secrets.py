@@ -21,7 +21,7 @@ from tests import factories
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-LOGIN = "TECH_00000000178051@cpp2017.fr"
+LOGIN = factories.CHORUS_LOGIN
 PASSWORD = "Chorus-Mdp-7Qx!tres-secret"
 PISTE_ID = "geoprod-editeur"
 PISTE_SECRET = "piste-Secret-9Zk2-ne-jamais-afficher"
