@@ -233,9 +233,7 @@ def data_dict(invoice: Invoice) -> dict:
     if not invoice.number or not invoice.issue_date:
         raise InvoicingError("Seule une facture numérotée peut devenir une Factur-X.")
     lines = list(invoice.lines.all())
-    deducted = (
-        list(invoice.deducts.order_by("issue_date", "number")) if invoice.kind == InvoiceKind.FACTURE else []
-    )
+    deducted = invoice.deducted_acomptes()
     data: dict = {
         "BT-1": invoice.number,
         "BT-2": invoice.issue_date,

@@ -8,7 +8,6 @@ writes the Factur-X XMP. `_write_pdf` stays the single call into WeasyPrint.
 from __future__ import annotations
 
 import logging
-from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -18,9 +17,8 @@ from facturx import generate_from_binary
 from weasyprint import HTML
 
 from invoices import facturx, totals
+from invoices.facturx import INDEMNITY
 from invoices.models import Invoice, Quote, Reminder
-
-INDEMNITY = Decimal("40.00")
 
 # WeasyPrint reports every layout step at INFO; on a server that is one log line per page rendered.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
@@ -56,9 +54,7 @@ def invoice_html(invoice: Invoice) -> str:
         "client": client,
         "lines": lines,
         "vat_lines": totals.vat_breakdown((line.total_ht, line.rate) for line in lines),
-        "deducted": list(invoice.deducts.order_by("issue_date", "number"))
-        if invoice.kind == "facture"
-        else [],
+        "deducted": invoice.deducted_acomptes(),
         "origin": invoice.origin,
         "is_draft": invoice.is_draft,
         "show_b2b_mentions": client.is_professional,

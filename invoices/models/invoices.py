@@ -197,6 +197,12 @@ class Invoice(models.Model):
     def settled_amount(self) -> Decimal:
         return self.paid_amount + self.credited_amount
 
+    def deducted_acomptes(self) -> list[Invoice]:
+        """The acomptes a final facture deducts, in issue order (an acompte or an avoir deducts none)."""
+        if self.kind != InvoiceKind.FACTURE:
+            return []
+        return list(self.deducts.order_by("issue_date", "number"))
+
     @property
     def creditable_amount(self) -> Decimal:
         """TTC that avoirs may still credit on this invoice."""

@@ -49,8 +49,11 @@ def refresh_totals(invoice: Invoice) -> Invoice:
 
 
 def _check_credit(invoice: Invoice, lines: Sequence[LineInput]) -> None:
-    origin = invoice.origin
-    ttc = totals.compute_totals([line.as_totals_line() for line in lines]).ttc
+    check_creditable(invoice.origin, totals.compute_totals([line.as_totals_line() for line in lines]).ttc)
+
+
+def check_creditable(origin: Invoice, ttc: Decimal) -> None:
+    """An avoir of `ttc` fits in what remains to credit on `origin`. Raises InvoicingError."""
     if ttc > origin.creditable_amount:
         raise InvoicingError(
             f"Le montant de l'avoir ({ttc} € TTC) dépasse ce qui reste à créditer sur la facture "

@@ -12,7 +12,7 @@ from django.utils import timezone
 from invoices import facturx, facturx_validation, numbering, pdf
 from invoices.errors import InvoiceLocked, InvoicingError
 from invoices.models import Invoice, InvoiceKind, InvoiceStatus
-from invoices.services.drafts import refresh_payment_status, refresh_totals
+from invoices.services.drafts import check_creditable, refresh_payment_status, refresh_totals
 from invoices.services.lines import LineInput, check_lines, check_vat
 
 
@@ -50,12 +50,8 @@ def issue_invoice(*, invoice: Invoice, today: datetime.date | None = None) -> In
     if invoice.kind == InvoiceKind.FACTURE and invoice.quote_id:
         invoice.deducts.set(pending_acomptes(invoice))
     refresh_totals(invoice)
-    if origin is not None and invoice.total_ttc > origin.creditable_amount:
-        raise InvoicingError(
-            f"Le montant de l'avoir ({invoice.total_ttc} € TTC) dépasse ce qui reste à créditer sur la "
-            f"facture {origin.number} ({origin.creditable_amount} € TTC).",
-            field="lines",
-        )
+    if origin is not None:
+        check_creditable(origin, invoice.total_ttc)
 
     today = today or timezone.localdate()
     invoice.issue_date = today

@@ -77,7 +77,7 @@ def invoice_detail(request, pk: int):
     )
     context = {
         "invoice": invoice,
-        "deducted": invoice.deducts.order_by("issue_date"),
+        "deducted": invoice.deducted_acomptes(),
         "credit_notes": invoice.credit_notes.order_by("-id"),
         "allocations": invoice.allocations.select_related("payment").order_by("payment__date", "id"),
         "reminders": invoice.reminders.all(),
