@@ -86,6 +86,11 @@ class ReminderLevel(models.IntegerChoices):
     FIRM = 2, "Relance ferme"
     FORMAL = 3, "Mise en demeure"
 
+    @classmethod
+    def after(cls, sent: int) -> ReminderLevel:
+        """The tone of the next relance once `sent` were sent: one firmer each time, up to the mise en demeure."""
+        return cls(min(sent + 1, cls.FORMAL))
+
 
 def reminder_pdf_path(reminder: Reminder, filename: str) -> str:
     return f"relances/{reminder.cabinet_id}/{filename}"

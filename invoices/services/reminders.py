@@ -33,7 +33,7 @@ def send_reminder(
         raise InvoicingError("Seule une facture émise avec un reste dû peut être relancée.")
     if invoice.due_date is None or invoice.due_date >= today:
         raise InvoicingError(f"La facture {invoice.number} n'est pas encore échue.")
-    level = level or min(invoice.reminder_count + 1, ReminderLevel.FORMAL)
+    level = level or ReminderLevel.after(invoice.reminder_count)
     if level not in ReminderLevel.values:
         raise InvoicingError("Niveau de relance inconnu.", field="level")
     days_late = (today - invoice.due_date).days
