@@ -8,6 +8,7 @@ from django.db.models import Q
 
 from clients.models import Client, Contact, Dossier, DossierStatus, WorkFamily
 from geoprod.models import Cabinet
+from geoprod.templatetags.geoprod_tags import person
 
 
 def _cabinet_users(cabinet: Cabinet):
@@ -16,7 +17,7 @@ def _cabinet_users(cabinet: Cabinet):
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.username
+        return person(obj)
 
 
 class ClientForm(forms.ModelForm):
