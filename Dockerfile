@@ -6,7 +6,6 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
-COPY pyproject.toml ./
 COPY . .
 RUN pip install --no-cache-dir . \
  && SECRET_KEY=build FERNET_KEYS=Z2VvcHJvZC1idWlsZC1vbmx5LWZlcm5ldC1rZXktMDA= python manage.py collectstatic --noinput
