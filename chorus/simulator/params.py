@@ -29,11 +29,19 @@ def obj(body: dict, key: str) -> dict:
     return value
 
 
-def text(body: dict, key: str, *, required: bool = False, max_length: int | None = None) -> str:
+def _given(body: dict, key: str, required: bool):
+    """The raw value, None when absent or empty (Chorus treats both alike); a required one must be there."""
     value = body.get(key)
     if value is None or value == "":
         if required:
             raise missing(key)
+        return None
+    return value
+
+
+def text(body: dict, key: str, *, required: bool = False, max_length: int | None = None) -> str:
+    value = _given(body, key, required)
+    if value is None:
         return ""
     if not isinstance(value, str | int) or isinstance(value, bool):
         raise Refusal(codes.VALEUR_INVALIDE, f"Le champ {key} doit être une chaîne de caractères.")
@@ -44,10 +52,8 @@ def text(body: dict, key: str, *, required: bool = False, max_length: int | None
 
 
 def integer(body: dict, key: str, *, required: bool = False) -> int | None:
-    value = body.get(key)
-    if value is None or value == "":
-        if required:
-            raise missing(key)
+    value = _given(body, key, required)
+    if value is None:
         return None
     if isinstance(value, bool):
         raise Refusal(codes.VALEUR_INVALIDE, f"Le champ {key} doit être un entier.")
@@ -95,10 +101,8 @@ def moment(body: dict, key: str) -> datetime | None:
 
 def money(body: dict, key: str, *, required: bool = False) -> Decimal | None:
     """An amount with at most two decimals; JSON numbers go through str() so 0.1 stays 0.1."""
-    value = body.get(key)
-    if value is None or value == "":
-        if required:
-            raise missing(key)
+    value = _given(body, key, required)
+    if value is None:
         return None
     if isinstance(value, bool):
         raise Refusal(codes.VALEUR_INVALIDE, f"Le montant {key} est invalide.")
