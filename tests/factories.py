@@ -151,6 +151,27 @@ def make_quote(cabinet: Cabinet, lines=None, *, client: Client | None = None, ac
     return quote
 
 
+def make_submission(
+    invoice, account, *, lookup: bool = False, service_code: str | None = None, submit: bool = False
+):
+    """« Chorus Pro : Envoyer » on `invoice` through the real services (started, PDF deposited); then, if
+    asked, the loupe, a service chosen, and « Soumettre ». Returns the row as stored."""
+    from chorus import services
+    from chorus.models import ChorusSubmission
+
+    sub = services.start_submission(invoice=invoice, account=account)
+    services.deposit_invoice_pdf(submission_id=sub.pk)
+    if lookup:
+        services.lookup_recipient(
+            submission=ChorusSubmission.objects.get(pk=sub.pk), siret=sub.destinataire_siret
+        )
+    if service_code is not None:
+        ChorusSubmission.objects.filter(pk=sub.pk).update(service_code=service_code)
+    if submit:
+        services.submit_invoice(submission_id=sub.pk)
+    return ChorusSubmission.objects.get(pk=sub.pk)
+
+
 def make_chorus_account(cabinet: Cabinet, *, ready: bool = True, **kw):
     from chorus.models import ChorusAccount
 

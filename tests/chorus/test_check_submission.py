@@ -13,10 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def sub(chorus, account, issued_invoice):
-    submission = services.start_submission(invoice=issued_invoice, account=account)
-    services.deposit_invoice_pdf(submission_id=submission.pk)
-    submission.refresh_from_db()
-    return submission
+    return factories.make_submission(issued_invoice, account)
 
 
 def test_lookup_fills_designation_rules_and_invoiceable_services(sub):

@@ -7,8 +7,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from chorus import services
-from chorus.models import ChorusSubmission
 from tests import factories
 from tests.utils import body
 
@@ -21,12 +19,7 @@ def sent(chorus, account, cabinet, mairie):
     invoice = factories.make_invoice(
         cabinet, client=mairie, issued=True, dossier=factories.make_dossier(cabinet, mairie)
     )
-    sub = services.start_submission(invoice=invoice, account=account)
-    services.deposit_invoice_pdf(submission_id=sub.pk)
-    ChorusSubmission.objects.filter(pk=sub.pk).update(service_code="URBA")
-    services.lookup_recipient(submission=ChorusSubmission.objects.get(pk=sub.pk), siret="21310555400017")
-    ChorusSubmission.objects.filter(pk=sub.pk).update(service_code="URBA")
-    services.submit_invoice(submission_id=sub.pk)
+    factories.make_submission(invoice, account, lookup=True, service_code="URBA", submit=True)
     return invoice
 
 

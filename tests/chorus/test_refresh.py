@@ -16,11 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _submitted(chorus, account, invoice) -> ChorusSubmission:
-    sub = services.start_submission(invoice=invoice, account=account)
-    services.deposit_invoice_pdf(submission_id=sub.pk)
-    ChorusSubmission.objects.filter(pk=sub.pk).update(service_code="URBA")
-    services.submit_invoice(submission_id=sub.pk)
-    return ChorusSubmission.objects.get(pk=sub.pk)
+    return factories.make_submission(invoice, account, service_code="URBA", submit=True)
 
 
 def test_rafraichir_records_the_whole_history(chorus, account, issued_invoice):

@@ -9,19 +9,14 @@ from django.utils import timezone
 
 from chorus import client, services
 from chorus.models import ChorusSubmission, SubmissionState, TvaType
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def ready(chorus, account, issued_invoice):
-    sub = services.start_submission(invoice=issued_invoice, account=account)
-    services.deposit_invoice_pdf(submission_id=sub.pk)
-    sub.refresh_from_db()
-    sub.service_code = "URBA"
-    sub.save()
-    services.lookup_recipient(submission=sub, siret=sub.destinataire_siret)
-    return ChorusSubmission.objects.get(pk=sub.pk)
+    return factories.make_submission(issued_invoice, account, lookup=True, service_code="URBA")
 
 
 def test_start_prefills_from_the_invoice(account, issued_invoice):
@@ -34,8 +29,6 @@ def test_start_prefills_from_the_invoice(account, issued_invoice):
 
 
 def test_draft_invoice_cannot_be_sent(account, cabinet, mairie):
-    from tests import factories
-
     draft = factories.make_invoice(cabinet, client=mairie)
     with pytest.raises(services.SubmissionError, match="facture validée"):
         services.start_submission(invoice=draft, account=account)
@@ -175,7 +168,5 @@ def test_worker_killed_mid_submit_is_reconciled(chorus, ready, issued_invoice):
 
 
 def test_service_code_typed_on_the_invoice_is_prefilled(account, cabinet, mairie):
-    from tests import factories
-
     invoice = factories.make_invoice(cabinet, client=mairie, issued=True, code_service="URBA")
     assert services.start_submission(invoice=invoice, account=account).service_code == "URBA"

@@ -23,9 +23,7 @@ def mairie(cabinet):
 
 
 def _ready(account, invoice) -> ChorusSubmission:
-    sub = services.start_submission(invoice=invoice, account=account)
-    sub = services.deposit_invoice_pdf(submission_id=sub.pk)
-    sub = services.lookup_recipient(submission=sub, siret=sub.destinataire_siret)
+    sub = factories.make_submission(invoice, account, lookup=True)
     sub.service_code = sub.destinataire_services[0]["code"]
     sub.save()
     return sub

@@ -6,7 +6,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chorus import services as chorus_services
 from chorus.models import AttachmentType, ChorusSubmission, SubmissionState
 from tests import factories
 from tests.security.hostile import TEXT, check_answer, multipart
@@ -23,16 +22,6 @@ NUMBER = st.one_of(TEXT, st.decimals(allow_nan=True, allow_infinity=True).map(st
 @pytest.fixture
 def comptable_client(client_as, comptable):
     return client_as(comptable)
-
-
-@pytest.fixture
-def submission(cabinet, monkeypatch):
-    from tests.chorus.fake_chorus import install
-
-    install(monkeypatch)
-    invoice = factories.make_invoice(cabinet, client=factories.make_public_client(cabinet), issued=True)
-    sub = chorus_services.start_submission(invoice=invoice, account=factories.make_chorus_account(cabinet))
-    return chorus_services.deposit_invoice_pdf(submission_id=sub.pk)
 
 
 @FUZZ

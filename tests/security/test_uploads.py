@@ -14,10 +14,8 @@ import pytest
 from django.forms.models import model_to_dict
 from PIL import Image
 
-from chorus import services as chorus_services
 from chorus.models import ChorusAttachment
 from geoprod.forms import CabinetIdentityForm
-from tests import factories
 from tests.security.hostile import check_answer, multipart
 
 pytestmark = pytest.mark.django_db
@@ -66,16 +64,6 @@ def outside_media(settings, tmp_path):
         }
 
     return appeared
-
-
-@pytest.fixture
-def submission(cabinet, monkeypatch):
-    from tests.chorus.fake_chorus import install
-
-    install(monkeypatch)
-    invoice = factories.make_invoice(cabinet, client=factories.make_public_client(cabinet), issued=True)
-    sub = chorus_services.start_submission(invoice=invoice, account=factories.make_chorus_account(cabinet))
-    return chorus_services.deposit_invoice_pdf(submission_id=sub.pk)
 
 
 def _attach(client, submission, filename, content, mime="application/pdf"):
