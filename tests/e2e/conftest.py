@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from geoprod.models import Role
 from tests import factories
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,16 +87,6 @@ def chorus_timeout():
 def site(live_server, simulator, transactional_db):
     """The live server's base URL, with the product's simulator environment pointed at it."""
     return live_server.url
-
-
-@pytest.fixture
-def e2e_admin(cabinet):
-    return factories.make_user(cabinet, role=Role.ADMIN, username="claire", first_name="Claire")
-
-
-@pytest.fixture
-def e2e_comptable(cabinet):
-    return factories.make_user(cabinet, role=Role.COMPTABLE, username="julien", first_name="Julien")
 
 
 @pytest.fixture

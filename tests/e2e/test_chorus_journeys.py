@@ -137,9 +137,9 @@ def expect_chorus_logo(page: Page, url: str, invoice: Invoice, status: str) -> N
 
 
 def test_comptable_sends_an_invoice_from_client_to_chorus_status(
-    site, login, e2e_comptable, chorus_account, cabinet
+    site, login, comptable, chorus_account, cabinet
 ):
-    page = login(e2e_comptable)
+    page = login(comptable)
     create_client(page, site, nom="Mairie de Toulouse", siret="21310555400017")
     client_url = page.url
     create_dossier(page, objet="Bornage du parc municipal")
@@ -170,10 +170,10 @@ def test_comptable_sends_an_invoice_from_client_to_chorus_status(
         expect_chorus_logo(page, url, invoice, submission.status_display)
 
 
-def test_an_avoir_is_sent_the_same_way(site, login, e2e_comptable, chorus_account, cabinet):
+def test_an_avoir_is_sent_the_same_way(site, login, comptable, chorus_account, cabinet):
     mairie = factories.make_public_client(cabinet)
     invoice = factories.make_invoice(cabinet, client=mairie, issued=True)
-    page = login(e2e_comptable)
+    page = login(comptable)
     page.goto(f"{site}/factures/{invoice.pk}/")
     with page.expect_navigation():
         page.get_by_role("button", name="Créer un avoir").click()
@@ -195,10 +195,10 @@ def test_an_avoir_is_sent_the_same_way(site, login, e2e_comptable, chorus_accoun
     expect_chorus_logo(page, f"{site}/factures/", avoir, submission.status_display)
 
 
-def test_a_refusal_is_shown_next_to_its_field(site, login, e2e_comptable, chorus_account, cabinet):
+def test_a_refusal_is_shown_next_to_its_field(site, login, comptable, chorus_account, cabinet):
     lyon = factories.make_public_client(cabinet, nom="Commune de Lyon", siret="21690123100011", ville="Lyon")
     invoice = factories.make_invoice(cabinet, client=lyon, issued=True)
-    page = login(e2e_comptable)
+    page = login(comptable)
     page.goto(f"{site}/factures/{invoice.pk}/")
     send_to_chorus(page, invoice)
     use_loupe(page, lyon.siret, "Commune de Lyon")

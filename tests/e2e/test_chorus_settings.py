@@ -10,8 +10,8 @@ from tests import factories
 PASSWORD = factories.CHORUS_PASSWORD
 
 
-def test_admin_fills_the_chorus_block_and_updates(login, e2e_admin, cabinet):
-    page = login(e2e_admin)
+def test_admin_fills_the_chorus_block_and_updates(login, admin, cabinet):
+    page = login(admin)
     page.get_by_role("link", name="Paramètres").click()
     page.get_by_role("link", name="Pièces").click()
     block = page.locator("section#chorus-pro")
@@ -34,8 +34,8 @@ def test_admin_fills_the_chorus_block_and_updates(login, e2e_admin, cabinet):
     assert account.id_structure == 26300101 and account.synced_at is not None
 
 
-def test_a_wrong_password_is_said_in_french(login, e2e_admin, cabinet):
-    page = login(e2e_admin)
+def test_a_wrong_password_is_said_in_french(login, admin, cabinet):
+    page = login(admin)
     page.get_by_role("link", name="Paramètres").click()
     page.get_by_role("link", name="Pièces").click()
     block = page.locator("section#chorus-pro")
