@@ -13,12 +13,12 @@ BACKOFF_MAX = 3600
 RETRY = dict(bind=True, acks_late=True, max_retries=8)  # acks_late is safe: the services are idempotent
 
 
-def _run_with_retries(task, verb, **kwargs) -> None:
+def _run_with_retries(task, verb, **kwargs) -> ChorusSubmission:
     """Runs a service; when Chorus is unavailable, retries later with exponential backoff (or as long as PISTE
     asks on a 429). Rejections and auth errors are not retried: the service recorded them for the screen.
     In-process (eager) execution raises at once so the page can tell the user."""
     try:
-        verb(**kwargs)
+        return verb(**kwargs)
     except client.ChorusUnavailable as e:
         if task.request.is_eager:
             raise
@@ -33,8 +33,8 @@ FLUX_POLL = 60  # seconds between two reads of a Factur-X flux report
 
 @shared_task(**RETRY)
 def deposit_invoice_pdf(self, submission_id: int) -> None:
-    _run_with_retries(self, services.deposit_invoice_pdf, submission_id=submission_id)
-    if ChorusSubmission.objects.filter(pk=submission_id).exclude(numero_flux_depot="").exists():
+    sub = _run_with_retries(self, services.deposit_invoice_pdf, submission_id=submission_id)
+    if sub.numero_flux_depot:
         follow_flux.delay(submission_id)
 
 
@@ -42,8 +42,7 @@ def deposit_invoice_pdf(self, submission_id: int) -> None:
 def follow_flux(self, submission_id: int) -> None:
     """Factur-X: reads the flux report until Chorus integrates (or rejects) the flux. In-process (eager)
     execution reads it once: the screen's « Soumettre » reads it again."""
-    _run_with_retries(self, facturx_deposit.follow_flux, submission_id=submission_id)
-    sub = ChorusSubmission.objects.get(pk=submission_id)
+    sub = _run_with_retries(self, facturx_deposit.follow_flux, submission_id=submission_id)
     if facturx_deposit.is_pending(sub) and not self.request.is_eager:
         raise self.retry(countdown=FLUX_POLL)
 

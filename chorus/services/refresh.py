@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from chorus import client
@@ -126,12 +126,12 @@ def refresh_account(
     Waits and goes on when PISTE answers 429. Raises nothing: the run records its error.
     """
     now = now or timezone.now()
-    pending = {s.identifiant_facture_cpp: s for s in pending_submissions(account).select_related("account")}
+    pending = {s.identifiant_facture_cpp: s for s in pending_submissions(account)}
     last_ok = account.refresh_runs.filter(succeeded=True).order_by("-started_at").first()
     if last_ok is not None:
         window_start = last_ok.started_at - WINDOW_OVERLAP
     else:  # first run: everything since the oldest invoice still moving
-        oldest = pending_submissions(account).aggregate(first=Min("submitted_at"))["first"] or now
+        oldest = min((s.submitted_at for s in pending.values() if s.submitted_at), default=now)
         window_start = oldest - WINDOW_OVERLAP
     run = ChorusRefreshRun.objects.create(account=account, started_at=now, window_start=window_start)
     if not pending:
