@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from chorus import client, selectors, services, tasks
 from chorus.forms import AccountForm, AttachmentForm, SubmissionForm
-from chorus.models import ChorusAccount, ChorusAttachment, SubmissionState
+from chorus.models import ChorusAccount, ChorusAttachment, ChorusSubmission, SubmissionState
 from geoprod.forms import PiecesForm
 from geoprod.tenancy import admin_required, current_cabinet, get_for_cabinet
 from invoices.models import Invoice
@@ -99,9 +99,11 @@ def _refresh(request, submission) -> None:
 
 def submission_detail(request, pk: int):
     """« Envoi de la facture vers Chorus Pro ». A POST saves the typed fields as a draft."""
-    submission = selectors.submission_for_page(cabinet=current_cabinet(request), pk=pk)
-    if request.htmx and request.GET.get("fragment") == "progress":
-        return _progress(request, submission)
+    cabinet = current_cabinet(request)
+    if request.htmx and request.GET.get("fragment") == "progress":  # polled every second: one light query
+        qs = ChorusSubmission.objects.select_related("invoice").only("state", "last_error", "invoice__number")
+        return _progress(request, get_for_cabinet(qs, cabinet, pk=pk))
+    submission = selectors.submission_for_page(cabinet=cabinet, pk=pk)
     form = SubmissionForm(request.POST or None, instance=submission)
     if request.method == "POST" and submission.is_editable and form.is_valid():
         form.save()

@@ -196,3 +196,19 @@ def test_background_autosave_keeps_the_draft_without_a_message(client_as, compta
     sent.refresh_from_db()
     assert sent.numero_marche == "M-77"
     assert "Brouillon de l'envoi enregistré." not in body(c.get(sent.get_absolute_url()))
+
+
+def test_deposit_progress_is_polled_cheaply_and_reloads_when_done(
+    client_as, comptable, stranger, account, issued_invoice, django_assert_num_queries
+):
+    from chorus import services
+
+    sub = services.start_submission(invoice=issued_invoice, account=account)  # deposit queued, not done
+    c = client_as(comptable)
+    url = f"{sub.get_absolute_url()}?fragment=progress"
+    with django_assert_num_queries(4):  # session, user, cabinet, the submission with its invoice number
+        polled = c.get(url, headers={"HX-Request": "true"})
+    assert issued_invoice.number in body(polled) and "HX-Refresh" not in polled
+    ChorusSubmission.objects.filter(pk=sub.pk).update(state=SubmissionState.READY)
+    assert c.get(url, headers={"HX-Request": "true"})["HX-Refresh"] == "true"
+    assert client_as(stranger).get(url, headers={"HX-Request": "true"}).status_code == 404
