@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from chorus import client, selectors, services, tasks
 from chorus.forms import AccountForm, AttachmentForm, SubmissionForm
-from chorus.models import ChorusAccount, ChorusAttachment, ChorusSubmission, SubmissionState
+from chorus.models import ChorusAttachment, ChorusSubmission, SubmissionState
 from geoprod.forms import PiecesForm
 from geoprod.tenancy import admin_required, current_cabinet, get_for_cabinet
 from invoices.models import Invoice
@@ -20,12 +20,14 @@ def _render_pieces(request, chorus_form: AccountForm):
     return render(request, "geoprod/settings_pieces.html", context)
 
 
+def _posted_account_form(request) -> AccountForm:
+    return AccountForm(request.POST, instance=selectors.account_or_new(current_cabinet(request)))
+
+
 @admin_required
 @require_POST
 def account_save(request):
-    cabinet = current_cabinet(request)
-    account = selectors.account_for(cabinet) or ChorusAccount(cabinet=cabinet)
-    form = AccountForm(request.POST, instance=account)
+    form = _posted_account_form(request)
     if not form.is_valid():
         return _render_pieces(request, form)
     form.save()
@@ -37,9 +39,7 @@ def account_save(request):
 @require_POST
 def account_sync(request):
     """« Mettre à jour »: saves what was typed, then asks Chorus for the structure, services and banks."""
-    cabinet = current_cabinet(request)
-    account = selectors.account_for(cabinet) or ChorusAccount(cabinet=cabinet)
-    form = AccountForm(request.POST, instance=account)
+    form = _posted_account_form(request)
     if not form.is_valid():
         return _render_pieces(request, form)
     account = form.save()

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django import template
 
+from chorus import selectors
 from chorus.forms import AccountForm
-from chorus.models import ChorusAccount
 
 register = template.Library()
 
@@ -14,10 +14,7 @@ def chorus_settings_block(context):
     form = context.get("chorus_form")
     cabinet = context["cabinet"]
     if form is None:
-        account = ChorusAccount.objects.filter(cabinet=cabinet).first() or ChorusAccount(
-            cabinet=cabinet, siret_fournisseur=cabinet.siret
-        )
-        form = AccountForm(instance=account)
+        form = AccountForm(instance=selectors.account_or_new(cabinet))
     return {"form": form, "account": form.instance, "csrf_token": context.get("csrf_token")}
 
 
