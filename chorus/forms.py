@@ -14,6 +14,7 @@ from chorus.models import (
     ChorusSubmission,
     DepositFormat,
     TvaType,
+    service_label,
 )
 from geoprod.validators import compact_siret, validate_siret
 
@@ -88,14 +89,14 @@ class SubmissionForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         sub: ChorusSubmission = self.instance
-        services = [(s["code"], f"{s['code']} — {s['libelle']}") for s in sub.destinataire_services]
+        services = [(s["code"], service_label(s)) for s in sub.destinataire_services]
         current = sub.service_code
         if current and current not in {code for code, _ in services}:
             services.append((current, current))  # keep what was chosen even if the list changed since
         self.fields["service_code"].choices = [("", "—")] + services
         account = sub.account
         self.fields["id_service_fournisseur"].choices = [("", "—")] + [
-            (s["id"], f"{s['code']} — {s['libelle']}") for s in account.active_services()
+            (s["id"], service_label(s)) for s in account.active_services()
         ]
         self.fields["id_coordonnee_bancaire"].choices = [("", "—")] + [
             (b["id"], b["nom"]) for b in account.banks

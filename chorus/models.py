@@ -110,6 +110,11 @@ FINAL_WITHOUT_PAYMENT_REPORT = frozenset({"MANDATEE", "COMPTABILISEE", "MISE_A_D
 NO_PAYMENT_REPORT_RULE = "statutMiseEnPaiementNestPasRemonte"
 
 
+def service_label(service: dict) -> str:
+    """A Chorus service as the screens list it: « CODE — Libellé »."""
+    return f"{service['code']} — {service['libelle']}"
+
+
 def not_final() -> Q:
     """The query twin of ChorusSubmission.is_final: submissions whose Chorus status may still change."""
     rule = f"destinataire_rules__{NO_PAYMENT_REPORT_RULE}"
@@ -244,9 +249,7 @@ class ChorusSubmission(models.Model):
     @property
     def supplier_service_label(self) -> str:
         services = self.account.services
-        return next(
-            (f"{s['code']} — {s['libelle']}" for s in services if s["id"] == self.id_service_fournisseur), ""
-        )
+        return next((service_label(s) for s in services if s["id"] == self.id_service_fournisseur), "")
 
     @property
     def bank_label(self) -> str:

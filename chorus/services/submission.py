@@ -216,10 +216,7 @@ def add_attachment(
     type: str,
 ) -> ChorusAttachment:
     """Sends a complementary attachment to Chorus and links it. Raises ChorusRejected, ChorusUnavailable…"""
-    if not submission.is_editable:
-        raise SubmissionError(
-            {"__all__": "La facture est déjà soumise : ses pièces jointes ne changent plus."}
-        )
+    _attachments_editable(submission)
     pj_id = connection.client_for(submission.account, submission).add_attachment(
         content, name=filename, mime=mime or "application/octet-stream", extension=extension
     )
@@ -229,12 +226,16 @@ def add_attachment(
     )  # fmt: skip
 
 
-def remove_attachment(*, attachment: ChorusAttachment) -> None:
-    """Removes the link only (Chorus keeps the file in the account's space). Raises SubmissionError."""
-    if not attachment.submission.is_editable:
+def _attachments_editable(submission: ChorusSubmission) -> None:
+    if not submission.is_editable:
         raise SubmissionError(
             {"__all__": "La facture est déjà soumise : ses pièces jointes ne changent plus."}
         )
+
+
+def remove_attachment(*, attachment: ChorusAttachment) -> None:
+    """Removes the link only (Chorus keeps the file in the account's space). Raises SubmissionError."""
+    _attachments_editable(attachment.submission)
     attachment.delete()
 
 
