@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from clients.models import Client, Contact, Dossier, DossierStatus, WorkFamily
+from geoprod.forms import CompactField
 from geoprod.models import Cabinet
 from geoprod.templatetags.geoprod_tags import person
 
@@ -28,8 +29,7 @@ class ClientForm(forms.ModelForm):
         assume_scheme="https",
         error_messages={"invalid": "Saisissez une adresse internet valide (https://…)."},
     )
-    # Wider than the stored 14 digits: people type spaces, which clean_siret strips before the model checks.
-    siret = forms.CharField(label="N° SIRET", required=False, max_length=20)
+    siret = CompactField(label="N° SIRET", required=False, max_length=20)
 
     class Meta:
         model = Client
@@ -45,9 +45,6 @@ class ClientForm(forms.ModelForm):
         self.instance.cabinet = cabinet
         self.fields["responsable"].queryset = _cabinet_users(cabinet)
         self.fields["siret"].widget.attrs["placeholder"] = "14 chiffres"
-
-    def clean_siret(self) -> str:
-        return "".join(self.cleaned_data.get("siret", "").split())
 
 
 class CoordinatesForm(forms.ModelForm):

@@ -7,6 +7,19 @@ from clients.models import WorkFamily
 from geoprod.models import Cabinet
 
 
+class CompactField(forms.CharField):
+    """A code people type with spaces (SIRET, TVA, IBAN). The field is wider than the stored value; the spaces
+    go after its length check and before the model's, and the letters are upper-cased when asked."""
+
+    def __init__(self, *, upper: bool = False, **kwargs):
+        self.upper = upper
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = "".join(super().clean(value).split())
+        return value.upper() if self.upper else value
+
+
 class LoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -20,10 +33,9 @@ class LoginForm(AuthenticationForm):
 
 
 class CabinetIdentityForm(forms.ModelForm):
-    # Wider than the stored value: people type spaces, which clean_* strips before the model checks.
-    siret = forms.CharField(label="SIRET", required=False, max_length=20)
-    tva_intracom = forms.CharField(label="TVA intracommunautaire", required=False, max_length=24)
-    iban = forms.CharField(label="IBAN", required=False, max_length=42)
+    siret = CompactField(label="SIRET", required=False, max_length=20)
+    tva_intracom = CompactField(label="TVA intracommunautaire", required=False, max_length=24, upper=True)
+    iban = CompactField(label="IBAN", required=False, max_length=42, upper=True)
 
     class Meta:
         model = Cabinet
@@ -32,15 +44,6 @@ class CabinetIdentityForm(forms.ModelForm):
             "telephone", "email", "rcs", "capital", "ordre_geometres", "logo", "iban", "bic",
         ]  # fmt: skip
         error_messages = {"raison_sociale": {"required": "La raison sociale est obligatoire."}}
-
-    def clean_siret(self) -> str:
-        return "".join(self.cleaned_data.get("siret", "").split())
-
-    def clean_tva_intracom(self) -> str:
-        return "".join(self.cleaned_data.get("tva_intracom", "").split()).upper()
-
-    def clean_iban(self) -> str:
-        return "".join(self.cleaned_data.get("iban", "").split()).upper()
 
     def clean_bic(self) -> str:
         return self.cleaned_data.get("bic", "").strip().upper()
