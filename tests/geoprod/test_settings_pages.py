@@ -16,6 +16,8 @@ def test_admin_opens_settings(client_as, admin, name):
     response = client_as(admin).get(reverse(name))
     assert response.status_code == 200
     assert "Paramètres" in body(response)
+    assert body(response).count('class="active" aria-current="page"') == 1  # its own tab, and only it
+    assert f'<a href="{reverse(name)}" class="active" aria-current="page">' in body(response)
 
 
 @pytest.mark.parametrize("name", SETTINGS_URLS)
