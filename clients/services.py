@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from clients.models import Client, Dossier
+from clients.models import DEFAULT_WORK_FAMILIES, Client, Dossier, WorkFamily
 from geoprod.models import Cabinet
 from geoprod.services import next_counter_value
 
@@ -24,3 +24,15 @@ def create_dossier(*, cabinet: Cabinet, client: Client, **fields) -> Dossier:
     dossier.full_clean()
     dossier.save()
     return dossier
+
+
+def seed_work_families(*, cabinet: Cabinet) -> None:
+    """Gives a cabinet the usual surveying work families (idempotent)."""
+    existing = set(WorkFamily.objects.filter(cabinet=cabinet).values_list("libelle", flat=True))
+    WorkFamily.objects.bulk_create(
+        [
+            WorkFamily(cabinet=cabinet, libelle=libelle)
+            for libelle in DEFAULT_WORK_FAMILIES
+            if libelle not in existing
+        ]
+    )

@@ -1,4 +1,4 @@
-"""Cabinet-level verbs: gapless counters, cabinet creation with its defaults."""
+"""Cabinet-level verbs: gapless counters."""
 
 from __future__ import annotations
 
@@ -18,17 +18,3 @@ def next_counter_value(*, cabinet: Cabinet, name: str) -> int:
     counter.value += 1
     counter.save(update_fields=["value"])
     return counter.value
-
-
-def seed_work_families(*, cabinet: Cabinet) -> None:
-    """Gives a cabinet the usual surveying work families (idempotent)."""
-    from clients.models import DEFAULT_WORK_FAMILIES, WorkFamily
-
-    existing = set(WorkFamily.objects.filter(cabinet=cabinet).values_list("libelle", flat=True))
-    WorkFamily.objects.bulk_create(
-        [
-            WorkFamily(cabinet=cabinet, libelle=libelle)
-            for libelle in DEFAULT_WORK_FAMILIES
-            if libelle not in existing
-        ]
-    )

@@ -9,8 +9,8 @@ from django.db import transaction
 from chorus import demo as chorus_demo
 from clients import services as client_services
 from clients.models import Category, Client, Contact, DossierStatus, WorkFamily
+from clients.services import seed_work_families
 from geoprod.models import Cabinet, Membership, Role
-from geoprod.services import seed_work_families
 from invoices import demo as invoices_demo
 
 DEMO_PASSWORD = "geoprod"
