@@ -110,7 +110,7 @@ def vat_category(invoice: Invoice, rate: Decimal) -> tuple[str, str, str]:
 def notes(invoice: Invoice) -> list[dict]:
     """BG-1: the three French payment notes (PMT, PMD, AAB), worded as on the PDF."""
     cabinet = invoice.cabinet
-    rate = format(Decimal(cabinet.late_penalty_rate).normalize(), "f").replace(".", ",")
+    rate = totals.decimal_fr(cabinet.late_penalty_rate)
     if invoice.client.is_professional:
         pmt = (
             f"Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : "

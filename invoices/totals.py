@@ -24,6 +24,11 @@ def money(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def decimal_fr(value: Decimal | int | str) -> str:
+    """Decimal('5.50') → « 5,5 »: a rate or a quantity written the French way, without trailing zeros."""
+    return format(Decimal(value).normalize(), "f").replace(".", ",")
+
+
 def line_ht(quantity: Decimal, unit_price: Decimal) -> Decimal:
     return money(Decimal(quantity) * Decimal(unit_price))
 

@@ -140,7 +140,7 @@ def invoice_order_part(
         if not 0 < percent <= 100:
             raise InvoicingError("Le pourcentage doit être compris entre 0 et 100.", field="percent")
         amount_ht = totals.money(quote.total_ht * Decimal(percent) / 100)
-        label = f"Acompte de {format(Decimal(percent).normalize(), 'f').replace('.', ',')} %"
+        label = f"Acompte de {totals.decimal_fr(percent)} %"
     else:
         amount_ht = totals.money(amount_ht)
         label = "Acompte"
@@ -159,7 +159,7 @@ def invoice_order_part(
     lines = [
         LineInput(
             designation=f"{label} sur le devis N° {quote.number} — {quote.objet}"
-            + (f" (TVA {format(rate.normalize(), 'f').replace('.', ',')} %)" if len(parts) > 1 else ""),
+            + (f" (TVA {totals.decimal_fr(rate)} %)" if len(parts) > 1 else ""),
             unit_price=part,
             vat_rate=str(rate.quantize(Decimal("0.01"))),
             unit=Unit.FORFAIT,

@@ -9,6 +9,8 @@ from django.utils.numberformat import format as number_format
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
+from invoices.totals import decimal_fr
+
 register = template.Library()
 
 
@@ -34,8 +36,7 @@ def rate(value) -> str:
     amount = _decimal(value)
     if amount is None:
         return ""
-    text = format(amount.normalize(), "f").replace(".", ",")
-    return f"{text}\xa0%"
+    return f"{decimal_fr(amount)}\xa0%"
 
 
 @register.filter
@@ -44,7 +45,7 @@ def qty(value) -> str:
     amount = _decimal(value)
     if amount is None:
         return ""
-    return format(amount.normalize(), "f").replace(".", ",")
+    return decimal_fr(amount)
 
 
 @register.filter

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -82,3 +83,11 @@ def test_totals_identities_hold_on_random_invoices(lines, prepaid):
 )
 def test_split_parts_always_sum_to_the_amount(amount, bases):
     assert sum(totals.split_by_rates(amount, bases).values()) == amount
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [("5.50", "5,5"), ("20.00", "20"), ("2.500", "2,5"), ("100", "100"), ("12.15", "12,15")],
+)
+def test_decimal_fr(value, text):
+    assert totals.decimal_fr(Decimal(value)) == text
