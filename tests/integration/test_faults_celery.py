@@ -12,19 +12,12 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
-import subprocess
-import sys
 import time
-import uuid
 from collections import Counter
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-import redis
-from django.db import connection
 from django.forms.models import model_to_dict
-from django.urls import set_urlconf
 
 from chorus import services, tasks
 from chorus.models import DRAFT_FIELDS, ChorusSubmission, SubmissionState
@@ -32,100 +25,18 @@ from chorus.simulator import faults
 from chorus.simulator.models import SimCall, SimInvoice
 from geoprod.celery import app as celery_app
 from tests import factories
+from tests.integration.celery_workers import wait_until
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
-BROKER = os.environ.get("REDIS_URL", "").rsplit("/", 1)[0] + "/14"
 READ_TIMEOUT = 1.5  # seconds, in the workers; the simulator's held-back replies last longer
 HELD = 2.5
 
 
-class Workers:
-    """Celery worker processes on the test broker, pointed at the live server's simulator. They consume a
-    queue of their own: another run on the same machine (same Redis), or the retries a previous test left
-    queued, never reach them."""
-
-    def __init__(self, settings, tmp_path):
-        self.queue = f"faults-{uuid.uuid4().hex[:12]}"
-        db = connection.settings_dict
-        self.env = {
-            **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-            "DJANGO_SETTINGS_MODULE": "settings",
-            "DEBUG": "true",
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
-            "REDIS_URL": BROKER,
-            "MEDIA_ROOT": settings.MEDIA_ROOT,
-            "CHORUS_SIMULATOR_TOKEN_URL": settings.CHORUS_ENDPOINTS["simulator"]["token_url"],
-            "CHORUS_SIMULATOR_API_BASE": settings.CHORUS_ENDPOINTS["simulator"]["api_base"],
-            "CHORUS_CONNECT_TIMEOUT": "2",
-            "CHORUS_READ_TIMEOUT": str(READ_TIMEOUT),
-            "LOG_LEVEL": "WARNING",
-        }
-        self.tmp_path = tmp_path
-        self.processes: list[subprocess.Popen] = []
-
-    def start(self, *, pool: str = "threads", concurrency: int = 8, **env) -> subprocess.Popen:
-        log = self.tmp_path / f"worker-{len(self.processes)}.log"
-        with log.open("wb") as out:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "geoprod", "worker", "--pool", pool,
-                 "--concurrency", str(concurrency), "--loglevel", "WARNING", "-Q", self.queue,
-                 "-n", f"{self.queue}-{len(self.processes)}@%h"],
-                cwd=ROOT, env={**self.env, **env}, stdout=out, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        process.log = log
-        self.processes.append(process)
-        return process
-
-    def stop_all(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.terminate()  # warm shutdown: running tasks finish
-        for process in self.processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-
-    def tail(self) -> str:
-        return "\n".join(p.log.read_text(errors="replace")[-3000:] for p in self.processes)
-
-
 @pytest.fixture
-def workers(simulator, settings, tmp_path):
-    if not os.environ.get("REDIS_URL") or connection.vendor != "postgresql":
-        pytest.skip("needs Redis (REDIS_URL) and PostgreSQL (DATABASE_URL), as in CI")
-    set_urlconf(None)  # a URLconf another test left on this thread (the standalone simulator's) is dropped
-    # The workers cache their PISTE token in Redis; the simulator was reset, so a token cached by a previous
-    # test's workers would be refused once (401, then renewed): start from none, so faults hit real calls.
-    store = redis.Redis.from_url(BROKER)
-    for key in store.scan_iter("*piste-token*"):
-        store.delete(key)
-    pool = Workers(settings, tmp_path)
-    previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = False
-    yield pool
-    celery_app.conf.task_always_eager = previous
-    pool.stop_all()
-    print(pool.tail())  # shown when the test fails
-    subprocess.run(["redis-cli", "-u", BROKER, "del", pool.queue], check=True, capture_output=True)
-
-
-def _enqueue(workers: Workers, task, *ids: int) -> None:
-    with celery_app.connection_for_write(BROKER) as conn:
-        for pk in ids:
-            task.apply_async(args=(pk,), connection=conn, queue=workers.queue)
-
-
-def _wait_until(condition, seconds: float, what: str, describe=lambda: ""):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"{what}: still not true after {seconds} s {describe()}")
+def workers(workers):
+    """The suite's workers, with short Chorus timeouts so that held-back replies become read timeouts."""
+    workers.env.update(CHORUS_CONNECT_TIMEOUT="2", CHORUS_READ_TIMEOUT=str(READ_TIMEOUT))
+    return workers
 
 
 def _states():
@@ -175,7 +86,7 @@ def _settled(sub: ChorusSubmission) -> bool:
 
 def _wait_for_held_replies() -> None:
     """The live server's threads still sleeping on a held-back reply keep a database session open."""
-    _wait_until(lambda: not SimCall.objects.filter(http_status=None).exists(), 30, "held-back replies sent")
+    wait_until(lambda: not SimCall.objects.filter(http_status=None).exists(), 30, "held-back replies sent")
 
 
 def _numbers_in_chorus() -> Counter:
@@ -205,7 +116,7 @@ def test_200_submissions_through_faults_none_lost_none_twice(workers, account, c
     started = time.monotonic()
 
     # Deposit every PDF; a deposit that failed stays « PDF non déposé » with its error (a retry is queued).
-    _enqueue(workers, tasks.deposit_invoice_pdf, *ids)
+    workers.enqueue(tasks.deposit_invoice_pdf, *ids)
 
     def deposited():
         rows = list(ChorusSubmission.objects.filter(pk__in=ids))
@@ -214,10 +125,10 @@ def test_200_submissions_through_faults_none_lost_none_twice(workers, account, c
         ]
         return rows if len(done) == n else None
 
-    rows = _wait_until(deposited, 120, "every deposit done or failed", _states)
+    rows = wait_until(deposited, 120, "every deposit done or failed", _states)
     ready = [s.pk for s in rows if s.state == SubmissionState.READY]
-    _enqueue(workers, tasks.submit_invoice, *ready)
-    _enqueue(workers, tasks.submit_invoice, *ready[:20])  # double clicks: queued twice
+    workers.enqueue(tasks.submit_invoice, *ready)
+    workers.enqueue(tasks.submit_invoice, *ready[:20])  # double clicks: queued twice
     queued = set(ready)
 
     def all_settled():
@@ -227,11 +138,11 @@ def test_200_submissions_through_faults_none_lost_none_twice(workers, account, c
         late = [
             s.pk for s in rows if s.state == SubmissionState.READY and not s.last_error and s.pk not in queued
         ]
-        _enqueue(workers, tasks.submit_invoice, *late)
+        workers.enqueue(tasks.submit_invoice, *late)
         queued.update(late)
         return all(_settled(s) for s in rows)
 
-    _wait_until(all_settled, 180, "every submission settled", _states)
+    wait_until(all_settled, 180, "every submission settled", _states)
     workers.stop_all()
     faulted = {f.kind: f.fired for f in faults.SimFault.objects.all()}
     faults.clear()
@@ -288,7 +199,7 @@ def test_worker_killed_mid_submit_is_reconciled_not_duplicated(workers, account,
     # Chorus records the invoice, then holds its reply long enough for the worker to die waiting for it.
     faults.accept_then_timeout(seconds=4, operation="soumettre", count=1)
     first = workers.start(pool="solo", concurrency=1, CHORUS_READ_TIMEOUT="30", CELERY_VISIBILITY_TIMEOUT="2")
-    _enqueue(workers, tasks.submit_invoice, sub.pk)
+    workers.enqueue(tasks.submit_invoice, sub.pk)
 
     def waiting_for_chorus():
         """Chorus took the call that the switch holds back (not, say, a 401 on a token cached by a previous
@@ -298,7 +209,7 @@ def test_worker_killed_mid_submit_is_reconciled_not_duplicated(workers, account,
         fired = faults.SimFault.objects.filter(kind=faults.ACCEPT_THEN_TIMEOUT, fired=1).exists()
         return held and fired and sub.state == SubmissionState.SENDING
 
-    _wait_until(
+    wait_until(
         waiting_for_chorus, 30, "the worker waiting for Chorus's reply", lambda: (sub.state, workers.tail())
     )
     os.kill(first.pid, signal.SIGKILL)
@@ -317,7 +228,7 @@ def test_worker_killed_mid_submit_is_reconciled_not_duplicated(workers, account,
         sub.refresh_from_db()
         return sub.state == SubmissionState.SUBMITTED
 
-    _wait_until(submitted, 60, "the killed submission reconciled")
+    wait_until(submitted, 60, "the killed submission reconciled")
     sim = SimInvoice.objects.get(numero=invoice.number)  # exactly one
     assert sim.identifiant_cpp == sub.identifiant_facture_cpp
     print(
