@@ -188,3 +188,41 @@ def make_chorus_account(cabinet: Cabinet, *, ready: bool = True, **kw):
     account.set_password(CHORUS_PASSWORD)
     account.save()
     return account
+
+
+def make_one_of_each(cabinet: Cabinet) -> dict:
+    """One object of every kind a URL takes the id of, all in `cabinet`, keyed by the URL-name word that
+    designates it; the most specific words come first (« attachment » before « submission »…)."""
+    import datetime
+
+    from chorus import services as chorus_services
+    from chorus.models import ChorusAttachment
+    from invoices import services as invoicing
+
+    mairie = make_public_client(cabinet)
+    invoice = make_invoice(cabinet, client=mairie, issued=True)
+    submission = chorus_services.start_submission(invoice=invoice, account=make_chorus_account(cabinet))
+    attachment = ChorusAttachment.objects.create(
+        submission=submission,
+        designation="Plan",
+        type="PLAN",
+        filename="plan.pdf",
+        size=10,
+        piece_jointe_id=1,
+    )
+    overdue = make_invoice(
+        cabinet, client=mairie, issued=True, today=datetime.date.today() - datetime.timedelta(days=90)
+    )
+    invoicing.send_reminder(invoice=overdue)
+    return {
+        "attachment": attachment,
+        "submission": submission,
+        "contact": make_contact(mairie),
+        "reminder": overdue,
+        "payment": make_payment(invoice),
+        "quote": make_quote(cabinet, client=mairie),
+        "invoice": invoice,
+        "dossier": make_dossier(cabinet, mairie),
+        "family": make_family(cabinet),
+        "client": mairie,
+    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 
 def named_patterns(resolver=None, namespace=""):
@@ -24,3 +24,16 @@ def all_patterns(resolver=None, prefix=""):
             yield from all_patterns(entry, prefix + str(entry.pattern))
         else:
             yield prefix + str(entry.pattern), entry.callback
+
+
+def url_for(name: str, pattern: URLPattern, objects: dict) -> str:
+    """The URL `name` with the ids of `objects` (factories.make_one_of_each): the object whose key is a word of
+    the URL name, and the reminder for a reminder's PDF."""
+    kwargs = {}
+    if "pk" in pattern.pattern.converters:
+        obj = next((o for key, o in objects.items() if key in name.split(":")[-1]), None)
+        assert obj is not None, f"{name}: no object known for this URL, extend factories.make_one_of_each"
+        kwargs["pk"] = obj.pk
+    if "reminder_pk" in pattern.pattern.converters:
+        kwargs["reminder_pk"] = objects["reminder"].reminders.get().pk
+    return reverse(name, kwargs=kwargs)

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests import factories
-from tests.urlconf import all_patterns, named_patterns
+from tests.urlconf import all_patterns, named_patterns, url_for
 
 pytestmark = pytest.mark.django_db
 
@@ -70,49 +70,7 @@ def test_only_the_login_page_and_the_simulator_are_open():
 @pytest.fixture
 def own_objects(cabinet):
     """One object of each kind in the user's own cabinet, so a forged post would otherwise succeed."""
-    from chorus import services as chorus_services
-    from chorus.models import ChorusAttachment
-    from invoices import services as invoicing
-
-    mairie = factories.make_public_client(cabinet)
-    invoice = factories.make_invoice(cabinet, client=mairie, issued=True)
-    submission = chorus_services.start_submission(
-        invoice=invoice, account=factories.make_chorus_account(cabinet)
-    )
-    attachment = ChorusAttachment.objects.create(
-        submission=submission,
-        designation="Plan",
-        type="PLAN",
-        filename="plan.pdf",
-        size=10,
-        piece_jointe_id=1,
-    )
-    overdue = factories.make_invoice(
-        cabinet, client=mairie, issued=True, today=invoice.issue_date.replace(year=2020)
-    )
-    invoicing.send_reminder(invoice=overdue)
-    return {
-        "attachment": attachment,
-        "submission": submission,
-        "contact": factories.make_contact(mairie),
-        "reminder": overdue,
-        "payment": factories.make_payment(invoice),
-        "quote": factories.make_quote(cabinet, client=mairie),
-        "invoice": invoice,
-        "dossier": factories.make_dossier(cabinet, mairie),
-        "family": factories.make_family(cabinet),
-        "client": mairie,
-    }
-
-
-def _own_url(name, pattern, objects) -> str:
-    kwargs = {}
-    if "pk" in pattern.pattern.converters:
-        obj = next(o for key, o in objects.items() if key in name.split(":")[-1])
-        kwargs["pk"] = obj.pk
-    if "reminder_pk" in pattern.pattern.converters:
-        kwargs["reminder_pk"] = objects["reminder"].reminders.get().pk
-    return reverse(name, kwargs=kwargs)
+    return factories.make_one_of_each(cabinet)
 
 
 def test_every_post_without_csrf_token_is_refused(admin, own_objects):
@@ -122,7 +80,7 @@ def test_every_post_without_csrf_token_is_refused(admin, own_objects):
     for name, pattern in named_patterns():
         if name.split(":")[0] in PUBLIC_NAMESPACES | {"admin"}:
             continue
-        url = _own_url(name, pattern, own_objects)
+        url = url_for(name, pattern, own_objects)
         response = forger.post(url, {"nom": "Piraté", "password": "x", "designation": "x"})
         assert response.status_code == 403, f"POST {url} ({name}) without CSRF token: {response.status_code}"
         assert "CSRF" in response.content.decode(), name
@@ -151,7 +109,7 @@ def test_every_post_form_rendered_carries_the_token(client_as, admin, own_object
     for name, pattern in named_patterns():
         if name.split(":")[0] in PUBLIC_NAMESPACES | {"admin"} or name in PUBLIC:
             continue
-        response = c.get(_own_url(name, pattern, own_objects))
+        response = c.get(url_for(name, pattern, own_objects))
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         for body in POST_FORM.findall(response.content.decode()):
