@@ -61,26 +61,20 @@ def production_env(run_dir: Path) -> dict[str, str]:
 
 
 def load_data() -> tuple[int, str]:
-    """10 000 invoices (bench_invoice_list's bulk load) and one real issued invoice with its PDF."""
-    sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(ROOT / "bench"))
-    import django
+    """10 000 invoices (the benches' bulk load) and one real issued invoice with its PDF."""
+    from _common import INVOICES, cabinet_with_invoices, setup_django
 
-    django.setup()
-    from bench_invoice_list import INVOICES, populate
+    setup_django()
 
     from tests import factories
 
-    cabinet = factories.make_cabinet(raison_sociale="Cabinet Banc d'essai")
-    user = factories.make_user(cabinet, username="bench")
-    started = time.perf_counter()
-    populate(cabinet, user)
+    cabinet, user, seconds = cabinet_with_invoices()
     invoice = factories.make_invoice(
         cabinet,
         [("Bornage amiable", "1", "1300.00", "20.00"), ("Plan topographique", "2", "450.00", "20.00")],
         issued=True,
     )
-    print(f"{INVOICES} factures chargées en {time.perf_counter() - started:.1f} s (PostgreSQL)")
+    print(f"{INVOICES} factures chargées en {seconds:.1f} s (PostgreSQL)")
     return invoice.pk, user.username
 
 

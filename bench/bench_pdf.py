@@ -8,22 +8,15 @@ only; the goal is a ratio ≤ 1.2.
 from __future__ import annotations
 
 import io
-import os
 import statistics
-import sys
 import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings.test")
+from _common import setup_django, throwaway_db
 
-import django  # noqa: E402
-
-django.setup()
+setup_django()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from weasyprint import HTML  # noqa: E402
@@ -48,8 +41,7 @@ def medians(ours, bare) -> tuple[float, float]:
 def main() -> None:
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="geoprod-bench-")
     setup_test_environment()
-    old_name = connection.creation.create_test_db(verbosity=0)
-    try:
+    with throwaway_db():
         from invoices import pdf
         from invoices.models import Invoice
         from tests import factories
@@ -89,8 +81,6 @@ def main() -> None:
         print(
             f"(median of {RUNS} runs after {WARMUP} warm-up; Géoprod includes loading the invoice and rendering the template)"
         )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":
