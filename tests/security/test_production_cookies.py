@@ -3,19 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-PROD_ENV = {
-    "DEBUG": "false",
-    "SECRET_KEY": "p9#kq!2m9v$w4z@p8r&t5y*u1i(o3e)a6s^d0f%g-h_j+l=c" * 2,
-    "FERNET_KEYS": "Z2VvcHJvZC10ZXN0LW9ubHktZmVybmV0LWtleS0wMDA=",
-    "ALLOWED_HOSTS": "geoprod.example.fr",
-    "DJANGO_SETTINGS_MODULE": "settings",
-}
+from tests.prod import PROD_ENV, manage
+
 SCRIPT = """
 import json
 from django.conf import settings
@@ -39,16 +29,11 @@ print(json.dumps({
 
 
 def test_session_and_csrf_cookies_are_secure_in_production(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE", "REDIS", "DJANGO_ALLOW"))}
-    env |= PROD_ENV | {"DATABASE_URL": "sqlite:///:memory:", "STATIC_ROOT": str(tmp_path / "static")}
-
-    def manage(*args):
-        return subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-        )
-
-    assert manage("collectstatic", "--noinput", "-v0").returncode == 0  # the manifest production serves from
-    result = manage("shell", "--no-imports", "-c", SCRIPT)
+    env = PROD_ENV | {"DATABASE_URL": "sqlite:///:memory:", "STATIC_ROOT": str(tmp_path / "static")}
+    assert (
+        manage("collectstatic", "--noinput", "-v0", **env).returncode == 0
+    )  # the manifest production serves
+    result = manage("shell", "--no-imports", "-c", SCRIPT, **env)
     assert result.returncode == 0, result.stderr
     found = json.loads(result.stdout.strip().splitlines()[-1])
     assert found["status"] == 200
