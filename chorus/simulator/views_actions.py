@@ -20,9 +20,7 @@ def _refuse_status(current: str, expected: str) -> Refusal:
 
 @operation("factures/v1/completer")
 def completer(call: Call) -> dict:
-    invoice = supplier_invoice(
-        call, params.integer(call.body, "identifiantFactureCPP"), "identifiantFactureCPP"
-    )
+    invoice = supplier_invoice(call)
     if invoice.status != "SUSPENDUE":
         raise _refuse_status(invoice.status, "SUSPENDUE")
     comment = params.text(call.body, "commentaire", max_length=200)
@@ -50,9 +48,7 @@ def completer(call: Call) -> dict:
 
 @operation("factures/v1/recycler")
 def recycler(call: Call) -> dict:
-    invoice = supplier_invoice(
-        call, params.integer(call.body, "identifiantFactureCPP"), "identifiantFactureCPP"
-    )
+    invoice = supplier_invoice(call)
     if invoice.status != "A_RECYCLER":
         raise _refuse_status(invoice.status, "A_RECYCLER")
     references = params.obj(call.body, "references")

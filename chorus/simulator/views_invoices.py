@@ -44,9 +44,9 @@ def _number(value) -> float | None:
     return float(value) if value is not None else None
 
 
-def supplier_invoice(call: Call, identifiant: int | None, name: str) -> SimInvoice:
-    if identifiant is None:
-        raise params.missing(name)
+def supplier_invoice(call: Call, name: str = "identifiantFactureCPP") -> SimInvoice:
+    """The supplier's invoice whose id is the body's field `name`, brought up to the simulator's clock."""
+    identifiant = params.integer(call.body, name, required=True)
     invoices = SimInvoice.objects.filter(
         pk=identifiant - INVOICE_ID_BASE, supplier__in=call.account.structures.all()
     )
@@ -99,9 +99,7 @@ def soumettre(call: Call) -> dict:
 
 @operation("factures/v1/consulter/fournisseur")
 def consulter_fournisseur(call: Call) -> dict:
-    invoice = supplier_invoice(
-        call, params.integer(call.body, "identifiantFactureCPP"), "identifiantFactureCPP"
-    )
+    invoice = supplier_invoice(call)
     payload = invoice.payload
     return ok(
         facture={
@@ -166,7 +164,7 @@ def consulter_fournisseur(call: Call) -> dict:
 
 @operation("factures/v1/consulter/historique")
 def consulter_historique(call: Call) -> dict:
-    invoice = supplier_invoice(call, params.integer(call.body, "idFacture"), "idFacture")
+    invoice = supplier_invoice(call, "idFacture")
     limit = params.integer(call.body, "nbResultatsMaximum")
     changes = list(invoice.history.all())
     shown = changes[:limit] if limit and limit > 0 else changes
