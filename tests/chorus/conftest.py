@@ -1,5 +1,5 @@
 """Fixtures of the product's Chorus services (test_submit.py, test_refresh.py …); the client's unit tests
-keep theirs in test_client_support.py."""
+keep theirs in client/."""
 
 from __future__ import annotations
 

@@ -5,9 +5,6 @@ from __future__ import annotations
 import pytest
 
 from chorus import client
-from tests.chorus import test_client_support as support
-
-piste = support.piste
 
 
 def test_simulator_endpoints_by_default():

@@ -6,15 +6,6 @@ import pytest
 import requests
 
 from chorus import client
-from tests.chorus import test_client_support as support
-
-piste = support.piste
-journal = support.journal
-sleeps = support.sleeps
-make_api = support.make_api
-api = support.api
-make_submit = support.make_submit
-
 
 RATES = "transverses/v1/recuperer/tauxtva"
 RATES_OK = {"codeRetour": 0, "libelle": "GCU_MSG_01_000", "listeTauxTva": [{"codeTauxTva": "TVA20"}]}

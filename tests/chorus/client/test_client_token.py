@@ -12,16 +12,7 @@ from django.core.cache.backends import base as cache_base
 from django.core.cache.backends import locmem
 
 from chorus import client
-from tests.chorus import test_client_support as support
-from tests.chorus.test_client_support import API_BASE, CLIENT_ID, CLIENT_SECRET, TOKEN, TOKEN_URL
-
-piste = support.piste
-journal = support.journal
-sleeps = support.sleeps
-make_api = support.make_api
-api = support.api
-make_submit = support.make_submit
-
+from tests.chorus.client.support import API_BASE, CLIENT_ID, CLIENT_SECRET, TOKEN, TOKEN_URL
 
 RATES = "transverses/v1/recuperer/tauxtva"
 SUBMIT = "factures/v1/soumettre"

@@ -9,16 +9,7 @@ import logging
 import pytest
 
 from chorus import client
-from tests.chorus import test_client_support as support
-from tests.chorus.test_client_support import CLIENT_SECRET, CPRO_ACCOUNT, LOGIN, PASSWORD, TOKEN
-
-piste = support.piste
-journal = support.journal
-sleeps = support.sleeps
-make_api = support.make_api
-api = support.api
-make_submit = support.make_submit
-
+from tests.chorus.client.support import CLIENT_SECRET, CPRO_ACCOUNT, LOGIN, PASSWORD, TOKEN
 
 PDF = b"%PDF-1.7 facture " * 300
 SECRETS = (PASSWORD, TOKEN, CLIENT_SECRET, CPRO_ACCOUNT)

@@ -1,7 +1,6 @@
 """Fixtures shared by the Chorus Pro client's unit tests: a client wired to fake hosts and a PISTE mock.
 
-The test_client*.py modules bind these fixtures by name (`piste = support.piste`), which keeps them out of the
-package conftest that other suites use. This module holds no tests.
+tests/chorus/client/conftest.py hands them to this folder's tests only; other suites never see them.
 """
 
 from __future__ import annotations

@@ -8,15 +8,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from chorus import client
-from tests.chorus import test_client_support as support
-
-piste = support.piste
-journal = support.journal
-sleeps = support.sleeps
-make_api = support.make_api
-api = support.api
-make_submit = support.make_submit
-
 
 OK = {"codeRetour": 0, "libelle": "GCU_MSG_01_000"}
 PDF = b"%PDF-1.7\n" + bytes(range(256)) * 4
