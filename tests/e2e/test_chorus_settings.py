@@ -10,17 +10,22 @@ from tests import factories
 PASSWORD = factories.CHORUS_PASSWORD
 
 
-def test_admin_fills_the_chorus_block_and_updates(login, admin, cabinet):
-    page = login(admin)
+def _mettre_a_jour(page, cabinet, password: str) -> None:
+    """Paramètres > Pièces > bloc Chorus Pro filled as an admin types it, then « Mettre à jour »."""
     page.get_by_role("link", name="Paramètres").click()
     page.get_by_role("link", name="Pièces").click()
     block = page.locator("section#chorus-pro")
     block.get_by_label("Identifiant fournisseur (SIRET)").fill(cabinet.siret)
     block.get_by_label("Compte technique").fill(factories.CHORUS_LOGIN)
-    block.get_by_label("Mot de passe").fill(PASSWORD)
+    block.get_by_label("Mot de passe").fill(password)
     block.get_by_label("Environnement").select_option(label="Simulateur (hors ligne)")
     with page.expect_navigation():
         block.get_by_role("button", name="Mettre à jour").click()
+
+
+def test_admin_fills_the_chorus_block_and_updates(login, admin, cabinet):
+    page = login(admin)
+    _mettre_a_jour(page, cabinet, PASSWORD)
 
     expect(page.locator(".messages")).to_contain_text(
         "Structure 26300101 (Géomètres Experts Garonne) mise à jour"
@@ -36,13 +41,6 @@ def test_admin_fills_the_chorus_block_and_updates(login, admin, cabinet):
 
 def test_a_wrong_password_is_said_in_french(login, admin, cabinet):
     page = login(admin)
-    page.get_by_role("link", name="Paramètres").click()
-    page.get_by_role("link", name="Pièces").click()
-    block = page.locator("section#chorus-pro")
-    block.get_by_label("Identifiant fournisseur (SIRET)").fill(cabinet.siret)
-    block.get_by_label("Compte technique").fill(factories.CHORUS_LOGIN)
-    block.get_by_label("Mot de passe").fill("pas-le-bon")
-    with page.expect_navigation():
-        block.get_by_role("button", name="Mettre à jour").click()
+    _mettre_a_jour(page, cabinet, "pas-le-bon")
     expect(page.locator(".msg-error, .errorlist").first).to_be_visible()
     assert ChorusAccount.objects.get(cabinet=cabinet).id_structure is None
