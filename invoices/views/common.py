@@ -10,6 +10,7 @@ from django.forms import BaseForm, BaseFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from geoprod.tenancy import current_cabinet, get_for_cabinet
 from invoices.errors import InvoicingError
 
 
@@ -51,3 +52,16 @@ def save_with_lines(
             messages.success(request, done(document))
             return redirect(document)
     return render(request, template, {"form": form, "formset": formset, **(context or {})})
+
+
+def post_action(request: HttpRequest, model: type[Model], pk: int, action, success: str) -> HttpResponse:
+    """A button on a document page (« Valider », « Dupliquer », « Facturer »…): `action` gets the cabinet's
+    row and returns the document to open next; a refusal is shown on the page it came from."""
+    obj = get_for_cabinet(model, current_cabinet(request), pk=pk)
+    try:
+        result = action(obj)
+    except InvoicingError as e:
+        messages.error(request, e.message)
+        return redirect(obj)
+    messages.success(request, success.format(obj=result))
+    return redirect(result)

@@ -25,7 +25,7 @@ from invoices.forms import (
     line_initial,
 )
 from invoices.models import Invoice, ReminderLevel
-from invoices.views.common import id_or_404, save_with_lines
+from invoices.views.common import id_or_404, post_action, save_with_lines
 
 
 def invoice_list(request):
@@ -86,35 +86,33 @@ def invoice_detail(request, pk: int):
     return render(request, "invoices/invoice_detail.html", context)
 
 
-def _post_action(request, pk: int, action, success: str):
-    invoice = get_for_cabinet(Invoice, current_cabinet(request), pk=pk)
-    try:
-        result = action(invoice)
-    except InvoicingError as e:
-        messages.error(request, e.message)
-        return redirect(invoice)
-    messages.success(request, success.format(obj=result))
-    return redirect(result)
-
-
 @require_POST
 def invoice_issue(request, pk: int):
-    return _post_action(
-        request, pk, lambda inv: services.issue_invoice(invoice=inv), "{obj} a été validée et numérotée."
+    return post_action(
+        request,
+        Invoice,
+        pk,
+        lambda inv: services.issue_invoice(invoice=inv),
+        "{obj} a été validée et numérotée.",
     )
 
 
 @require_POST
 def invoice_duplicate(request, pk: int):
-    return _post_action(
-        request, pk, lambda inv: services.duplicate_invoice(invoice=inv), "Un nouveau brouillon a été créé."
+    return post_action(
+        request,
+        Invoice,
+        pk,
+        lambda inv: services.duplicate_invoice(invoice=inv),
+        "Un nouveau brouillon a été créé.",
     )
 
 
 @require_POST
 def invoice_credit(request, pk: int):
-    return _post_action(
+    return post_action(
         request,
+        Invoice,
         pk,
         lambda inv: services.create_credit_note(invoice=inv),
         "Le brouillon d'avoir a été créé : ajustez les lignes pour un avoir partiel, puis validez-le.",

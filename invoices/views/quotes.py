@@ -16,7 +16,7 @@ from invoices import pdf, selectors, services
 from invoices.errors import InvoicingError
 from invoices.forms import LineFormSet, PartialInvoiceForm, QuoteEditForm, QuoteForm, line_initial
 from invoices.models import Quote, QuoteStatus
-from invoices.views.common import attach_error, id_or_404, save_with_lines
+from invoices.views.common import attach_error, id_or_404, post_action, save_with_lines
 
 
 def quote_list(request):
@@ -94,14 +94,13 @@ def quote_decide(request, pk: int):
 
 @require_POST
 def quote_invoice(request, pk: int):
-    quote = get_for_cabinet(Quote, current_cabinet(request), pk=pk)
-    try:
-        invoice = services.invoice_order(quote=quote)
-    except InvoicingError as e:
-        messages.error(request, e.message)
-        return redirect(quote)
-    messages.success(request, "Le brouillon de facture de la commande a été créé.")
-    return redirect(invoice)
+    return post_action(
+        request,
+        Quote,
+        pk,
+        lambda quote: services.invoice_order(quote=quote),
+        "Le brouillon de facture de la commande a été créé.",
+    )
 
 
 @require_POST
