@@ -204,3 +204,10 @@ def test_default_chorus_environment_needs_the_piste_credentials_compose_asks_for
     without = {k: v for k, v in DOT_ENV.items() if not k.startswith("PISTE")}
     with pytest.raises(KeyError, match="PISTE_CLIENT"):
         app_environment(without)
+
+
+def test_the_runbook_documents_every_variable_compose_asks_for():
+    runbook = (ROOT / "docs" / "deploiement.md").read_text()
+    asked = {name for name, _, _ in VARIABLE.findall((ROOT / "docker-compose.yml").read_text())}
+    missing = {name for name in asked if f"`{name}`" not in runbook}
+    assert not missing, f"docs/deploiement.md does not explain {missing}"
