@@ -13,6 +13,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from settings.media import media_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -142,35 +144,8 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # Media (invoice PDFs, reminder letters, logos) go through Django's storage API only: MEDIA_ROOT on one host
 # (a shared volume), or a private S3-compatible bucket that several hosts share (docs/deploiement.md).
-MEDIA_STORAGE = env("MEDIA_STORAGE", default="filesystem")
-if MEDIA_STORAGE == "filesystem":
-    _MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-elif MEDIA_STORAGE == "s3":
-    if not env("AWS_STORAGE_BUCKET_NAME", default=""):
-        raise ImproperlyConfigured("AWS_STORAGE_BUCKET_NAME est requis quand MEDIA_STORAGE vaut s3.")
-    _MEDIA_BACKEND = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": env("AWS_STORAGE_BUCKET_NAME"),
-            # Empty values fall back to boto3's own defaults (AWS endpoint, instance role credentials).
-            "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
-            "region_name": env("AWS_S3_REGION_NAME", default="") or None,
-            "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
-            "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
-            "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="") or None,
-            "location": env("AWS_LOCATION", default=""),
-            # Objects inherit the bucket's (private) policy and are reached only through short-lived signed
-            # URLs; an issued PDF is never replaced.
-            "default_acl": None,
-            "querystring_auth": True,
-            "querystring_expire": 300,
-            "file_overwrite": False,
-        },
-    }
-else:
-    raise ImproperlyConfigured("MEDIA_STORAGE doit valoir filesystem ou s3.")
 STORAGES = {
-    "default": _MEDIA_BACKEND,
+    "default": media_storage(env),
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
