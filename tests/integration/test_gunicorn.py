@@ -44,9 +44,9 @@ def gunicorn(tmp_path):
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
-            requests.get(base, timeout=1)
+            requests.get(base, timeout=5)
             break
-        except requests.ConnectionError:
+        except requests.RequestException:
             time.sleep(0.1)
     yield base
     process.terminate()
