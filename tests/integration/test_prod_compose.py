@@ -185,12 +185,23 @@ def test_compose_refuses_to_start_without_its_secrets(name):
         [interpolate(v, without) for v in everything.values()]
 
 
-def test_production_environment_passes_check_deploy():
+S3_DOT_ENV = {
+    "MEDIA_STORAGE": "s3",
+    "AWS_STORAGE_BUCKET_NAME": "geoprod-media",
+    "AWS_S3_ENDPOINT_URL": "https://s3.fr-par.scw.cloud",
+    "AWS_S3_REGION_NAME": "fr-par",
+    "AWS_ACCESS_KEY_ID": "cle-acces",
+    "AWS_SECRET_ACCESS_KEY": "cle-secrete",
+}
+
+
+@pytest.mark.parametrize("extra", [{}, S3_DOT_ENV], ids=["media-volume", "media-s3"])
+def test_production_environment_passes_check_deploy(extra):
     """The app services' environment, as compose hands it over, starts Django and is deploy-clean."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE", "REDIS", "DJANGO_ALLOW"))}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env={**env, **app_environment()}, capture_output=True, text=True,
+        cwd=ROOT, env={**env, **app_environment({**DOT_ENV, **extra})}, capture_output=True, text=True,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
 
