@@ -6,11 +6,17 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# Dependencies first: this layer is rebuilt only when pyproject.toml changes.
+COPY pyproject.toml ./
+RUN pip install --no-cache-dir .
 COPY . .
-RUN pip install --no-cache-dir . \
- && SECRET_KEY=build FERNET_KEYS=Z2VvcHJvZC1idWlsZC1vbmx5LWZlcm5ldC1rZXktMDA= python manage.py collectstatic --noinput
+# collectstatic needs settings that start; these throwaway values exist only during the build.
+RUN SECRET_KEY=build FERNET_KEYS=Z2VvcHJvZC1idWlsZC1vbmx5LWZlcm5ldC1rZXktMDA= CHORUS_ENV=production \
+    PISTE_CLIENT_ID=build PISTE_CLIENT_SECRET=build python manage.py collectstatic --noinput -v 0
 
 RUN useradd --create-home geoprod && mkdir -p /app/media && chown geoprod /app/media
 USER geoprod
 EXPOSE 8000
-CMD ["gunicorn", "geoprod.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]
+# web | worker | beat | migrate | healthcheck | manage … (see scripts/entrypoint.sh)
+ENTRYPOINT ["sh", "/app/scripts/entrypoint.sh"]
+CMD ["web"]

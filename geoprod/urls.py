@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from geoprod import views
+from geoprod import health, views
 from geoprod.forms import LoginForm
 
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
     path("factures/", include("invoices.urls")),
     path("chorus/", include("chorus.urls")),
     path("admin/", admin.site.urls),
+    path("sante/", health.sante, name="sante"),
 ]
 
 # The offline Chorus Pro is served only where the product talks to it, never beside the real one.

@@ -7,7 +7,9 @@ writes the Factur-X XMP. `_write_pdf` stays the single call into WeasyPrint.
 
 from __future__ import annotations
 
+import base64
 import logging
+import mimetypes
 from pathlib import Path
 
 from django.conf import settings
@@ -33,9 +35,14 @@ def _base_url() -> str:
 
 
 def _logo_uri(cabinet) -> str:
-    if cabinet.logo and Path(cabinet.logo.path).exists():
-        return Path(cabinet.logo.path).as_uri()
-    return ""
+    """The cabinet's logo inlined as a data: URI, read through the storage API: media may live in a
+    bucket, where there is no local path for WeasyPrint to open."""
+    if not cabinet.logo or not cabinet.logo.storage.exists(cabinet.logo.name):
+        return ""
+    with cabinet.logo.open("rb") as f:
+        content = f.read()
+    mime = mimetypes.guess_type(cabinet.logo.name)[0] or "image/png"
+    return f"data:{mime};base64,{base64.b64encode(content).decode('ascii')}"
 
 
 def _write_pdf(html: str, *, pdf_variant: str | None = None) -> bytes:

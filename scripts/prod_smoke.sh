@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # The production shape of docker-compose.yml, without Docker, on this machine and on loopback only:
-# PostgreSQL, Redis, gunicorn (2 workers), a Celery worker and Celery beat, DEBUG off. Seeds the demo data,
+# PostgreSQL, Redis, gunicorn (2 workers), a Celery worker and Celery beat, DEBUG off, each started by
+# scripts/entrypoint.sh as in the image. Seeds the demo data,
 # then a smoke test goes through gunicorn like a user: login, invoice list, « Chorus Pro : Envoyer » (the
 # deposit runs on the Celery worker), loupe, « Soumettre » (on the worker again), status shown.
-# Usage: bash scripts/prod_smoke.sh            (PORT=8765 by default; everything is stopped at the end)
+# Usage: bash scripts/prod_smoke.sh   (PORT=8765, SMOKE_REDIS_DB=13 by default; everything is stopped at the end)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 
 PORT="${PORT:-8765}"
-DB="geoprod_smoke"
+# A database and a Redis db of the run's own: several runs may share this machine's PostgreSQL and Redis.
+DB="geoprod_smoke_${PORT}"
+REDIS_DB="${SMOKE_REDIS_DB:-13}"
 RUN_DIR="$(mktemp -d /tmp/geoprod-smoke.XXXXXX)"
 PIDS=()
 
@@ -17,6 +20,7 @@ stop_all() {
   local pid
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1 || true
 }
 trap stop_all EXIT
 
@@ -31,20 +35,11 @@ wait_for() {  # wait_for <description> <seconds> <command…>
   exit 1
 }
 
-# --- PostgreSQL and Redis (started if needed, as .ci/run does) -----------------------------------------
-if ! pg_isready -h 127.0.0.1 -p 5432 >/dev/null 2>&1; then
-  command -v pg_ctlcluster >/dev/null || { apt-get update -qq && apt-get install -y -qq postgresql >/dev/null; }
-  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | sort -V | tail -n 1)" main start || true
-  wait_for "PostgreSQL" 30 pg_isready -h 127.0.0.1 -p 5432
-fi
-if ! redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; then
-  command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
-  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
-  wait_for "Redis" 30 sh -c 'redis-cli -h 127.0.0.1 -p 6379 ping | grep -q PONG'
-fi
+# --- PostgreSQL and Redis (started if needed, as in CI) ---------------------------------------------------
+bash scripts/services.sh
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $DB WITH (FORCE)" >/dev/null 2>&1
 psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $DB" >/dev/null
-redis-cli -h 127.0.0.1 -p 6379 -n 13 flushdb >/dev/null
+redis-cli -h 127.0.0.1 -p 6379 -n "$REDIS_DB" flushdb >/dev/null
 
 # --- The environment docker-compose.yml gives web, worker and beat (HTTP on loopback: no TLS here) -------
 export DJANGO_SETTINGS_MODULE=settings DEBUG=false
@@ -52,23 +47,25 @@ export SECRET_KEY="smoke-$(head -c 32 /dev/urandom | base64 | tr -d '/+=')-not-f
 export FERNET_KEYS="$(.venv/bin/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
 export ALLOWED_HOSTS="127.0.0.1" CSRF_TRUSTED_ORIGINS="http://127.0.0.1:$PORT"
 export SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0
-export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" REDIS_URL="redis://127.0.0.1:6379/13"
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB"
 export CHORUS_ENV=simulator CHORUS_SIMULATOR_URL="http://127.0.0.1:$PORT/_chorus-sim"
 export MEDIA_ROOT="$RUN_DIR/media" STATIC_ROOT="$RUN_DIR/static" LOG_LEVEL=WARNING
 
-.venv/bin/python manage.py migrate --noinput -v 0
-.venv/bin/python manage.py collectstatic --noinput -v 0
-.venv/bin/python manage.py seed_demo >/dev/null
+# --- The processes, started by the image's entrypoint as compose starts them ---------------------------
+export PATH="$PWD/.venv/bin:$PATH" GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_WORKERS=2
+export CELERY_BEAT_SCHEDULE_FILE="$RUN_DIR/beat-schedule"
+sh scripts/entrypoint.sh migrate -v 0
+python manage.py collectstatic --noinput -v 0
+python manage.py seed_demo >/dev/null
 
-.venv/bin/gunicorn geoprod.wsgi --bind "127.0.0.1:$PORT" --workers 2 --threads 4 >"$RUN_DIR/web.log" 2>&1 &
+sh scripts/entrypoint.sh web >"$RUN_DIR/web.log" 2>&1 &
 PIDS+=($!)
-.venv/bin/celery -A geoprod worker --loglevel WARNING --concurrency 2 >"$RUN_DIR/worker.log" 2>&1 &
+sh scripts/entrypoint.sh worker >"$RUN_DIR/worker.log" 2>&1 &
 PIDS+=($!)
-.venv/bin/celery -A geoprod beat --loglevel INFO --schedule "$RUN_DIR/beat-schedule" \
-  --scheduler django_celery_beat.schedulers:DatabaseScheduler >"$RUN_DIR/beat.log" 2>&1 &
+LOG_LEVEL=INFO sh scripts/entrypoint.sh beat >"$RUN_DIR/beat.log" 2>&1 &
 PIDS+=($!)
-wait_for "gunicorn (127.0.0.1:$PORT)" 30 curl -sf "http://127.0.0.1:$PORT/connexion/"
-wait_for "Celery worker" 30 .venv/bin/celery -A geoprod inspect ping --timeout 1
+wait_for "gunicorn (127.0.0.1:$PORT/sante/)" 30 sh scripts/entrypoint.sh healthcheck web
+wait_for "Celery worker" 30 sh scripts/entrypoint.sh healthcheck worker
 wait_for "Celery beat" 30 grep -q "beat: Starting" "$RUN_DIR/beat.log"
 
 # --- The smoke test, through gunicorn -----------------------------------------------------------------
@@ -101,6 +98,9 @@ def wait_page(url: str, pattern: str, seconds: float = 30) -> str:
             return text
         time.sleep(0.3)
 
+
+r = http.get(f"{base}/sante/")
+step("/sante/ : base et Redis", r.status_code == 200 and r.json() == {"base": "ok", "redis": "ok"}, r.text)
 
 http.get(f"{base}/connexion/")
 r = http.post(f"{base}/connexion/", {**csrf(), "username": "compta", "password": "geoprod"})

@@ -35,4 +35,4 @@ def test_production_topology_smoke():
     print(result.stdout[-3000:], result.stderr[-3000:])
     assert result.returncode == 0
     assert "Smoke test de la forme de production : réussi" in result.stdout
-    assert result.stdout.count("  ok ") == 7
+    assert result.stdout.count("  ok ") == 8

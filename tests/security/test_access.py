@@ -13,9 +13,10 @@ from tests.urlconf import all_patterns, named_patterns, url_for
 
 pytestmark = pytest.mark.django_db
 
-# Only these answer without a login: the login page itself and the simulator's API (it plays Chorus
-# Pro and checks its own OAuth tokens). The admin has its own login page.
-PUBLIC = {"login", "logout"}
+# Only these answer without a login: the login page itself, the health probe (/sante/: "ok" or not, nothing
+# else) and the simulator's API (it plays Chorus Pro and checks its own OAuth tokens). The admin has its own
+# login page.
+PUBLIC = {"login", "logout", "sante"}
 PUBLIC_NAMESPACES = {"chorus_simulator"}
 
 
@@ -58,7 +59,7 @@ def test_only_the_login_page_and_the_simulator_are_open():
     unexpected = {
         r
         for r in open_views
-        if not r.startswith(("_chorus-sim/", "admin/")) and r not in ("connexion/", "deconnexion/")
+        if not r.startswith(("_chorus-sim/", "admin/")) and r not in ("connexion/", "deconnexion/", "sante/")
     }
     assert not unexpected, unexpected
     assert "connexion/" in open_views
