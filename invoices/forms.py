@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from clients.models import Client, Dossier
+from invoices import vat
 from invoices.models import (
     Invoice,
     InvoiceStatus,
@@ -15,7 +16,6 @@ from invoices.models import (
     ReminderLevel,
     Unit,
     VatRate,
-    VatRegime,
 )
 from invoices.services import LineInput
 from invoices.services.lines import MAX_LINE_AMOUNT
@@ -51,6 +51,7 @@ class LineForm(forms.Form):
             "invalid_choice": "Taux de TVA inconnu : choisissez 20 %%, 10 %%, 5,5 %%, 2,1 %% ou 0 %%."
         },
     )
+    debours = forms.BooleanField(label="Débours", required=False)
 
     def clean_quantity(self):
         quantity = self.cleaned_data["quantity"]
@@ -83,6 +84,7 @@ class BaseLineFormSet(forms.BaseFormSet):
                 unit=f.cleaned_data["unit"],
                 unit_price=f.cleaned_data["unit_price"],
                 vat_rate=f.cleaned_data["vat_rate"],
+                debours=f.cleaned_data.get("debours", False),
             )
             for f in self.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
@@ -100,20 +102,21 @@ def line_initial(lines) -> list[dict]:
             "unit": line.unit,
             "unit_price": line.unit_price,
             "vat_rate": line.vat_rate,
+            "debours": line.debours,
         }
         for line in lines
     ]
 
 
 class VatRegimeMixin:
+    """The regimes the cabinet may pick (franchise en base is the cabinet's, never an invoice's), and the
+    coded motif an exonération requires."""
+
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("vat_regime") == VatRegime.EXONERATION
-            and not cleaned.get("exemption_reason", "").strip()
-        ):
+        if cleaned.get("vat_regime") == vat.EXONERATION and not cleaned.get("exemption_code"):
             self.add_error(
-                "exemption_reason", "Le motif d'exonération est obligatoire (ex. : article 261 du CGI)."
+                "exemption_code", "Choisissez le motif d'exonération (article du CGI) : il est obligatoire."
             )
         return cleaned
 
@@ -121,6 +124,14 @@ class VatRegimeMixin:
 class CabinetScopedForm(forms.ModelForm):
     def __init__(self, *args, cabinet, **kwargs):
         super().__init__(*args, **kwargs)
+        if "vat_regime" in self.fields:
+            self.fields["vat_regime"].choices = vat.selectable_regimes(
+                franchise_cabinet=cabinet.vat_franchise
+            )
+            if not self.instance.pk:
+                self.initial["vat_regime"] = vat.default_regime(
+                    franchise_cabinet=cabinet.vat_franchise, vat_on_debits=cabinet.vat_on_debits
+                )
         if "client" in self.fields:
             self.fields["client"].queryset = Client.objects.filter(cabinet=cabinet)
         if "dossier" in self.fields:
@@ -137,7 +148,7 @@ class InvoiceForm(VatRegimeMixin, CabinetScopedForm):
             "service_date",
             "payment_terms_days",
             "vat_regime",
-            "exemption_reason",
+            "exemption_code",
             "numero_engagement",
             "numero_marche",
             "code_service",
@@ -154,7 +165,7 @@ class InvoiceEditForm(InvoiceForm):
 class QuoteForm(VatRegimeMixin, CabinetScopedForm):
     class Meta:
         model = Quote
-        fields = ["client", "dossier", "objet", "date", "validity_days", "vat_regime", "exemption_reason"]
+        fields = ["client", "dossier", "objet", "date", "validity_days", "vat_regime", "exemption_code"]
         widgets = {"date": DATE_WIDGET}
 
 

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from facturx import generate_from_binary
 from weasyprint import HTML
 
-from invoices import facturx, totals
+from invoices import facturx
 from invoices.facturx import INDEMNITY
 from invoices.models import Invoice, Quote, Reminder
 
@@ -42,18 +42,27 @@ def _write_pdf(html: str, *, pdf_variant: str | None = None) -> bytes:
     return HTML(string=html, base_url=_base_url()).write_pdf(pdf_variant=pdf_variant)
 
 
+def _lines_context(document) -> dict:
+    """Taxable lines and débours apart, the VAT breakdown and the VAT mentions (from invoices/vat.py)."""
+    lines = list(document.lines.all())
+    return {
+        "lines": [line for line in lines if not line.debours],
+        "debours_lines": [line for line in lines if line.debours],
+        "vat_lines": document.vat_breakdown(),
+        "vat_mentions": document.vat_mentions(),
+    }
+
+
 def invoice_html(invoice: Invoice) -> str:
     """The HTML of an invoice PDF (also used by the benchmark against bare WeasyPrint)."""
     cabinet, client = invoice.cabinet, invoice.client
-    lines = list(invoice.lines.all())
     context = {
         "doc": invoice,
         "title": invoice.title,
         "number": invoice.number or "BROUILLON",
         "cabinet": cabinet,
         "client": client,
-        "lines": lines,
-        "vat_lines": totals.vat_breakdown((line.total_ht, line.rate) for line in lines),
+        **_lines_context(invoice),
         "deducted": invoice.deducted_acomptes(),
         "origin": invoice.origin,
         "is_draft": invoice.is_draft,
@@ -94,15 +103,13 @@ def render_invoice_pdf(invoice: Invoice, *, facturx_xml: bytes | None = None) ->
 
 
 def render_quote_pdf(quote: Quote) -> bytes:
-    lines = list(quote.lines.all())
     context = {
         "doc": quote,
         "title": "Devis",
         "number": quote.number,
         "cabinet": quote.cabinet,
         "client": quote.client,
-        "lines": lines,
-        "vat_lines": totals.vat_breakdown((line.total_ht, line.rate) for line in lines),
+        **_lines_context(quote),
         "is_quote": True,
         "show_b2b_mentions": quote.client.is_professional,
         "logo": _logo_uri(quote.cabinet),

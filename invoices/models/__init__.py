@@ -1,7 +1,7 @@
 """Invoicing data: devis and their lines, factures (facture, acompte, avoir) and their lines,
 règlements and relances. One module per concept; everything is importable from `invoices.models`."""
 
-from invoices.models.common import MONEY, TAX_FREE_REGIMES, LineBase, Unit, VatRate, VatRegime
+from invoices.models.common import MONEY, ExemptionMotif, LineBase, Unit, VatRate, VatRegime
 from invoices.models.invoices import (
     MUTABLE_AFTER_ISSUE,
     OPEN_STATUSES,
@@ -25,7 +25,7 @@ __all__ = [
     "MONEY",
     "MUTABLE_AFTER_ISSUE",
     "OPEN_STATUSES",
-    "TAX_FREE_REGIMES",
+    "ExemptionMotif",
     "Invoice",
     "InvoiceKind",
     "InvoiceLine",

@@ -67,9 +67,14 @@ def test_a_user_without_cabinet_gets_403(db, client_as):
         (
             line_data(rate="20.00"),
             {"vat_regime": "exoneration"},
-            "Le motif d&#x27;exonération est obligatoire",
+            "Choisissez le motif d&#x27;exonération",
         ),
-        (line_data(rate="20.00"), {"vat_regime": "franchise"}, "toutes les lignes doivent être à 0 %"),
+        (
+            line_data(rate="20.00"),
+            {"vat_regime": "exoneration", "exemption_code": "261-D"},
+            "toutes les lignes doivent être à 0 %",
+        ),
+        (line_data(rate="0.00"), {}, "Une ligne à 0 % doit avoir sa raison légale"),
     ],
 )
 def test_bad_input_gives_a_french_error_and_keeps_what_was_typed(
