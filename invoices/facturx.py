@@ -16,12 +16,12 @@ from decimal import Decimal
 from facturx import generate_cii_xml, get_facturx_xml_from_pdf
 from lxml import etree
 
-from invoices import totals, vat
+from invoices import terms, totals, vat
 from invoices.errors import InvoicingError
 from invoices.models import Invoice, InvoiceKind
 
 LEVEL = "en16931"
-INDEMNITY = Decimal("40.00")
+INDEMNITY = terms.INDEMNITY
 
 # EN 16931 BT-3 (UNTDID 1001): commercial invoice, credit note, prepayment invoice.
 TYPE_CODES = {InvoiceKind.FACTURE: "380", InvoiceKind.AVOIR: "381", InvoiceKind.ACOMPTE: "386"}
@@ -99,8 +99,6 @@ def in_french_scope(invoice: Invoice) -> bool:
 
 def notes(invoice: Invoice) -> list[dict]:
     """BG-1: the three French payment notes (PMT, PMD, AAB), worded as on the PDF."""
-    cabinet = invoice.cabinet
-    rate = totals.decimal_fr(cabinet.late_penalty_rate)
     if invoice.client.is_professional:
         pmt = (
             f"Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : "
@@ -110,11 +108,7 @@ def notes(invoice: Invoice) -> list[dict]:
         pmt = "Indemnité forfaitaire pour frais de recouvrement : non applicable (client particulier)."
     result = [
         {"BT-21": "PMT", "BT-22": pmt},
-        {
-            "BT-21": "PMD",
-            "BT-22": f"En cas de retard de paiement, pénalités au taux annuel de {rate} %, "
-            "exigibles dès le lendemain de l'échéance.",
-        },
+        {"BT-21": "PMD", "BT-22": invoice.late_rate_text or "Pénalités de retard : sans objet (avoir)."},
         {"BT-21": "AAB", "BT-22": "Escompte pour paiement anticipé : néant."},
     ]
     if invoice.objet:
@@ -263,7 +257,9 @@ def data_dict(invoice: Invoice) -> dict:
     if invoice.due_date:
         data["BT-9"] = invoice.due_date
     if invoice.payment_terms_days and not invoice.is_credit_note:
-        data["BT-20"] = f"Paiement à {invoice.payment_terms_days} jours date de facture."
+        data["BT-20"] = terms.terms_text(
+            invoice.payment_terms_days, end_of_month=invoice.payment_end_of_month
+        )
     if invoice.prepaid_ttc:
         data["BT-113"] = _amount(invoice.prepaid_ttc)
     if vat.regime(invoice.vat_regime).vat_on_debits:

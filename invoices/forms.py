@@ -7,7 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from clients.models import Client, Dossier
-from invoices import vat
+from invoices import terms, vat
 from invoices.models import (
     Invoice,
     InvoiceStatus,
@@ -19,6 +19,7 @@ from invoices.models import (
 )
 from invoices.services import LineInput
 from invoices.services.lines import MAX_LINE_AMOUNT
+from invoices.services.terms import buyer_kind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -147,6 +148,7 @@ class InvoiceForm(VatRegimeMixin, CabinetScopedForm):
             "objet",
             "service_date",
             "payment_terms_days",
+            "payment_end_of_month",
             "vat_regime",
             "exemption_code",
             "numero_engagement",
@@ -155,6 +157,22 @@ class InvoiceForm(VatRegimeMixin, CabinetScopedForm):
             "footer_text",
         ]
         widgets = {"service_date": DATE_WIDGET, "footer_text": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "payment_terms_days": "Au plus 60 jours (ou 45 jours fin de mois) pour une entreprise, "
+            "30 jours pour un acheteur public ; libre pour un particulier."
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        client = cleaned.get("client") or getattr(self.instance, "client", None)
+        days = cleaned.get("payment_terms_days")
+        if client is not None and days is not None:
+            error = terms.terms_error(
+                days=days, end_of_month=cleaned.get("payment_end_of_month", False), buyer=buyer_kind(client)
+            )
+            if error:
+                self.add_error("payment_terms_days", error)
+        return cleaned
 
 
 class InvoiceEditForm(InvoiceForm):

@@ -13,10 +13,12 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import timezone
 from facturx import generate_from_binary
 from weasyprint import HTML
 
-from invoices import facturx
+from invoices import facturx, terms
+from invoices.errors import InvoicingError
 from invoices.facturx import INDEMNITY
 from invoices.models import Invoice, Quote, Reminder
 
@@ -53,6 +55,21 @@ def _lines_context(document) -> dict:
     }
 
 
+def _draft_late_rate_text(invoice: Invoice) -> str:
+    """A draft's preview states the rate « Valider » would store; an issued invoice prints its own."""
+    from invoices.services.terms import late_rate  # services build on this module
+
+    if invoice.is_issued or invoice.is_credit_note:
+        return ""
+    due = terms.due_date(
+        timezone.localdate(), invoice.payment_terms_days, end_of_month=invoice.payment_end_of_month
+    )
+    try:
+        return late_rate(invoice, due_date=due).text
+    except InvoicingError:
+        return ""
+
+
 def invoice_html(invoice: Invoice) -> str:
     """The HTML of an invoice PDF (also used by the benchmark against bare WeasyPrint)."""
     cabinet, client = invoice.cabinet, invoice.client
@@ -65,6 +82,7 @@ def invoice_html(invoice: Invoice) -> str:
         **_lines_context(invoice),
         "deducted": invoice.deducted_acomptes(),
         "origin": invoice.origin,
+        "late_rate_text": invoice.late_rate_text or _draft_late_rate_text(invoice),
         "is_draft": invoice.is_draft,
         "show_b2b_mentions": client.is_professional,
         "indemnity": INDEMNITY,
@@ -118,10 +136,13 @@ def render_quote_pdf(quote: Quote) -> bytes:
 
 
 def render_reminder_pdf(reminder: Reminder) -> bytes:
+    from invoices.services.reminders import stated_rate  # services build on this module
+
     invoice = reminder.invoice
     context = {
         "reminder": reminder,
         "invoice": invoice,
+        "late_rate": stated_rate(invoice),
         "cabinet": invoice.cabinet,
         "client": invoice.client,
         "show_b2b_mentions": invoice.client.is_professional,

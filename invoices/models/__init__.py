@@ -20,11 +20,13 @@ from invoices.models.payments import (
     reminder_pdf_path,
 )
 from invoices.models.quotes import Quote, QuoteLine, QuoteStatus
+from invoices.models.rates import EcbRate
 
 __all__ = [
     "MONEY",
     "MUTABLE_AFTER_ISSUE",
     "OPEN_STATUSES",
+    "EcbRate",
     "ExemptionMotif",
     "Invoice",
     "InvoiceKind",

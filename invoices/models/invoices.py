@@ -88,6 +88,18 @@ class Invoice(VatCaseMixin, models.Model):
     service_date = models.DateField("date de la prestation", null=True, blank=True)
     due_date = models.DateField("date d'échéance", null=True, blank=True)
     payment_terms_days = models.PositiveSmallIntegerField("délai de paiement (jours)", default=30)
+    payment_end_of_month = models.BooleanField(
+        "fin de mois",
+        default=False,
+        help_text="Échéance au dernier jour du mois (ex. : 45 jours fin de mois).",
+    )
+    # Stated at issue, so a relance claims what the invoice announced, whatever the cabinet's rate today.
+    late_rate = models.DecimalField(
+        "taux annuel de retard (%)", max_digits=5, decimal_places=2, null=True, blank=True, editable=False
+    )
+    late_rate_text = models.CharField(
+        "mention des pénalités de retard", max_length=400, blank=True, editable=False
+    )
     vat_regime = models.CharField(
         "type de TVA", max_length=20, choices=VatRegime.choices, default=VatRegime.ENCAISSEMENTS
     )

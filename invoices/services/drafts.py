@@ -13,11 +13,13 @@ from invoices import totals, vat
 from invoices.errors import InvoiceLocked, InvoicingError
 from invoices.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Quote
 from invoices.services.lines import LineInput, build_lines, check_lines, check_vat
+from invoices.services.terms import check_terms
 
 EDITABLE_FIELDS = (
     "objet",
     "service_date",
     "payment_terms_days",
+    "payment_end_of_month",
     "vat_regime",
     "exemption_code",
     "footer_text",
@@ -108,6 +110,8 @@ def create_invoice(
         lines=lines,
         client=client,
     )
+    if kind != InvoiceKind.AVOIR:
+        check_terms(client=client, days=invoice.payment_terms_days, end_of_month=invoice.payment_end_of_month)
     if kind == InvoiceKind.AVOIR:
         if origin is None or not origin.is_issued or origin.is_credit_note:
             raise InvoicingError("Un avoir se crée à partir d'une facture émise.")
@@ -145,6 +149,10 @@ def update_invoice(*, invoice: Invoice, lines: Sequence[LineInput], **fields) ->
     )
     if invoice.is_credit_note:
         _check_credit(invoice, lines)
+    else:
+        check_terms(
+            client=invoice.client, days=invoice.payment_terms_days, end_of_month=invoice.payment_end_of_month
+        )
     invoice.lines.all().delete()
     InvoiceLine.objects.bulk_create(build_lines(InvoiceLine, {"invoice": invoice}, lines))
     refresh_totals(invoice).save()

@@ -11,11 +11,12 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from invoices import facturx, facturx_validation, numbering, pdf
+from invoices import facturx, facturx_validation, numbering, pdf, terms
 from invoices.errors import InvoiceLocked, InvoicingError
 from invoices.models import Invoice, InvoiceKind, InvoiceStatus, Quote
 from invoices.services.drafts import check_creditable, refresh_payment_status, refresh_totals
 from invoices.services.lines import LineInput, check_lines, check_vat
+from invoices.services.terms import check_terms, late_rate
 
 
 def pending_acomptes(invoice: Invoice) -> list[Invoice]:
@@ -71,7 +72,8 @@ def issue_invoice(*, invoice: Invoice, today: datetime.date | None = None) -> In
         raise InvoiceLocked(f"La facture {invoice.number} est déjà émise.")
     if invoice.client.siret_error():
         raise InvoicingError(
-            f"Client « {invoice.client.nom} » : {invoice.client.siret_error()} Complétez sa fiche.", field="client"
+            f"Client « {invoice.client.nom} » : {invoice.client.siret_error()} Complétez sa fiche.",
+            field="client",
         )
     lines = [LineInput.from_line(line) for line in invoice.lines.all()]
     check_lines(lines)
@@ -98,7 +100,16 @@ def issue_invoice(*, invoice: Invoice, today: datetime.date | None = None) -> In
     if invoice.kind != InvoiceKind.ACOMPTE:
         # An acompte is billed before the service: it states no service date it does not know.
         invoice.service_date = invoice.service_date or today
-    invoice.due_date = today + datetime.timedelta(days=invoice.payment_terms_days)
+    if not invoice.is_credit_note:
+        check_terms(
+            client=invoice.client, days=invoice.payment_terms_days, end_of_month=invoice.payment_end_of_month
+        )
+    invoice.due_date = terms.due_date(
+        today, invoice.payment_terms_days, end_of_month=invoice.payment_end_of_month
+    )
+    if not invoice.is_credit_note:
+        stated = late_rate(invoice, due_date=invoice.due_date)
+        invoice.late_rate, invoice.late_rate_text = stated.rate, stated.text
     invoice.number = numbering.allocate_number(cabinet=invoice.cabinet, issue_date=today)
     invoice.status = InvoiceStatus.ISSUED
     invoice.issued_at = timezone.now()
