@@ -151,15 +151,6 @@ EXEMPTIONS: dict[str, Exemption] = {
 EXEMPTION_CHOICES = [(e.code, e.text) for e in EXEMPTIONS.values()]
 
 
-def exemption_for_text(text: str) -> str:
-    """The motif code a free-text reason names (legacy rows), or "" when none matches exactly."""
-    wanted = " ".join((text or "").split()).lower().rstrip(".")
-    for exemption in EXEMPTIONS.values():
-        if exemption.text.lower() == wanted:
-            return exemption.code
-    return ""
-
-
 def regime(code: str) -> Regime:
     return REGIMES[code]
 

@@ -341,3 +341,12 @@ def test_french_rules_apply_to_every_french_business_buyer(cabinet):
     assert not facturx.in_french_scope(factories.make_invoice(cabinet, client=particulier))
     belgian = factories.make_client(cabinet, pays="Belgique", siret="")
     assert not facturx.in_french_scope(factories.make_invoice(cabinet, client=belgian))
+
+
+def test_the_data_migration_maps_legacy_motif_texts_to_the_current_codes():
+    import importlib
+
+    migration = importlib.import_module("invoices.migrations.0005_exemption_codes")
+    assert migration.code_for("Exonération de TVA,  article 261 D du CGI.") == "261-D"
+    assert migration.code_for("Exonéré, voir contrat") == ""
+    assert migration.MOTIFS == {text.lower(): code for code, text in vat.EXEMPTION_CHOICES}
