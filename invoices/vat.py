@@ -301,9 +301,11 @@ def check(
     franchise_cabinet: bool,
     exemption_code: str = "",
     buyer_vat_number: str | None = None,
+    legacy_reason: str = "",
 ) -> None:
     """Raises InvoicingError (with the form field) when the regime, its motif, the buyer and the line
-    rates disagree. `buyer_vat_number` None skips the buyer checks (devis drafts check them at issue)."""
+    rates disagree. `buyer_vat_number` None skips the buyer checks. `legacy_reason`: the free-text motif of an
+    invoice issued before motifs were coded, which its avoirs keep."""
     r = REGIMES.get(regime_code)
     if r is None:
         raise InvoicingError("Type de TVA inconnu.", field="vat_regime")
@@ -318,7 +320,7 @@ def check(
             "une facture : un cabinet assujetti à la TVA ne peut pas l'appliquer à une seule pièce.",
             field="vat_regime",
         )
-    if r.code == EXONERATION and exemption_code not in EXEMPTIONS:
+    if r.code == EXONERATION and exemption_code not in EXEMPTIONS and not legacy_reason:
         raise InvoicingError(
             "Choisissez le motif d'exonération (article du CGI) : il est obligatoire sur la facture.",
             field="exemption_code",

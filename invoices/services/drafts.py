@@ -36,10 +36,25 @@ def check_owner(cabinet: Cabinet, client: Client, dossier: Dossier | None) -> No
         raise InvoicingError("Ce dossier appartient à un autre client.", field="dossier")
 
 
+def legacy_reason(document: Invoice | Quote) -> str:
+    """An avoir on an invoice issued before motifs were coded keeps that invoice's free-text motif."""
+    if (
+        isinstance(document, Invoice)
+        and document.is_credit_note
+        and document.vat_regime == vat.EXONERATION
+        and not document.exemption_code
+        and document.origin_id
+    ):
+        return document.origin.exemption_reason
+    return ""
+
+
 def set_exemption_text(document: Invoice | Quote) -> None:
     """Keeps the printed motif in step with the coded one (only an exonération has one)."""
     if document.vat_regime == vat.EXONERATION:
-        document.exemption_reason = vat.reason_text(document.vat_regime, document.exemption_code)
+        document.exemption_reason = vat.reason_text(
+            document.vat_regime, document.exemption_code
+        ) or legacy_reason(document)
     else:
         document.exemption_code = document.exemption_reason = ""
 
@@ -109,6 +124,7 @@ def create_invoice(
         exemption_code=invoice.exemption_code,
         lines=lines,
         client=client,
+        legacy_reason=legacy_reason(invoice),
     )
     if kind != InvoiceKind.AVOIR:
         check_terms(client=client, days=invoice.payment_terms_days, end_of_month=invoice.payment_end_of_month)
@@ -146,6 +162,7 @@ def update_invoice(*, invoice: Invoice, lines: Sequence[LineInput], **fields) ->
         exemption_code=invoice.exemption_code,
         lines=lines,
         client=invoice.client,
+        legacy_reason=legacy_reason(invoice),
     )
     if invoice.is_credit_note:
         _check_credit(invoice, lines)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from invoices import facturx, facturx_validation, numbering, pdf, terms
 from invoices.errors import InvoiceLocked, InvoicingError
 from invoices.models import Invoice, InvoiceKind, InvoiceStatus, Quote
-from invoices.services.drafts import check_creditable, refresh_payment_status, refresh_totals
+from invoices.services.drafts import check_creditable, legacy_reason, refresh_payment_status, refresh_totals
 from invoices.services.lines import LineInput, check_lines, check_vat
 from invoices.services.terms import check_terms, late_rate
 
@@ -83,6 +83,7 @@ def issue_invoice(*, invoice: Invoice, today: datetime.date | None = None) -> In
         exemption_code=invoice.exemption_code,
         lines=lines,
         client=invoice.client,
+        legacy_reason=legacy_reason(invoice),
     )
     origin = None
     if invoice.is_credit_note:

@@ -40,6 +40,7 @@ def check_vat(
     exemption_code: str,
     lines: Sequence[LineInput],
     client: Client | None = None,
+    legacy_reason: str = "",
 ) -> None:
     """Raises InvoicingError when the VAT regime, its motif, the buyer and the line rates disagree
     (the rules are invoices/vat.py's)."""
@@ -55,6 +56,7 @@ def check_vat(
         franchise_cabinet=cabinet.vat_franchise,
         exemption_code=exemption_code,
         buyer_vat_number=client.tva_intracom if client is not None else None,
+        legacy_reason=legacy_reason,
     )
 
 

@@ -350,3 +350,20 @@ def test_the_data_migration_maps_legacy_motif_texts_to_the_current_codes():
     assert migration.code_for("Exonération de TVA,  article 261 D du CGI.") == "261-D"
     assert migration.code_for("Exonéré, voir contrat") == ""
     assert migration.MOTIFS == {text.lower(): code for code, text in vat.EXEMPTION_CHOICES}
+
+
+def test_an_avoir_keeps_the_free_text_motif_of_an_invoice_issued_before_motifs_were_coded():
+    from invoices.models import InvoiceKind
+    from invoices.services.drafts import legacy_reason, set_exemption_text
+
+    old = Invoice(
+        pk=10, vat_regime=vat.EXONERATION, exemption_reason="Exonération de TVA, article 261 B du CGI"
+    )
+    avoir = Invoice(kind=InvoiceKind.AVOIR, vat_regime=vat.EXONERATION, origin=old)
+    set_exemption_text(avoir)
+    assert avoir.exemption_reason == legacy_reason(avoir) == "Exonération de TVA, article 261 B du CGI"
+    lines = [vat.VatLine(Decimal("0"))]
+    vat.check(vat.EXONERATION, lines=lines, franchise_cabinet=False, legacy_reason=avoir.exemption_reason)
+    with pytest.raises(InvoicingError, match="motif d'exonération"):
+        vat.check(vat.EXONERATION, lines=lines, franchise_cabinet=False)
+    assert legacy_reason(Invoice(kind=InvoiceKind.FACTURE, vat_regime=vat.EXONERATION, origin=old)) == ""
