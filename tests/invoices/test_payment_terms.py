@@ -115,3 +115,18 @@ def test_companies_get_the_cabinet_rate_and_relances_read_the_rate_stated_on_the
     assert reminder.penalties == Decimal("37.91")  # 1 560 × 12,15 % × 73 / 365
     letter = " ".join(pdf_pages(reminder.pdf.read()))
     assert "12,15 % l'an" in letter and "20 %" not in letter
+
+
+def test_an_emptied_ecb_table_is_seeded_again_after_migrate_but_a_kept_one_is_left_alone(db):
+    import importlib
+
+    from invoices import ecb_rates
+
+    migration = importlib.import_module("invoices.migrations.0007_seed_ecb_rates")
+    assert [(datetime.date.fromisoformat(d), Decimal(r)) for d, r in migration.RATES] == ecb_rates.RATES
+    EcbRate.objects.all().delete()
+    ecb_rates.seed_if_empty()
+    assert EcbRate.objects.count() == len(ecb_rates.RATES)
+    EcbRate.objects.exclude(valid_from=datetime.date(2025, 6, 11)).delete()
+    ecb_rates.seed_if_empty()
+    assert EcbRate.objects.count() == 1
