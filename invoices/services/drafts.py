@@ -13,7 +13,7 @@ from invoices import totals, vat
 from invoices.errors import InvoiceLocked, InvoicingError
 from invoices.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Quote
 from invoices.services.lines import LineInput, build_lines, check_lines, check_vat
-from invoices.services.terms import check_terms
+from invoices.services.terms import check_terms, default_terms_days
 
 EDITABLE_FIELDS = (
     "objet",
@@ -107,7 +107,7 @@ def create_invoice(
     check_owner(cabinet, client, dossier)
     fields.setdefault("objet", dossier.objet if dossier else "")
     fields.setdefault("footer_text", cabinet.invoice_footer)
-    fields.setdefault("payment_terms_days", cabinet.payment_terms_days)
+    fields.setdefault("payment_terms_days", default_terms_days(client, cabinet.payment_terms_days))
     fields.setdefault(
         "vat_regime",
         vat.default_regime(franchise_cabinet=cabinet.vat_franchise, vat_on_debits=cabinet.vat_on_debits),

@@ -23,6 +23,11 @@ def check_terms(*, client: Client, days: int, end_of_month: bool) -> None:
         raise InvoicingError(error, field="payment_terms_days")
 
 
+def default_terms_days(client: Client, cabinet_days: int) -> int:
+    """The cabinet's usual term, shortened to the legal cap of a public buyer."""
+    return min(cabinet_days, terms.PUBLIC_MAX_DAYS) if buyer_kind(client) == terms.PUBLIC else cabinet_days
+
+
 def late_rate(invoice: Invoice, *, due_date: datetime.date) -> terms.LateRate:
     """What the invoice states about late payment: ECB + 8 points for a public buyer (the ECB rate in force
     on the first day of the half-year in which interest starts to run), else the cabinet's rate.

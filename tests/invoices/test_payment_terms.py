@@ -130,3 +130,11 @@ def test_an_emptied_ecb_table_is_seeded_again_after_migrate_but_a_kept_one_is_le
     EcbRate.objects.exclude(valid_from=datetime.date(2025, 6, 11)).delete()
     ecb_rates.seed_if_empty()
     assert EcbRate.objects.count() == 1
+
+
+def test_a_public_buyer_gets_the_cabinet_term_capped_at_30_days_by_default(cabinet):
+    cabinet.payment_terms_days = 45
+    cabinet.save()
+    quote = factories.make_quote(cabinet, client=factories.make_public_client(cabinet), accepted=True)
+    assert services.invoice_order(quote=quote).payment_terms_days == 30
+    assert factories.make_invoice(cabinet).payment_terms_days == 45
