@@ -30,12 +30,13 @@ class ClientForm(forms.ModelForm):
         error_messages={"invalid": "Saisissez une adresse internet valide (https://…)."},
     )
     siret = CompactField(label="N° SIRET", required=False, max_length=20)
+    tva_intracom = CompactField(label="N° TVA intracommunautaire", required=False, max_length=24, upper=True)
 
     class Meta:
         model = Client
         fields = [
             "nom", "adresse", "code_postal", "ville", "pays", "province", "telephone", "fax", "email",
-            "site_web", "categorie", "siret", "groupe", "responsable",
+            "site_web", "categorie", "siret", "tva_intracom", "groupe", "responsable",
         ]  # fmt: skip
         field_classes = {"responsable": UserChoiceField}
         error_messages = {"nom": {"required": "Le nom du client est obligatoire."}}

@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 
 from geoprod.models import Cabinet
-from geoprod.validators import compact_siret, validate_siret
+from geoprod.validators import compact_siret, validate_eu_vat, validate_siret
 
 
 class Category(models.TextChoices):
@@ -21,6 +21,9 @@ class Category(models.TextChoices):
 
 
 PUBLIC_CATEGORIES = frozenset({Category.COLLECTIVITE, Category.ETAT, Category.ETABLISSEMENT_PUBLIC})
+# French buyers identified by their SIRET/SIREN on every invoice (French e-invoicing, BR-FR).
+SIRET_CATEGORIES = PUBLIC_CATEGORIES | {Category.ENTREPRISE}
+FRANCE = frozenset({"", "france", "fr"})
 
 
 class Client(models.Model):
@@ -39,6 +42,13 @@ class Client(models.Model):
         "catégorie", max_length=30, choices=Category.choices, default=Category.ENTREPRISE
     )
     siret = models.CharField("N° SIRET", max_length=14, blank=True, validators=[validate_siret])
+    tva_intracom = models.CharField(
+        "N° TVA intracommunautaire",
+        max_length=20,
+        blank=True,
+        validators=[validate_eu_vat],
+        help_text="Obligatoire en autoliquidation et pour une prestation intracommunautaire.",
+    )
     groupe = models.CharField("groupe", max_length=100, blank=True)
     responsable = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -72,14 +82,28 @@ class Client(models.Model):
     def siren(self) -> str:
         return self.siret[:9]
 
+    @property
+    def is_french(self) -> bool:
+        return (self.pays or "").strip().lower() in FRANCE
+
+    @property
+    def requires_siret(self) -> bool:
+        """A French company or public body: no invoice without its SIRET (buyer SIREN, BR-FR)."""
+        return self.is_french and self.categorie in SIRET_CATEGORIES
+
+    def siret_error(self) -> str:
+        if self.requires_siret and not self.siret:
+            return (
+                "Le N° SIRET est obligatoire pour une entreprise, une collectivité, l'État ou un "
+                "établissement public français : il figure sur chaque facture (SIREN du client)."
+            )
+        return ""
+
     def clean(self) -> None:
         self.siret = compact_siret(self.siret)
-        if self.is_public_body and not self.siret:
-            raise ValidationError(
-                {
-                    "siret": "Le SIRET est obligatoire pour une collectivité, l'État ou un établissement public."
-                }
-            )
+        self.tva_intracom = "".join((self.tva_intracom or "").split()).upper()
+        if self.siret_error():
+            raise ValidationError({"siret": self.siret_error()})
 
 
 class Contact(models.Model):

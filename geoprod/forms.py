@@ -66,8 +66,18 @@ class PiecesForm(forms.ModelForm):
             "payment_terms_days",
             "late_penalty_rate",
             "vat_on_debits",
+            "vat_franchise",
         ]
         widgets = {"invoice_footer": forms.Textarea(attrs={"rows": 3})}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("vat_franchise") and cleaned.get("vat_on_debits"):
+            self.add_error(
+                "vat_on_debits",
+                "Un cabinet en franchise en base ne facture pas de TVA : l'option pour les débits ne s'applique pas.",
+            )
+        return cleaned
 
     def clean_payment_terms_days(self) -> int:
         days = self.cleaned_data["payment_terms_days"]

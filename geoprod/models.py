@@ -52,6 +52,12 @@ class Cabinet(models.Model):
         "taux des pénalités de retard (%)", max_digits=5, decimal_places=2, default=12.15
     )
     vat_on_debits = models.BooleanField("option pour le paiement de la TVA d'après les débits", default=False)
+    vat_franchise = models.BooleanField(
+        "franchise en base de TVA (art. 293 B du CGI)",
+        default=False,
+        help_text="Cabinet non assujetti : aucune TVA facturée, la mention « TVA non applicable, art. 293 B du "
+        "CGI » figure sur chaque pièce et le numéro de TVA n'est pas requis.",
+    )
 
     class Meta:
         verbose_name = "cabinet"

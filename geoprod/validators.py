@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
+from stdnum.eu import vat as stdnum_eu_vat
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
@@ -36,6 +37,20 @@ def validate_tva_intracom(value: str) -> None:
     except StdnumError:
         raise ValidationError(
             "Ce numéro de TVA intracommunautaire n'est pas valide (format FRXX999999999).", code="tva_invalid"
+        ) from None
+
+
+def validate_eu_vat(value: str) -> None:
+    """Any EU member state's VAT number, country prefix first (a client may be Belgian or German)."""
+    if not value:
+        return
+    try:
+        stdnum_eu_vat.validate(value)
+    except StdnumError:
+        raise ValidationError(
+            "Ce numéro de TVA intracommunautaire n'est pas valide : il commence par le code du pays "
+            "(ex. : FR19812345676, BE0403019261).",
+            code="vat_invalid",
         ) from None
 
 

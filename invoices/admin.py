@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from invoices.models import Invoice, InvoiceLine, Payment, PaymentAllocation, Quote, QuoteLine, Reminder
+from invoices.models import (
+    EcbRate,
+    Invoice,
+    InvoiceLine,
+    Payment,
+    PaymentAllocation,
+    Quote,
+    QuoteLine,
+    Reminder,
+)
 
 
 def _editable(invoice: Invoice | None) -> bool:
@@ -76,3 +85,10 @@ class PaymentAdmin(admin.ModelAdmin):
 @admin.register(Reminder)
 class ReminderAdmin(admin.ModelAdmin):
     list_display = ("invoice", "level", "sent_on", "amount_due", "cabinet")
+
+
+@admin.register(EcbRate)
+class EcbRateAdmin(admin.ModelAdmin):
+    """Kept by the platform staff: a new ECB decision is one row (public buyers' late interest reads it)."""
+
+    list_display = ("valid_from", "rate")

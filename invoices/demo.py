@@ -204,7 +204,7 @@ def _seed(cabinet: Cabinet, dossiers: list[Dossier], clients: list[Client], toda
         4,
         rate="0.00",
         vat_regime="exoneration",
-        exemption_reason="Exonération de TVA, article 261 D 4° du CGI",
+        exemption_code="261-D-4",
         dossier=None,
         client=clients[0],
     )

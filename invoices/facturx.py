@@ -16,12 +16,12 @@ from decimal import Decimal
 from facturx import generate_cii_xml, get_facturx_xml_from_pdf
 from lxml import etree
 
-from invoices import totals
+from invoices import terms, totals, vat
 from invoices.errors import InvoicingError
-from invoices.models import Invoice, InvoiceKind, VatRegime
+from invoices.models import Invoice, InvoiceKind
 
 LEVEL = "en16931"
-INDEMNITY = Decimal("40.00")
+INDEMNITY = terms.INDEMNITY
 
 # EN 16931 BT-3 (UNTDID 1001): commercial invoice, credit note, prepayment invoice.
 TYPE_CODES = {InvoiceKind.FACTURE: "380", InvoiceKind.AVOIR: "381", InvoiceKind.ACOMPTE: "386"}
@@ -53,8 +53,6 @@ COUNTRY_CODES = {
     "pays-bas": "NL",
     "portugal": "PT",
 }
-
-FRANCHISE_REASON = "TVA non applicable, art. 293 B du CGI"
 
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
@@ -89,28 +87,18 @@ def _country(pays: str) -> str:
 
 
 def in_french_scope(invoice: Invoice) -> bool:
-    """True when the buyer is a French business or public body identified by its SIRET: the French
-    e-invoicing rules (BR-FR) then apply. A private individual (or a buyer without SIRET) gets an
-    EN 16931 invoice; their data goes to e-reporting, not to the e-invoicing exchange."""
-    return invoice.client.is_professional and len(invoice.client.siret or "") == 14
-
-
-def vat_category(invoice: Invoice, rate: Decimal) -> tuple[str, str, str]:
-    """(category code BT-118, exemption reason text BT-120, exemption reason code BT-121)."""
-    if invoice.vat_regime == VatRegime.FRANCHISE:
-        # French franchise en base: exempt with the dedicated French VATEX code.
-        return "E", FRANCHISE_REASON, "VATEX-FR-FRANCHISE"
-    if invoice.vat_regime == VatRegime.EXONERATION:
-        return "E", invoice.exemption_reason.strip(), ""
-    if rate == 0:
-        return "Z", "", ""
-    return "S", "", ""
+    """True for a French business or public body: the French e-invoicing rules (BR-FR) then apply.
+    Companies and public bodies cannot be invoiced without their SIRET (Client.requires_siret); another
+    French professional buyer is in scope once identified by its SIRET. A private individual or a buyer
+    abroad gets an EN 16931 invoice (their data goes to e-reporting, not to the e-invoicing exchange)."""
+    client = invoice.client
+    if client.requires_siret:
+        return True
+    return client.is_professional and client.is_french and len(client.siret or "") == 14
 
 
 def notes(invoice: Invoice) -> list[dict]:
     """BG-1: the three French payment notes (PMT, PMD, AAB), worded as on the PDF."""
-    cabinet = invoice.cabinet
-    rate = totals.decimal_fr(cabinet.late_penalty_rate)
     if invoice.client.is_professional:
         pmt = (
             f"Indemnité forfaitaire pour frais de recouvrement en cas de retard de paiement : "
@@ -120,11 +108,7 @@ def notes(invoice: Invoice) -> list[dict]:
         pmt = "Indemnité forfaitaire pour frais de recouvrement : non applicable (client particulier)."
     result = [
         {"BT-21": "PMT", "BT-22": pmt},
-        {
-            "BT-21": "PMD",
-            "BT-22": f"En cas de retard de paiement, pénalités au taux annuel de {rate} %, "
-            "exigibles dès le lendemain de l'échéance.",
-        },
+        {"BT-21": "PMD", "BT-22": invoice.late_rate_text or "Pénalités de retard : sans objet (avoir)."},
         {"BT-21": "AAB", "BT-22": "Escompte pour paiement anticipé : néant."},
     ]
     if invoice.objet:
@@ -150,7 +134,11 @@ def _seller(invoice: Invoice) -> dict:
             "einvoicing_addr_schemeid": "0225",
         }
     if cabinet.tva_intracom:
-        party["vat_identifier"] = cabinet.tva_intracom.replace(" ", "")
+        party["vat_identifier"] = vat.compact_vat_number(cabinet.tva_intracom)
+    elif cabinet.vat_franchise and cabinet.siret:
+        # A cabinet under the franchise en base has no VAT number: its SIRET is its tax registration
+        # (BT-32), which BR-E-02 accepts for exempt lines.
+        party["tax_identifier"] = cabinet.siret
     legal = " — ".join(
         part
         for part in (
@@ -188,12 +176,20 @@ def _buyer(invoice: Invoice) -> dict:
             "einvoicing_addr": client.siret if client.is_public_body else client.siren,
             "einvoicing_addr_schemeid": "0225",
         }
+    if client.tva_intracom:
+        party["vat_identifier"] = vat.compact_vat_number(client.tva_intracom)  # BT-48
     return {key: value for key, value in party.items() if value}
 
 
 def _line(invoice: Invoice, line) -> dict:
     rate = line.rate
-    category, _, _ = vat_category(invoice, rate)
+    category = vat.line_category(
+        invoice.vat_regime,
+        rate,
+        debours=line.debours,
+        exemption_code=invoice.exemption_code,
+        reason=invoice.exemption_reason,
+    ).code
     quantity, price = Decimal(line.quantity), Decimal(line.unit_price)
     if price < 0:
         # A discount line: EN 16931 forbids a negative net price (BR-27), so the quantity carries the sign.
@@ -212,18 +208,22 @@ def _line(invoice: Invoice, line) -> dict:
 
 def _vat_breakdown(invoice: Invoice, lines) -> list[dict]:
     rows = []
-    for vat in totals.vat_breakdown((line.total_ht, line.rate) for line in lines):
-        category, reason, code = vat_category(invoice, vat.rate)
+    for group in vat.breakdown(
+        invoice.vat_regime,
+        ((line.total_ht, line.rate, line.debours) for line in lines),
+        exemption_code=invoice.exemption_code,
+        reason=invoice.exemption_reason,
+    ):
         row = {
-            "BT-116": _amount(vat.base),
-            "BT-117": _amount(vat.vat),
-            "BT-118": category,
-            "BT-119": str(vat.rate),
+            "BT-116": _amount(group.base),
+            "BT-117": _amount(group.vat),
+            "BT-118": group.category.code,
+            "BT-119": str(group.rate),
         }
-        if reason:
-            row["BT-120"] = reason
-        if code:
-            row["BT-121"] = code
+        if group.category.reason:
+            row["BT-120"] = group.category.reason
+        if group.category.reason_code:
+            row["BT-121"] = group.category.reason_code
         rows.append(row)
     return rows
 
@@ -241,7 +241,6 @@ def data_dict(invoice: Invoice) -> dict:
         "BT-5": "EUR",
         # Nature of the operation: services (S); 4 = final invoice after acomptes (BR-FR-CO-08).
         "BT-23": "S4" if deducted else "S1",
-        "BT-72": invoice.service_date or invoice.issue_date,
         "BG-1": notes(invoice),
         "BG-4": _seller(invoice),
         "BG-7": _buyer(invoice),
@@ -253,13 +252,17 @@ def data_dict(invoice: Invoice) -> dict:
         "BT-112": _amount(invoice.total_ttc),
         "BT-115": _amount(invoice.net_to_pay),
     }
+    if invoice.service_date:
+        data["BT-72"] = invoice.service_date
     if invoice.due_date:
         data["BT-9"] = invoice.due_date
     if invoice.payment_terms_days and not invoice.is_credit_note:
-        data["BT-20"] = f"Paiement à {invoice.payment_terms_days} jours date de facture."
+        data["BT-20"] = terms.terms_text(
+            invoice.payment_terms_days, end_of_month=invoice.payment_end_of_month
+        )
     if invoice.prepaid_ttc:
         data["BT-113"] = _amount(invoice.prepaid_ttc)
-    if invoice.vat_regime == VatRegime.DEBITS:
+    if vat.regime(invoice.vat_regime).vat_on_debits:
         data["BT-8"] = "invoice"  # CII code 5: the cabinet opted to pay VAT on debits
     if invoice.numero_engagement:
         data["BT-13"] = invoice.numero_engagement
@@ -289,11 +292,27 @@ def invoice_xml(invoice: Invoice) -> bytes:
     """
     # The library rewrites the dict it is given (formats, level filtering): hand it a copy.
     try:
-        return generate_cii_xml(
+        xml = generate_cii_xml(
             copy.deepcopy(data_dict(invoice)), level=LEVEL, check_xsd=False, check_schematron=False
         )
     except ValueError as e:
         raise InvoicingError(f"La Factur-X n'a pas pu être produite : {e}") from e
+    return _without_nil_delivery(xml)
+
+
+def _without_nil_delivery(xml: bytes) -> bytes:
+    """An acompte knows no delivery date (BT-72), which leaves the delivery block empty: the library
+    then marks it xsi:nil, which the schema refuses, where an empty element is valid."""
+    root = etree.fromstring(xml)
+    nil = "{http://www.w3.org/2001/XMLSchema-instance}nil"
+    changed = False
+    for node in root.iter(f"{{{NS['ram']}}}ApplicableHeaderTradeDelivery"):
+        if node.get(nil) is not None:
+            del node.attrib[nil]
+            changed = True
+    if not changed:
+        return xml
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def xml_from_pdf(content: bytes) -> bytes:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from clients.models import Client, Dossier
+from invoices import terms, vat
 from invoices.models import (
     Invoice,
     InvoiceStatus,
@@ -15,10 +16,10 @@ from invoices.models import (
     ReminderLevel,
     Unit,
     VatRate,
-    VatRegime,
 )
 from invoices.services import LineInput
 from invoices.services.lines import MAX_LINE_AMOUNT
+from invoices.services.terms import buyer_kind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -51,6 +52,7 @@ class LineForm(forms.Form):
             "invalid_choice": "Taux de TVA inconnu : choisissez 20 %%, 10 %%, 5,5 %%, 2,1 %% ou 0 %%."
         },
     )
+    debours = forms.BooleanField(label="Débours", required=False)
 
     def clean_quantity(self):
         quantity = self.cleaned_data["quantity"]
@@ -83,6 +85,7 @@ class BaseLineFormSet(forms.BaseFormSet):
                 unit=f.cleaned_data["unit"],
                 unit_price=f.cleaned_data["unit_price"],
                 vat_rate=f.cleaned_data["vat_rate"],
+                debours=f.cleaned_data.get("debours", False),
             )
             for f in self.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
@@ -100,20 +103,21 @@ def line_initial(lines) -> list[dict]:
             "unit": line.unit,
             "unit_price": line.unit_price,
             "vat_rate": line.vat_rate,
+            "debours": line.debours,
         }
         for line in lines
     ]
 
 
 class VatRegimeMixin:
+    """The regimes the cabinet may pick (franchise en base is the cabinet's, never an invoice's), and the
+    coded motif an exonération requires."""
+
     def clean(self):
         cleaned = super().clean()
-        if (
-            cleaned.get("vat_regime") == VatRegime.EXONERATION
-            and not cleaned.get("exemption_reason", "").strip()
-        ):
+        if cleaned.get("vat_regime") == vat.EXONERATION and not cleaned.get("exemption_code"):
             self.add_error(
-                "exemption_reason", "Le motif d'exonération est obligatoire (ex. : article 261 du CGI)."
+                "exemption_code", "Choisissez le motif d'exonération (article du CGI) : il est obligatoire."
             )
         return cleaned
 
@@ -121,6 +125,14 @@ class VatRegimeMixin:
 class CabinetScopedForm(forms.ModelForm):
     def __init__(self, *args, cabinet, **kwargs):
         super().__init__(*args, **kwargs)
+        if "vat_regime" in self.fields:
+            self.fields["vat_regime"].choices = vat.selectable_regimes(
+                franchise_cabinet=cabinet.vat_franchise
+            )
+            if not self.instance.pk:
+                self.initial["vat_regime"] = vat.default_regime(
+                    franchise_cabinet=cabinet.vat_franchise, vat_on_debits=cabinet.vat_on_debits
+                )
         if "client" in self.fields:
             self.fields["client"].queryset = Client.objects.filter(cabinet=cabinet)
         if "dossier" in self.fields:
@@ -136,14 +148,31 @@ class InvoiceForm(VatRegimeMixin, CabinetScopedForm):
             "objet",
             "service_date",
             "payment_terms_days",
+            "payment_end_of_month",
             "vat_regime",
-            "exemption_reason",
+            "exemption_code",
             "numero_engagement",
             "numero_marche",
             "code_service",
             "footer_text",
         ]
         widgets = {"service_date": DATE_WIDGET, "footer_text": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {
+            "payment_terms_days": "Au plus 60 jours (ou 45 jours fin de mois) pour une entreprise, "
+            "30 jours pour un acheteur public ; libre pour un particulier."
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        client = cleaned.get("client") or getattr(self.instance, "client", None)
+        days = cleaned.get("payment_terms_days")
+        if client is not None and days is not None:
+            error = terms.terms_error(
+                days=days, end_of_month=cleaned.get("payment_end_of_month", False), buyer=buyer_kind(client)
+            )
+            if error:
+                self.add_error("payment_terms_days", error)
+        return cleaned
 
 
 class InvoiceEditForm(InvoiceForm):
@@ -154,7 +183,7 @@ class InvoiceEditForm(InvoiceForm):
 class QuoteForm(VatRegimeMixin, CabinetScopedForm):
     class Meta:
         model = Quote
-        fields = ["client", "dossier", "objet", "date", "validity_days", "vat_regime", "exemption_reason"]
+        fields = ["client", "dossier", "objet", "date", "validity_days", "vat_regime", "exemption_code"]
         widgets = {"date": DATE_WIDGET}
 
 

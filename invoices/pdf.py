@@ -15,10 +15,12 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import timezone
 from facturx import generate_from_binary
 from weasyprint import HTML
 
-from invoices import facturx, totals
+from invoices import facturx, terms
+from invoices.errors import InvoicingError
 from invoices.facturx import INDEMNITY
 from invoices.models import Invoice, Quote, Reminder
 
@@ -49,20 +51,45 @@ def _write_pdf(html: str, *, pdf_variant: str | None = None) -> bytes:
     return HTML(string=html, base_url=_base_url()).write_pdf(pdf_variant=pdf_variant)
 
 
+def _lines_context(document) -> dict:
+    """Taxable lines and débours apart, the VAT breakdown and the VAT mentions (from invoices/vat.py)."""
+    lines = list(document.lines.all())
+    return {
+        "lines": [line for line in lines if not line.debours],
+        "debours_lines": [line for line in lines if line.debours],
+        "vat_lines": document.vat_breakdown(),
+        "vat_mentions": document.vat_mentions(),
+    }
+
+
+def _draft_late_rate_text(invoice: Invoice) -> str:
+    """A draft's preview states the rate « Valider » would store; an issued invoice prints its own."""
+    from invoices.services.terms import late_rate  # services build on this module
+
+    if invoice.is_issued or invoice.is_credit_note:
+        return ""
+    due = terms.due_date(
+        timezone.localdate(), invoice.payment_terms_days, end_of_month=invoice.payment_end_of_month
+    )
+    try:
+        return late_rate(invoice, due_date=due).text
+    except InvoicingError:
+        return ""
+
+
 def invoice_html(invoice: Invoice) -> str:
     """The HTML of an invoice PDF (also used by the benchmark against bare WeasyPrint)."""
     cabinet, client = invoice.cabinet, invoice.client
-    lines = list(invoice.lines.all())
     context = {
         "doc": invoice,
         "title": invoice.title,
         "number": invoice.number or "BROUILLON",
         "cabinet": cabinet,
         "client": client,
-        "lines": lines,
-        "vat_lines": totals.vat_breakdown((line.total_ht, line.rate) for line in lines),
+        **_lines_context(invoice),
         "deducted": invoice.deducted_acomptes(),
         "origin": invoice.origin,
+        "late_rate_text": invoice.late_rate_text or _draft_late_rate_text(invoice),
         "is_draft": invoice.is_draft,
         "show_b2b_mentions": client.is_professional,
         "indemnity": INDEMNITY,
@@ -101,15 +128,13 @@ def render_invoice_pdf(invoice: Invoice, *, facturx_xml: bytes | None = None) ->
 
 
 def render_quote_pdf(quote: Quote) -> bytes:
-    lines = list(quote.lines.all())
     context = {
         "doc": quote,
         "title": "Devis",
         "number": quote.number,
         "cabinet": quote.cabinet,
         "client": quote.client,
-        "lines": lines,
-        "vat_lines": totals.vat_breakdown((line.total_ht, line.rate) for line in lines),
+        **_lines_context(quote),
         "is_quote": True,
         "show_b2b_mentions": quote.client.is_professional,
         "logo": _logo_uri(quote.cabinet),
@@ -118,10 +143,13 @@ def render_quote_pdf(quote: Quote) -> bytes:
 
 
 def render_reminder_pdf(reminder: Reminder) -> bytes:
+    from invoices.services.reminders import stated_rate  # services build on this module
+
     invoice = reminder.invoice
     context = {
         "reminder": reminder,
         "invoice": invoice,
+        "late_rate": stated_rate(invoice),
         "cabinet": invoice.cabinet,
         "client": invoice.client,
         "show_b2b_mentions": invoice.client.is_professional,

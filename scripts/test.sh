@@ -3,7 +3,7 @@
 # REDIS_URL are set (CI), SQLite and in-process tasks otherwise. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-EXTRA_DEBIAN_PACKAGES=chromium bash scripts/setup.sh  # Debian's Chromium drives tests/e2e
+EXTRA_DEBIAN_PACKAGES="chromium poppler-utils" bash scripts/setup.sh  # Chromium drives tests/e2e; pdftotext reads issued PDFs
 
 .venv/bin/ruff check .
 .venv/bin/python manage.py makemigrations --check --dry-run --settings=settings.test >/dev/null \

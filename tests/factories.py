@@ -47,7 +47,11 @@ def make_user(cabinet: Cabinet | None, *, role: str = Role.COMPTABLE, username: 
 
 def make_client(cabinet: Cabinet, **kw) -> Client:
     defaults = dict(
-        nom=f"Client {next(_seq)}", ville="Toulouse", code_postal="31000", categorie=Category.ENTREPRISE
+        nom=f"Client {next(_seq)}",
+        ville="Toulouse",
+        code_postal="31000",
+        categorie=Category.ENTREPRISE,
+        siret="73282932000074",  # a French company is invoiced with its SIRET
     )
     defaults.update(kw)
     return Client.objects.create(cabinet=cabinet, **defaults)

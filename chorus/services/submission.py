@@ -24,19 +24,12 @@ from chorus.models import (
 )
 from chorus.services import connection, facturx_deposit
 from chorus.services.account import update_account
+from invoices import vat
 from invoices.errors import InvoiceLocked
-from invoices.models import Invoice, InvoiceKind, VatRegime
+from invoices.models import Invoice, InvoiceKind
 
 # A claim older than this belongs to a worker that died: the call's outcome is unknown.
 STALE_CLAIM = datetime.timedelta(seconds=settings.CHORUS_STALE_CLAIM_SECONDS)
-
-TVA_TYPE_FOR_REGIME = {
-    VatRegime.DEBITS: TvaType.DEBIT,
-    VatRegime.ENCAISSEMENTS: TvaType.ENCAISSEMENT,
-    VatRegime.EXONERATION: TvaType.EXONERATION,
-    VatRegime.FRANCHISE: TvaType.SANS_TVA,
-}
-
 
 class SubmissionError(Exception):
     """The submission cannot go on as it stands; `errors` maps form fields to French messages."""
@@ -62,6 +55,7 @@ def start_submission(*, invoice: Invoice, account: ChorusAccount | None) -> Chor
         message = "Le raccordement à Chorus Pro n'est pas configuré : voir Paramètres > Pièces > Chorus Pro."
         raise SubmissionError({"__all__": message})
     origin = invoice.origin_reference
+    type_tva, motif = vat.chorus_prefill(invoice.vat_regime, invoice.exemption_code)
     submission, _ = ChorusSubmission.objects.get_or_create(  # two clicks on « Envoyer » share one row
         invoice=invoice,
         defaults=dict(
@@ -69,8 +63,8 @@ def start_submission(*, invoice: Invoice, account: ChorusAccount | None) -> Chor
             account=account,
             destinataire_siret=invoice.payer_siret,
             numero_facture_origine=origin[0] if origin else "",
-            type_tva=TVA_TYPE_FOR_REGIME.get(invoice.vat_regime, TvaType.ENCAISSEMENT),
-            motif_exoneration=invoice.exemption_reason if invoice.vat_regime == VatRegime.EXONERATION else "",
+            type_tva=type_tva,
+            motif_exoneration=motif,
             numero_engagement=invoice.numero_engagement,
             numero_marche=invoice.numero_marche,
             service_code=invoice.code_service,

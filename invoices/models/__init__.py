@@ -1,7 +1,7 @@
 """Invoicing data: devis and their lines, factures (facture, acompte, avoir) and their lines,
 règlements and relances. One module per concept; everything is importable from `invoices.models`."""
 
-from invoices.models.common import MONEY, TAX_FREE_REGIMES, LineBase, Unit, VatRate, VatRegime
+from invoices.models.common import MONEY, ExemptionMotif, LineBase, Unit, VatRate, VatRegime
 from invoices.models.invoices import (
     MUTABLE_AFTER_ISSUE,
     OPEN_STATUSES,
@@ -20,12 +20,14 @@ from invoices.models.payments import (
     reminder_pdf_path,
 )
 from invoices.models.quotes import Quote, QuoteLine, QuoteStatus
+from invoices.models.rates import EcbRate
 
 __all__ = [
     "MONEY",
     "MUTABLE_AFTER_ISSUE",
     "OPEN_STATUSES",
-    "TAX_FREE_REGIMES",
+    "EcbRate",
+    "ExemptionMotif",
     "Invoice",
     "InvoiceKind",
     "InvoiceLine",

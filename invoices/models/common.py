@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from invoices import totals
+from invoices import totals, vat
 
 MONEY = dict(max_digits=12, decimal_places=2, default=Decimal("0.00"))
 
@@ -20,14 +20,35 @@ class VatRate(models.TextChoices):
     T0 = "0.00", "0 %"
 
 
-class VatRegime(models.TextChoices):
-    ENCAISSEMENTS = "encaissements", "TVA sur les encaissements"
-    DEBITS = "debits", "TVA sur les débits"
-    EXONERATION = "exoneration", "Exonération de TVA"
-    FRANCHISE = "franchise", "TVA non applicable (art. 293 B du CGI)"
+# The cases themselves live in invoices/vat.py; these are their stored codes.
+VatRegime = models.TextChoices(
+    "VatRegime", [(code.upper(), (code, label)) for code, label in vat.REGIME_CHOICES]
+)
+
+ExemptionMotif = models.TextChoices(
+    "ExemptionMotif", [(code.upper().replace("-", "_"), (code, text)) for code, text in vat.EXEMPTION_CHOICES]
+)
 
 
-TAX_FREE_REGIMES = frozenset({VatRegime.EXONERATION, VatRegime.FRANCHISE})
+class VatCaseMixin:
+    """What a devis or an invoice prints and sends about its VAT case (read from invoices/vat.py)."""
+
+    def vat_breakdown(self) -> tuple[vat.BreakdownRow, ...]:
+        """VAT breakdown per category and rate, débours apart (uses prefetched lines when present)."""
+        return vat.breakdown(
+            self.vat_regime,
+            ((line.total_ht, line.rate, line.debours) for line in self.lines.all()),
+            exemption_code=self.exemption_code,
+            reason=self.exemption_reason,
+        )
+
+    def vat_mentions(self) -> list[str]:
+        return vat.mentions(
+            self.vat_regime,
+            exemption_code=self.exemption_code,
+            reason=self.exemption_reason,
+            has_debours=any(line.debours for line in self.lines.all()),
+        )
 
 
 class Unit(models.TextChoices):
@@ -49,6 +70,9 @@ class LineBase(models.Model):
     unit_price = models.DecimalField("prix unitaire HT", max_digits=12, decimal_places=2)
     vat_rate = models.CharField("TVA", max_length=5, choices=VatRate.choices, default=VatRate.T20)
     total_ht = models.DecimalField("montant HT", **MONEY)
+    debours = models.BooleanField(
+        "débours", default=False, help_text="Frais payés au nom et pour le compte du client, hors base de TVA."
+    )
 
     class Meta:
         abstract = True

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from clients.models import Client, Dossier
 from geoprod.models import Cabinet
-from invoices import totals
+from invoices import totals, vat
 from invoices.errors import InvoiceLocked
-from invoices.models.common import MONEY, TAX_FREE_REGIMES, LineBase, VatRegime
+from invoices.models.common import MONEY, ExemptionMotif, LineBase, VatCaseMixin, VatRegime
 from invoices.models.quotes import Quote
 
 
@@ -46,7 +46,7 @@ def invoice_pdf_path(invoice: Invoice, filename: str) -> str:
     return f"factures/{invoice.cabinet_id}/{invoice.issue_date:%Y}/{filename}"
 
 
-class Invoice(models.Model):
+class Invoice(VatCaseMixin, models.Model):
     cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="invoices")
     kind = models.CharField("type", max_length=10, choices=InvoiceKind.choices, default=InvoiceKind.FACTURE)
     status = models.CharField(
@@ -88,15 +88,26 @@ class Invoice(models.Model):
     service_date = models.DateField("date de la prestation", null=True, blank=True)
     due_date = models.DateField("date d'échéance", null=True, blank=True)
     payment_terms_days = models.PositiveSmallIntegerField("délai de paiement (jours)", default=30)
+    payment_end_of_month = models.BooleanField(
+        "fin de mois",
+        default=False,
+        help_text="Échéance au dernier jour du mois (ex. : 45 jours fin de mois).",
+    )
+    # Stated at issue, so a relance claims what the invoice announced, whatever the cabinet's rate today.
+    late_rate = models.DecimalField(
+        "taux annuel de retard (%)", max_digits=5, decimal_places=2, null=True, blank=True, editable=False
+    )
+    late_rate_text = models.CharField(
+        "mention des pénalités de retard", max_length=400, blank=True, editable=False
+    )
     vat_regime = models.CharField(
         "type de TVA", max_length=20, choices=VatRegime.choices, default=VatRegime.ENCAISSEMENTS
     )
-    exemption_reason = models.CharField(
-        "motif d'exonération",
-        max_length=255,
-        blank=True,
-        help_text="Ex. : Exonération de TVA, article 261 D du CGI",
+    exemption_code = models.CharField(
+        "motif d'exonération", max_length=20, choices=ExemptionMotif.choices, blank=True
     )
+    # The motif's text as printed at issue (older invoices kept their free-text motif here).
+    exemption_reason = models.CharField("texte du motif d'exonération", max_length=255, blank=True)
     footer_text = models.TextField("texte bas de facture", blank=True)
     numero_engagement = models.CharField("numéro d'engagement", max_length=50, blank=True)
     numero_marche = models.CharField("numéro de marché", max_length=50, blank=True)
@@ -205,8 +216,9 @@ class Invoice(models.Model):
 
     @property
     def creditable_amount(self) -> Decimal:
-        """TTC that avoirs may still credit on this invoice."""
-        return max(self.total_ttc - self.credited_amount, Decimal("0.00"))
+        """TTC that avoirs may still credit on this invoice: what it billed (its net, the acomptes it
+        deducts being credited on their own) less the avoirs already issued."""
+        return max(self.net_to_pay - self.credited_amount, Decimal("0.00"))
 
     @property
     def billed_ht(self) -> Decimal:
@@ -215,7 +227,7 @@ class Invoice(models.Model):
 
     @property
     def is_taxable(self) -> bool:
-        return self.vat_regime not in TAX_FREE_REGIMES
+        return vat.regime(self.vat_regime).taxable
 
     def vat_lines(self) -> tuple[totals.VatLine, ...]:
         """VAT breakdown per rate (uses prefetched lines when present)."""

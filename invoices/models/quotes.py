@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from clients.models import Client, Dossier
 from geoprod.models import Cabinet
-from invoices.models.common import MONEY, LineBase, VatRegime
+from invoices.models.common import MONEY, ExemptionMotif, LineBase, VatCaseMixin, VatRegime
 
 
 class QuoteStatus(models.TextChoices):
@@ -19,7 +19,7 @@ class QuoteStatus(models.TextChoices):
     REFUSED = "refusee", "Refusée"
 
 
-class Quote(models.Model):
+class Quote(VatCaseMixin, models.Model):
     """Devis; once accepted it is the commande that invoices are made from."""
 
     cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="quotes")
@@ -43,7 +43,10 @@ class Quote(models.Model):
     vat_regime = models.CharField(
         "type de TVA", max_length=20, choices=VatRegime.choices, default=VatRegime.ENCAISSEMENTS
     )
-    exemption_reason = models.CharField("motif d'exonération", max_length=255, blank=True)
+    exemption_code = models.CharField(
+        "motif d'exonération", max_length=20, choices=ExemptionMotif.choices, blank=True
+    )
+    exemption_reason = models.CharField("texte du motif d'exonération", max_length=255, blank=True)
     total_ht = models.DecimalField("total HT", **MONEY)
     total_vat = models.DecimalField("total TVA", **MONEY)
     total_ttc = models.DecimalField("total TTC", **MONEY)

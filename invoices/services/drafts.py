@@ -9,17 +9,19 @@ from django.db import transaction
 
 from clients.models import Client, Dossier
 from geoprod.models import Cabinet
-from invoices import totals
+from invoices import totals, vat
 from invoices.errors import InvoiceLocked, InvoicingError
-from invoices.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Quote, VatRegime
+from invoices.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Quote
 from invoices.services.lines import LineInput, build_lines, check_lines, check_vat
+from invoices.services.terms import check_terms, default_terms_days
 
 EDITABLE_FIELDS = (
     "objet",
     "service_date",
     "payment_terms_days",
+    "payment_end_of_month",
     "vat_regime",
-    "exemption_reason",
+    "exemption_code",
     "footer_text",
     "numero_engagement",
     "numero_marche",
@@ -32,6 +34,29 @@ def check_owner(cabinet: Cabinet, client: Client, dossier: Dossier | None) -> No
         raise InvoicingError("Ce client ou ce dossier n'appartient pas au cabinet.", field="client")
     if dossier is not None and dossier.client_id != client.id:
         raise InvoicingError("Ce dossier appartient à un autre client.", field="dossier")
+
+
+def legacy_reason(document: Invoice | Quote) -> str:
+    """An avoir on an invoice issued before motifs were coded keeps that invoice's free-text motif."""
+    if (
+        isinstance(document, Invoice)
+        and document.is_credit_note
+        and document.vat_regime == vat.EXONERATION
+        and not document.exemption_code
+        and document.origin_id
+    ):
+        return document.origin.exemption_reason
+    return ""
+
+
+def set_exemption_text(document: Invoice | Quote) -> None:
+    """Keeps the printed motif in step with the coded one (only an exonération has one)."""
+    if document.vat_regime == vat.EXONERATION:
+        document.exemption_reason = vat.reason_text(
+            document.vat_regime, document.exemption_code
+        ) or legacy_reason(document)
+    else:
+        document.exemption_code = document.exemption_reason = ""
 
 
 def refresh_totals(invoice: Invoice) -> Invoice:
@@ -82,14 +107,27 @@ def create_invoice(
     check_owner(cabinet, client, dossier)
     fields.setdefault("objet", dossier.objet if dossier else "")
     fields.setdefault("footer_text", cabinet.invoice_footer)
-    fields.setdefault("payment_terms_days", cabinet.payment_terms_days)
-    fields.setdefault("vat_regime", VatRegime.DEBITS if cabinet.vat_on_debits else VatRegime.ENCAISSEMENTS)
-    fields.setdefault("exemption_reason", "")
+    fields.setdefault("payment_terms_days", default_terms_days(client, cabinet.payment_terms_days))
+    fields.setdefault(
+        "vat_regime",
+        vat.default_regime(franchise_cabinet=cabinet.vat_franchise, vat_on_debits=cabinet.vat_on_debits),
+    )
+    fields.setdefault("exemption_code", "")
     invoice = Invoice(
         cabinet=cabinet, client=client, dossier=dossier, kind=kind, quote=quote, origin=origin, **fields
     )
+    set_exemption_text(invoice)
     check_lines(lines)
-    check_vat(vat_regime=invoice.vat_regime, exemption_reason=invoice.exemption_reason, lines=lines)
+    check_vat(
+        cabinet=cabinet,
+        vat_regime=invoice.vat_regime,
+        exemption_code=invoice.exemption_code,
+        lines=lines,
+        client=client,
+        legacy_reason=legacy_reason(invoice),
+    )
+    if kind != InvoiceKind.AVOIR:
+        check_terms(client=client, days=invoice.payment_terms_days, end_of_month=invoice.payment_end_of_month)
     if kind == InvoiceKind.AVOIR:
         if origin is None or not origin.is_issued or origin.is_credit_note:
             raise InvoicingError("Un avoir se crée à partir d'une facture émise.")
@@ -116,10 +154,22 @@ def update_invoice(*, invoice: Invoice, lines: Sequence[LineInput], **fields) ->
         raise InvoicingError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
     for name, value in fields.items():
         setattr(invoice, name, value)
+    set_exemption_text(invoice)
     check_lines(lines)
-    check_vat(vat_regime=invoice.vat_regime, exemption_reason=invoice.exemption_reason, lines=lines)
+    check_vat(
+        cabinet=invoice.cabinet,
+        vat_regime=invoice.vat_regime,
+        exemption_code=invoice.exemption_code,
+        lines=lines,
+        client=invoice.client,
+        legacy_reason=legacy_reason(invoice),
+    )
     if invoice.is_credit_note:
         _check_credit(invoice, lines)
+    else:
+        check_terms(
+            client=invoice.client, days=invoice.payment_terms_days, end_of_month=invoice.payment_end_of_month
+        )
     invoice.lines.all().delete()
     InvoiceLine.objects.bulk_create(build_lines(InvoiceLine, {"invoice": invoice}, lines))
     refresh_totals(invoice).save()
@@ -171,7 +221,7 @@ def create_credit_note(*, invoice: Invoice, lines: Sequence[LineInput] | None = 
             raise InvoicingError(
                 "Cette facture a déjà fait l'objet d'un avoir : saisissez un avoir partiel.", field="lines"
             )
-        lines = [LineInput.from_line(line) for line in invoice.lines.all()]
+        lines = [LineInput.from_line(line) for line in invoice.lines.all()] + _deduction_lines(invoice)
     return create_invoice(
         cabinet=invoice.cabinet,
         client=invoice.client,
@@ -182,13 +232,29 @@ def create_credit_note(*, invoice: Invoice, lines: Sequence[LineInput] | None = 
         lines=lines,
         objet=f"Avoir sur la facture N° {invoice.number} du {invoice.issue_date:%d/%m/%Y}",
         vat_regime=invoice.vat_regime,
-        exemption_reason=invoice.exemption_reason,
+        exemption_code=invoice.exemption_code,
         footer_text=invoice.footer_text,
         numero_engagement=invoice.numero_engagement,
         numero_marche=invoice.numero_marche,
         code_service=invoice.code_service,
         payment_terms_days=0,
     )
+
+
+def _deduction_lines(invoice: Invoice) -> list[LineInput]:
+    """The acomptes a facture de solde deducted, as negative lines: its full avoir credits only its net."""
+    return [
+        LineInput(
+            designation=f"Acompte N° {acompte.number} déjà facturé : {line.designation}",
+            unit_price=-line.unit_price,
+            quantity=line.quantity,
+            vat_rate=line.vat_rate,
+            unit=line.unit,
+            debours=line.debours,
+        )
+        for acompte in invoice.deducted_acomptes()
+        for line in acompte.lines.all()
+    ]
 
 
 def refresh_payment_status(invoice: Invoice) -> None:

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 
-from invoices import facturx, facturx_validation, numbering, pdf
+from invoices import facturx, facturx_validation, numbering, pdf, terms
 from invoices.errors import InvoiceLocked, InvoicingError
-from invoices.models import Invoice, InvoiceKind, InvoiceStatus
-from invoices.services.drafts import check_creditable, refresh_payment_status, refresh_totals
+from invoices.models import Invoice, InvoiceKind, InvoiceStatus, Quote
+from invoices.services.drafts import check_creditable, legacy_reason, refresh_payment_status, refresh_totals
 from invoices.services.lines import LineInput, check_lines, check_vat
+from invoices.services.terms import check_terms, late_rate
 
 
 def pending_acomptes(invoice: Invoice) -> list[Invoice]:
@@ -28,6 +31,33 @@ def pending_acomptes(invoice: Invoice) -> list[Invoice]:
     )
 
 
+def invoiced_ht(quote: Quote) -> Decimal:
+    """HT already invoiced on a commande (issued invoices and acomptes, net of avoirs)."""
+    issued = Invoice.objects.filter(quote=quote).exclude(status=InvoiceStatus.DRAFT)
+    billed = issued.exclude(kind=InvoiceKind.AVOIR).aggregate(ht=Sum("total_ht"), pre=Sum("prepaid_ht"))
+    credited = (
+        Invoice.objects.filter(origin__quote=quote, kind=InvoiceKind.AVOIR)
+        .exclude(status=InvoiceStatus.DRAFT)
+        .aggregate(ht=Sum("total_ht"))
+    )
+    zero = Decimal("0.00")
+    return (billed["ht"] or zero) - (billed["pre"] or zero) - (credited["ht"] or zero)
+
+
+def check_order_not_overcredited(avoir: Invoice) -> None:
+    """A commande's invoiced total (invoices − acomptes deducted − avoirs) never goes below zero."""
+    if avoir.quote_id is None:
+        return
+    quote = Quote.objects.select_for_update().get(pk=avoir.quote_id)  # one avoir at a time per commande
+    remaining = invoiced_ht(quote)
+    if avoir.total_ht > remaining:
+        raise InvoicingError(
+            f"L'avoir ({avoir.total_ht} € HT) dépasse ce qui reste facturé sur la commande "
+            f"{quote.number} ({remaining} € HT).",
+            field="lines",
+        )
+
+
 @transaction.atomic
 def issue_invoice(*, invoice: Invoice, today: datetime.date | None = None) -> Invoice:
     """« Valider »: allocates the next number, renders and stores the Factur-X PDF and its sha256.
@@ -40,9 +70,21 @@ def issue_invoice(*, invoice: Invoice, today: datetime.date | None = None) -> In
     invoice = Invoice.objects.select_for_update().select_related("cabinet", "client").get(pk=invoice.pk)
     if invoice.is_issued:
         raise InvoiceLocked(f"La facture {invoice.number} est déjà émise.")
+    if invoice.client.siret_error():
+        raise InvoicingError(
+            f"Client « {invoice.client.nom} » : {invoice.client.siret_error()} Complétez sa fiche.",
+            field="client",
+        )
     lines = [LineInput.from_line(line) for line in invoice.lines.all()]
     check_lines(lines)
-    check_vat(vat_regime=invoice.vat_regime, exemption_reason=invoice.exemption_reason, lines=lines)
+    check_vat(
+        cabinet=invoice.cabinet,
+        vat_regime=invoice.vat_regime,
+        exemption_code=invoice.exemption_code,
+        lines=lines,
+        client=invoice.client,
+        legacy_reason=legacy_reason(invoice),
+    )
     origin = None
     if invoice.is_credit_note:
         origin = Invoice.objects.select_for_update().get(pk=invoice.origin_id)
@@ -52,11 +94,23 @@ def issue_invoice(*, invoice: Invoice, today: datetime.date | None = None) -> In
     refresh_totals(invoice)
     if origin is not None:
         check_creditable(origin, invoice.total_ttc)
+        check_order_not_overcredited(invoice)
 
     today = today or timezone.localdate()
     invoice.issue_date = today
-    invoice.service_date = invoice.service_date or today
-    invoice.due_date = today + datetime.timedelta(days=invoice.payment_terms_days)
+    if invoice.kind != InvoiceKind.ACOMPTE:
+        # An acompte is billed before the service: it states no service date it does not know.
+        invoice.service_date = invoice.service_date or today
+    if not invoice.is_credit_note:
+        check_terms(
+            client=invoice.client, days=invoice.payment_terms_days, end_of_month=invoice.payment_end_of_month
+        )
+    invoice.due_date = terms.due_date(
+        today, invoice.payment_terms_days, end_of_month=invoice.payment_end_of_month
+    )
+    if not invoice.is_credit_note:
+        stated = late_rate(invoice, due_date=invoice.due_date)
+        invoice.late_rate, invoice.late_rate_text = stated.rate, stated.text
     invoice.number = numbering.allocate_number(cabinet=invoice.cabinet, issue_date=today)
     invoice.status = InvoiceStatus.ISSUED
     invoice.issued_at = timezone.now()

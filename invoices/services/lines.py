@@ -6,9 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from invoices import totals
+from clients.models import Client
+from geoprod.models import Cabinet
+from invoices import totals, vat
 from invoices.errors import InvoicingError
-from invoices.models import TAX_FREE_REGIMES, LineBase, Unit, VatRate, VatRegime
+from invoices.models import LineBase, Unit, VatRate
 
 # Keeps every stored amount inside its 12-digit column, whatever the number of lines.
 MAX_LINE_AMOUNT = Decimal("100000000")
@@ -21,34 +23,41 @@ class LineInput:
     quantity: Decimal = Decimal("1")
     vat_rate: str = VatRate.T20
     unit: str = Unit.FORFAIT
+    debours: bool = False
 
     @classmethod
     def from_line(cls, line: LineBase) -> LineInput:
-        return cls(line.designation, line.unit_price, line.quantity, line.vat_rate, line.unit)
+        return cls(line.designation, line.unit_price, line.quantity, line.vat_rate, line.unit, line.debours)
 
     def as_totals_line(self) -> totals.Line:
         return totals.Line(Decimal(self.quantity), Decimal(self.unit_price), Decimal(self.vat_rate))
 
 
-def check_vat(*, vat_regime: str, exemption_reason: str, lines: Sequence[LineInput]) -> None:
-    """Raises InvoicingError when the VAT regime, its motif and the line rates disagree."""
-    if vat_regime not in VatRegime.values:
-        raise InvoicingError("Type de TVA inconnu.", field="vat_regime")
-    if vat_regime == VatRegime.EXONERATION and not exemption_reason.strip():
-        raise InvoicingError(
-            "Indiquez le motif d'exonération (ex. : article 261 du CGI) : il est obligatoire sur la facture.",
-            field="exemption_reason",
-        )
+def check_vat(
+    *,
+    cabinet: Cabinet,
+    vat_regime: str,
+    exemption_code: str,
+    lines: Sequence[LineInput],
+    client: Client | None = None,
+    legacy_reason: str = "",
+) -> None:
+    """Raises InvoicingError when the VAT regime, its motif, the buyer and the line rates disagree
+    (the rules are invoices/vat.py's)."""
     for line in lines:
         if line.vat_rate not in VatRate.values:
             raise InvoicingError(
                 f"Taux de TVA inconnu « {line.vat_rate} » : choisissez 20 %, 10 %, 5,5 %, 2,1 % ou 0 %.",
                 field="lines",
             )
-        if vat_regime in TAX_FREE_REGIMES and Decimal(line.vat_rate) != 0:
-            raise InvoicingError(
-                "Sans TVA (exonération ou art. 293 B), toutes les lignes doivent être à 0 %.", field="lines"
-            )
+    vat.check(
+        vat_regime,
+        lines=[vat.VatLine(Decimal(line.vat_rate), line.debours) for line in lines],
+        franchise_cabinet=cabinet.vat_franchise,
+        exemption_code=exemption_code,
+        buyer_vat_number=client.tva_intracom if client is not None else None,
+        legacy_reason=legacy_reason,
+    )
 
 
 def check_lines(lines: Sequence[LineInput]) -> None:
@@ -81,6 +90,7 @@ def build_lines(model: type[LineBase], parent: dict, lines: Sequence[LineInput])
             unit=line.unit,
             unit_price=Decimal(line.unit_price),
             vat_rate=line.vat_rate,
+            debours=line.debours,
             total_ht=totals.line_ht(Decimal(line.quantity), Decimal(line.unit_price)),
             **parent,
         )

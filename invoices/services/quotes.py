@@ -6,34 +6,38 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from clients.models import Client, Dossier
 from geoprod.models import Cabinet
 from geoprod.services import next_counter_value
-from invoices import totals
+from invoices import totals, vat
 from invoices.errors import InvoicingError
 from invoices.models import (
     Invoice,
     InvoiceKind,
-    InvoiceStatus,
     Quote,
     QuoteLine,
     QuoteStatus,
     Unit,
-    VatRegime,
 )
-from invoices.services.drafts import check_owner, create_invoice
-from invoices.services.issue import pending_acomptes
+from invoices.services.drafts import check_owner, create_invoice, set_exemption_text
+from invoices.services.issue import invoiced_ht, pending_acomptes
 from invoices.services.lines import LineInput, build_lines, check_lines, check_vat
 
-QUOTE_FIELDS = ("objet", "date", "validity_days", "vat_regime", "exemption_reason")
+QUOTE_FIELDS = ("objet", "date", "validity_days", "vat_regime", "exemption_code")
 
 
 def _save_lines(quote: Quote, lines: Sequence[LineInput]) -> None:
+    set_exemption_text(quote)
     check_lines(lines)
-    check_vat(vat_regime=quote.vat_regime, exemption_reason=quote.exemption_reason, lines=lines)
+    check_vat(
+        cabinet=quote.cabinet,
+        vat_regime=quote.vat_regime,
+        exemption_code=quote.exemption_code,
+        lines=lines,
+        client=quote.client,
+    )
     quote.lines.all().delete()
     QuoteLine.objects.bulk_create(build_lines(QuoteLine, {"quote": quote}, lines))
     t = totals.compute_totals([line.as_totals_line() for line in lines])
@@ -51,10 +55,20 @@ def create_quote(
     """
     check_owner(cabinet, client, dossier)
     fields.setdefault("objet", dossier.objet if dossier else "")
-    fields.setdefault("vat_regime", VatRegime.DEBITS if cabinet.vat_on_debits else VatRegime.ENCAISSEMENTS)
+    fields.setdefault(
+        "vat_regime",
+        vat.default_regime(franchise_cabinet=cabinet.vat_franchise, vat_on_debits=cabinet.vat_on_debits),
+    )
     quote = Quote(cabinet=cabinet, client=client, dossier=dossier, **fields)
+    set_exemption_text(quote)
     check_lines(lines)
-    check_vat(vat_regime=quote.vat_regime, exemption_reason=quote.exemption_reason, lines=lines)
+    check_vat(
+        cabinet=cabinet,
+        vat_regime=quote.vat_regime,
+        exemption_code=quote.exemption_code,
+        lines=lines,
+        client=client,
+    )
     year = quote.date.year
     quote.number = f"D{year}-{next_counter_value(cabinet=cabinet, name=f'devis-{year}'):04d}"
     quote.save()
@@ -86,17 +100,8 @@ def decide_quote(*, quote: Quote, accepted: bool) -> Quote:
     return quote
 
 
-def invoiced_ht(quote: Quote) -> Decimal:
-    """HT already invoiced on a commande (issued invoices and acomptes, net of avoirs)."""
-    issued = Invoice.objects.filter(quote=quote).exclude(status=InvoiceStatus.DRAFT)
-    billed = issued.exclude(kind=InvoiceKind.AVOIR).aggregate(ht=Sum("total_ht"), pre=Sum("prepaid_ht"))
-    credited = (
-        Invoice.objects.filter(origin__quote=quote, kind=InvoiceKind.AVOIR)
-        .exclude(status=InvoiceStatus.DRAFT)
-        .aggregate(ht=Sum("total_ht"))
-    )
-    zero = Decimal("0.00")
-    return (billed["ht"] or zero) - (billed["pre"] or zero) - (credited["ht"] or zero)
+def _share_label(rate: Decimal, debours: bool) -> str:
+    return "débours" if debours else f"TVA {totals.decimal_fr(rate)} %"
 
 
 def _require_order(quote: Quote) -> None:
@@ -122,7 +127,7 @@ def invoice_order(*, quote: Quote) -> Invoice:
         deducts=acomptes,
         objet=quote.objet,
         vat_regime=quote.vat_regime,
-        exemption_reason=quote.exemption_reason,
+        exemption_code=quote.exemption_code,
     )
 
 
@@ -152,19 +157,22 @@ def invoice_order_part(
             f"Le montant ({amount_ht} € HT) dépasse ce qui reste à facturer sur la commande ({remaining} € HT).",
             field="amount_ht",
         )
-    bases: dict[Decimal, Decimal] = {}
+    # Débours are split apart from the taxable lines of the same rate: they stay outside the VAT base.
+    bases: dict[tuple[Decimal, bool], Decimal] = {}
     for line in quote.lines.all():
-        bases[line.rate] = bases.get(line.rate, Decimal("0.00")) + line.total_ht
+        key = (line.rate, line.debours)
+        bases[key] = bases.get(key, Decimal("0.00")) + line.total_ht
     parts = totals.split_by_rates(amount_ht, bases)
     lines = [
         LineInput(
             designation=f"{label} sur le devis N° {quote.number} — {quote.objet}"
-            + (f" (TVA {totals.decimal_fr(rate)} %)" if len(parts) > 1 else ""),
+            + (f" ({_share_label(rate, debours)})" if len(parts) > 1 else ""),
             unit_price=part,
             vat_rate=str(rate.quantize(Decimal("0.01"))),
             unit=Unit.FORFAIT,
+            debours=debours,
         )
-        for rate, part in parts.items()
+        for (rate, debours), part in parts.items()
         if part
     ]
     return create_invoice(
@@ -176,5 +184,5 @@ def invoice_order_part(
         lines=lines,
         objet=quote.objet,
         vat_regime=quote.vat_regime,
-        exemption_reason=quote.exemption_reason,
+        exemption_code=quote.exemption_code,
     )

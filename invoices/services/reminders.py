@@ -19,6 +19,12 @@ def late_penalties(*, amount_due: Decimal, annual_rate: Decimal, days_late: int)
     return totals.money(Decimal(amount_due) * Decimal(annual_rate) / 100 * days_late / 365)
 
 
+def stated_rate(invoice: Invoice) -> Decimal:
+    """The late-payment rate the invoice stated at issue (the cabinet's rate for invoices issued before
+    the rate was stored on them)."""
+    return invoice.late_rate if invoice.late_rate is not None else invoice.cabinet.late_penalty_rate
+
+
 @transaction.atomic
 def send_reminder(
     *, invoice: Invoice, level: int | None = None, today: datetime.date | None = None
@@ -46,7 +52,7 @@ def send_reminder(
         amount_due=invoice.amount_due,
         days_late=days_late,
         penalties=late_penalties(
-            amount_due=invoice.amount_due, annual_rate=invoice.cabinet.late_penalty_rate, days_late=days_late
+            amount_due=invoice.amount_due, annual_rate=stated_rate(invoice), days_late=days_late
         )
         if professional
         else Decimal("0.00"),

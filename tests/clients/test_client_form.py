@@ -36,7 +36,9 @@ def test_it_creates_a_client_with_compact_siret(client_as, comptable, cabinet):
     [
         ({"siret": "21310069600012"}, "Ce numéro SIRET n'est pas valide (clé de contrôle incorrecte)."),
         ({"siret": "2131006940"}, "Le SIRET doit comporter 14 chiffres."),
-        ({"siret": ""}, "Le SIRET est obligatoire pour une collectivité, l'État ou un établissement public."),
+        ({"siret": ""}, "Le N° SIRET est obligatoire pour une entreprise, une collectivité, l'État ou un"),
+        ({"siret": "", "categorie": "entreprise"}, "Le N° SIRET est obligatoire pour une entreprise"),
+        ({"tva_intracom": "FR00303265045"}, "Ce numéro de TVA intracommunautaire n'est pas valide"),
         ({"nom": ""}, "Le nom du client est obligatoire."),
         ({"nom": "x" * 201}, "au plus 200 caractères"),
         ({"email": "pas-un-mail"}, "Saisissez une adresse de courriel valide."),
@@ -77,3 +79,11 @@ def test_edit_of_other_cabinet_client_is_404(client_as, comptable, other_cabinet
     url = reverse("clients:client-edit", args=[foreign.pk])
     assert client_as(comptable).get(url).status_code == 404
     assert client_as(comptable).post(url, _data()).status_code == 404
+
+
+def test_a_foreign_company_needs_no_siret_and_keeps_its_vat_number_compact(client_as, comptable):
+    data = _data(
+        categorie="entreprise", siret="", pays="Belgique", nom="Liège SPRL", tva_intracom="be 0403 019 261"
+    )
+    assert client_as(comptable).post(URL, data).status_code == 302
+    assert Client.objects.get(nom="Liège SPRL").tva_intracom == "BE0403019261"

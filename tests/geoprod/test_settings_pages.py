@@ -114,3 +114,21 @@ def test_admin_manages_work_families(client_as, admin, cabinet, other_cabinet):
     assert family.actif is False
     foreign = WorkFamily.objects.create(cabinet=other_cabinet, libelle="Mesurage")
     assert c.post(reverse("settings:family-toggle", args=[foreign.pk])).status_code == 404
+
+
+def test_franchise_en_base_is_set_for_the_cabinet_and_excludes_the_debits_option(client_as, admin, cabinet):
+    data = {
+        "invoice_prefix": "F",
+        "invoice_footer": "",
+        "payment_terms_days": "30",
+        "late_penalty_rate": "12",
+    }
+    response = client_as(admin).post(
+        reverse("settings:pieces"), {**data, "vat_franchise": "on", "vat_on_debits": "on"}
+    )
+    assert "l'option pour les débits ne s'applique pas" in body(response)
+    assert (
+        client_as(admin).post(reverse("settings:pieces"), {**data, "vat_franchise": "on"}).status_code == 302
+    )
+    cabinet.refresh_from_db()
+    assert cabinet.vat_franchise

@@ -151,7 +151,7 @@ def test_exoneration_is_category_e_with_its_reason(cabinet, entreprise):
         client=entreprise,
         lines=[("Expertise", "1", "800", "0.00")],
         vat_regime=VatRegime.EXONERATION,
-        exemption_reason="Exonération de TVA, article 261 C du CGI",
+        exemption_code="261-C",
         issued=True,
     )
     xml = _assert_valid(invoice)
@@ -160,10 +160,12 @@ def test_exoneration_is_category_e_with_its_reason(cabinet, entreprise):
     assert _values(xml, tax + "ram:ExemptionReason") == ["Exonération de TVA, article 261 C du CGI"]
 
 
-def test_franchise_293b_is_exempt_with_the_french_code(cabinet, entreprise):
+def test_franchise_293b_is_exempt_with_the_french_code(entreprise):
+    cabinet = factories.make_cabinet(vat_franchise=True, tva_intracom="")
+    client = factories.make_client(cabinet, nom="SCI Les Jardins", adresse="3 rue Bayard")
     invoice = factories.make_invoice(
         cabinet,
-        client=entreprise,
+        client=client,
         lines=[("Relevé", "1", "500", "0.00")],
         vat_regime=VatRegime.FRANCHISE,
         issued=True,

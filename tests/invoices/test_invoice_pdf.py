@@ -88,12 +88,11 @@ def test_vat_regime_mentions(cabinet):
         cabinet,
         lines=[("Bornage", "1", "100", "0.00")],
         vat_regime="exoneration",
-        exemption_reason="Exonération de TVA, article 261 D du CGI",
+        exemption_code="261-D",
         issued=True,
     )
-    franchise = factories.make_invoice(
-        cabinet, lines=[("Bornage", "1", "100", "0.00")], vat_regime="franchise", issued=True
-    )
+    franchise_cabinet = factories.make_cabinet(vat_franchise=True, tva_intracom="")
+    franchise = factories.make_invoice(franchise_cabinet, lines=[("Bornage", "1", "100", "0.00")], issued=True)
     assert "Option pour le paiement de la taxe d'après les débits" in text_of(debits)
     assert "article 261 D du CGI" in text_of(exempt)
     assert "TVA non applicable, art. 293 B du CGI" in text_of(franchise)

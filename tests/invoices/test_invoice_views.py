@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 
 import pytest
 from django.db import connection
@@ -67,9 +68,14 @@ def test_a_user_without_cabinet_gets_403(db, client_as):
         (
             line_data(rate="20.00"),
             {"vat_regime": "exoneration"},
-            "Le motif d&#x27;exonération est obligatoire",
+            "Choisissez le motif d&#x27;exonération",
         ),
-        (line_data(rate="20.00"), {"vat_regime": "franchise"}, "toutes les lignes doivent être à 0 %"),
+        (
+            line_data(rate="20.00"),
+            {"vat_regime": "exoneration", "exemption_code": "261-D"},
+            "toutes les lignes doivent être à 0 %",
+        ),
+        (line_data(rate="0.00"), {}, "Une ligne à 0 % doit avoir sa raison légale"),
     ],
 )
 def test_bad_input_gives_a_french_error_and_keeps_what_was_typed(
@@ -216,3 +222,24 @@ def test_list_filters(cabinet, client_as, comptable):
     assert ids("status=brouillon") == {draft.pk}
     assert ids(f"client={customer.pk}") == {late.pk}
     assert ids("start=2025-01-01&end=2025-12-31") == {late.pk}
+
+
+def test_a_debours_line_is_ticked_in_the_form_and_kept_on_edit(cabinet, client_as, comptable):
+    customer = factories.make_client(cabinet)
+    lines = line_data(
+        designation="Frais d'hypothèques", price="35,50", rate="0.00", **{"lines-0-debours": "on"}
+    )
+    response = client_as(comptable).post("/factures/nouvelle/", {**header(customer), **lines})
+    invoice = Invoice.objects.get()
+    assert response.status_code == 302 and invoice.lines.get().debours
+    edit = client_as(comptable).get(f"/factures/{invoice.pk}/modifier/").content.decode()
+    assert re.search(r'<input type="checkbox" name="lines-0-debours"[^>]* checked', edit)
+
+
+def test_the_regime_list_follows_the_cabinet(cabinet, client_as, comptable):
+    page = client_as(comptable).get("/factures/nouvelle/").content.decode()
+    assert 'value="autoliquidation"' in page and 'value="franchise"' not in page
+    cabinet.vat_franchise, cabinet.tva_intracom = True, ""
+    cabinet.save()
+    page = client_as(comptable).get("/factures/nouvelle/").content.decode()
+    assert 'value="franchise" selected' in page and 'value="encaissements"' not in page

@@ -128,12 +128,12 @@ def test_drafts_can_be_deleted_without_consuming_a_number(cabinet):
 def test_exemption_without_motif_is_refused(cabinet):
     with pytest.raises(InvoicingError) as e:
         factories.make_invoice(cabinet, lines=[("Bornage", "1", "100", "0.00")], vat_regime="exoneration")
-    assert e.value.field == "exemption_reason"
+    assert e.value.field == "exemption_code"
 
 
 def test_tax_free_regime_requires_zero_rates(cabinet):
-    with pytest.raises(InvoicingError, match="0 %"):
-        factories.make_invoice(cabinet, vat_regime="franchise")
+    with pytest.raises(InvoicingError, match="toutes les lignes doivent être à 0 %"):
+        factories.make_invoice(cabinet, vat_regime="exoneration", exemption_code="261-D")
 
 
 def test_unknown_vat_rate_and_negative_quantity_are_refused(cabinet):

@@ -10,6 +10,7 @@ from invoices import services
 from invoices.errors import InvoicingError
 from invoices.models import InvoiceKind, QuoteStatus
 from tests import factories
+from tests.utils import pdf_pages
 
 LINES = [("Bornage amiable", "1", "2500.00", "20.00"), ("Plan de division", "1", "2500.00", "20.00")]
 
@@ -92,3 +93,15 @@ def test_acompte_shows_as_partial_invoice_on_the_final_invoice_page(cabinet, cli
         "d'un montant de 1\xa0800,00\xa0€ TTC (1\xa0500,00\xa0€ HT)"
     )
     assert expected in page
+
+
+def test_acompte_says_what_it_is_and_no_service_date_it_does_not_know(cabinet):
+    quote = factories.make_quote(cabinet, accepted=True)
+    acompte = services.issue_invoice(invoice=services.invoice_order_part(quote=quote, percent=Decimal("30")))
+    assert acompte.service_date is None
+    text = " ".join(pdf_pages(acompte.pdf_bytes()))
+    assert f"Facture d'acompte N° {acompte.number} sur devis N° {quote.number}" in text
+    assert "Date de la prestation" not in text
+    solde = services.issue_invoice(invoice=services.invoice_order(quote=quote))
+    assert solde.service_date == solde.issue_date
+    assert "Date de la prestation" in " ".join(pdf_pages(solde.pdf_bytes()))
