@@ -101,7 +101,9 @@ def submission_detail(request, pk: int):
     """« Envoi de la facture vers Chorus Pro ». A POST saves the typed fields as a draft."""
     cabinet = current_cabinet(request)
     if request.htmx and request.GET.get("fragment") == "progress":  # polled every second: one light query
-        qs = ChorusSubmission.objects.select_related("invoice").only("state", "last_error", "invoice__number")
+        qs = ChorusSubmission.objects.select_related("invoice").only(
+            "state", "last_error", "sending_since", "updated_at", "invoice__number"
+        )
         return _progress(request, get_for_cabinet(qs, cabinet, pk=pk))
     submission = selectors.submission_for_page(cabinet=cabinet, pk=pk)
     form = SubmissionForm(request.POST or None, instance=submission)
@@ -116,7 +118,7 @@ def submission_detail(request, pk: int):
 def _progress(request, submission):
     """Polled while the PDF is being deposited; reloads the page once the deposit is done or failed."""
     response = render(request, "chorus/_progress.html", {"submission": submission})
-    if not submission.deposit_pending:
+    if not submission.deposit_pending or submission.is_stalled:
         response["HX-Refresh"] = "true"
     return response
 
@@ -214,6 +216,22 @@ def submission_submit(request, pk: int):
         messages.success(
             request, f"Facture soumise à Chorus Pro (identifiant {submission.identifiant_facture_cpp})."
         )
+    return redirect(submission)
+
+
+@require_POST
+def submission_resume(request, pk: int):
+    """« Reprendre »: a deposit or « Soumettre » whose worker died is run again, the safe way."""
+    submission = selectors.submission_for_page(cabinet=current_cabinet(request), pk=pk)
+    try:
+        resumed = tasks.resume(submission)
+    except client.ChorusError as e:  # in-process (eager) run: the service recorded it for the page too
+        messages.error(request, e.message)
+    except services.SubmissionError as e:
+        messages.error(request, str(e))
+    else:
+        if not resumed:
+            messages.info(request, "L'envoi est en cours de traitement : rien à reprendre.")
     return redirect(submission)
 
 

@@ -2,7 +2,14 @@
 
 from chorus.services.account import update_account
 from chorus.services.connection import client_for
-from chorus.services.refresh import pending_submissions, refresh_account, refresh_all, refresh_status
+from chorus.services.refresh import (
+    moving_accounts,
+    pending_submissions,
+    refresh_account,
+    refresh_all,
+    refresh_cabinet,
+    refresh_status,
+)
 from chorus.services.submission import (
     SubmissionError,
     add_attachment,
@@ -24,9 +31,11 @@ __all__ = [
     "client_for",
     "deposit_invoice_pdf",
     "lookup_recipient",
+    "moving_accounts",
     "pending_submissions",
     "refresh_account",
     "refresh_all",
+    "refresh_cabinet",
     "refresh_status",
     "remove_attachment",
     "save_draft",

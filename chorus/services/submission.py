@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +15,7 @@ from chorus.models import (
     ChorusSubmission,
     DepositFormat,
     TvaType,
+    stale_before,
 )
 from chorus.models import (
     SubmissionState as State,
@@ -26,9 +24,6 @@ from chorus.services import connection, facturx_deposit
 from chorus.services.account import update_account
 from invoices.errors import InvoiceLocked
 from invoices.models import Invoice, InvoiceKind, VatRegime
-
-# A claim older than this belongs to a worker that died: the call's outcome is unknown.
-STALE_CLAIM = datetime.timedelta(seconds=settings.CHORUS_STALE_CLAIM_SECONDS)
 
 TVA_TYPE_FOR_REGIME = {
     VatRegime.DEBITS: TvaType.DEBIT,
@@ -104,7 +99,7 @@ def _claim(sub: ChorusSubmission, seen: str, to: str) -> bool:
 
 
 def _is_stale(sub: ChorusSubmission) -> bool:
-    return sub.sending_since is not None and timezone.now() - sub.sending_since > STALE_CLAIM
+    return sub.sending_since is not None and sub.sending_since < stale_before()
 
 
 def _record_error(sub: ChorusSubmission, state: str, error: client.ChorusError, field: str = "") -> None:
