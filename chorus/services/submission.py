@@ -199,7 +199,6 @@ def lookup_recipient(*, submission: ChorusSubmission, siret: str) -> ChorusSubmi
     return submission
 
 
-@transaction.atomic
 def add_attachment(
     *,
     submission: ChorusSubmission,
@@ -210,15 +209,19 @@ def add_attachment(
     designation: str,
     type: str,
 ) -> ChorusAttachment:
-    """Sends a complementary attachment to Chorus and links it. Raises ChorusRejected, ChorusUnavailable…"""
+    """Sends a complementary attachment to Chorus (outside any transaction: the upload may take long), then
+    links it if the submission is still editable. Raises SubmissionError, ChorusRejected, ChorusUnavailable…"""
     _attachments_editable(submission)
     pj_id = connection.client_for(submission.account, submission).add_attachment(
         content, name=filename, mime=mime or "application/octet-stream", extension=extension
     )
-    return ChorusAttachment.objects.create(
-        submission=submission, designation=designation, type=type, filename=filename, size=len(content),
-        piece_jointe_id=pj_id,
-    )  # fmt: skip
+    with transaction.atomic():
+        # Submitted from another tab during the upload: the file stays unused in the account's space.
+        _attachments_editable(ChorusSubmission.objects.select_for_update().get(pk=submission.pk))
+        return ChorusAttachment.objects.create(
+            submission=submission, designation=designation, type=type, filename=filename, size=len(content),
+            piece_jointe_id=pj_id,
+        )  # fmt: skip
 
 
 def _attachments_editable(submission: ChorusSubmission) -> None:
