@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from chorus import client, selectors, services, tasks
 from chorus.forms import AccountForm, AttachmentForm, SubmissionForm
 from chorus.models import ChorusAttachment, ChorusSubmission, SubmissionState
+from geoprod.degraded import QUEUE_DOWN
 from geoprod.forms import PiecesForm
 from geoprod.tenancy import admin_required, current_cabinet, get_for_cabinet
 from invoices.models import Invoice
@@ -70,6 +71,9 @@ def invoice_send(request, pk: int):
     if submission.state in (SubmissionState.NEW, SubmissionState.DEPOSITING):  # not (yet) in Chorus
         try:
             tasks.deposit_invoice_pdf.delay(submission.pk)
+        except QUEUE_DOWN:  # answered 503 by geoprod.degraded; the row must not wait for a deposit forever
+            services.record_not_queued(submission_id=submission.pk)
+            raise
         except client.ChorusError as e:
             messages.error(request, f"Le dépôt du PDF dans Chorus Pro a échoué : {e.message}")
         except services.SubmissionError as e:

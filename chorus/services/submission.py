@@ -154,6 +154,17 @@ def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
     return sub
 
 
+def record_not_queued(*, submission_id: int) -> None:
+    """The deposit could not be queued (Redis down): the submission says so, with its retry action, instead of
+    a deposit spinner that nothing would ever end."""
+    ChorusSubmission.objects.filter(pk=submission_id, state=State.NEW).update(
+        last_error="Le dépôt du PDF n'a pas pu être lancé (service momentanément indisponible) : "
+        "réessayez dans quelques minutes.",
+        last_error_code="FILE",
+        updated_at=timezone.now(),
+    )
+
+
 RECIPIENT_FIELDS = [
     "destinataire_siret",
     "destinataire_designation",
