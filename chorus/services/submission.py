@@ -135,10 +135,15 @@ def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
         message = f"{e} Envoi bloqué." if isinstance(e, InvoiceLocked) else "PDF de la facture introuvable."
         ChorusSubmission.objects.filter(pk=sub.pk).update(last_error=message, last_error_code="PDF")
         raise SubmissionError({"__all__": message}) from e
-    # Depositing twice is harmless (the first pièce jointe stays unused), so a stale claim is simply retaken.
+    # Depositing a PDF twice is harmless (the first pièce jointe stays unused): a stale claim is retaken.
     if not _claim(sub, seen, State.DEPOSITING):
         return sub
     if sub.account.deposit_format == DepositFormat.FACTURX:
+        # A flux creates the invoice itself: after a worker died mid-deposit, Chorus is searched first.
+        if seen == State.DEPOSITING:
+            found = connection.client_for(sub.account, sub).find_by_number(invoice.number)
+            if found is not None:
+                return _record_submitted(sub, found)
         return facturx_deposit.deposit_invoice_flux(sub=sub, pdf=pdf)
     try:
         deposit = connection.client_for(sub.account, sub).deposit_pdf(pdf, invoice.pdf_filename())

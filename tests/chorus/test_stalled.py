@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chorus import services, tasks
-from chorus.models import ChorusSubmission, SubmissionState
+from chorus.models import ChorusSubmission, DepositFormat, SubmissionState
 from chorus.services import sweeper
 from tests import factories
 from tests.utils import body
@@ -144,3 +144,21 @@ def test_every_chorus_task_is_declared_safe_to_run_twice(task):
 def test_a_live_deposit_or_submit_is_never_taken_for_dead():
     assert settings.CELERY_TASK_TIME_LIMIT < settings.CHORUS_STALE_CLAIM_SECONDS
     assert settings.CHORUS_SWEEP_SECONDS < settings.CHORUS_STALE_CLAIM_SECONDS
+
+
+def test_killed_factur_x_deposit_whose_flux_created_the_invoice_is_not_deposited_again(
+    chorus, account, issued_invoice
+):
+    account.deposit_format = DepositFormat.FACTURX
+    account.save()
+    sub = services.start_submission(invoice=issued_invoice, account=account)
+    flux = services.deposit_invoice_pdf(submission_id=sub.pk).numero_flux_depot
+    chorus.integrate_flux(flux)  # Chorus created the invoice from the flux…
+    ChorusSubmission.objects.filter(pk=sub.pk).update(
+        numero_flux_depot=""
+    )  # …the worker died before saying so
+    _died_during(sub, SubmissionState.DEPOSITING)
+    tasks.sweep_stale_claims.delay()
+    sub.refresh_from_db()
+    assert sub.state == SubmissionState.SUBMITTED and sub.identifiant_facture_cpp is not None
+    assert chorus.calls["deposit_flux"] == 1
