@@ -259,6 +259,10 @@ class ChorusSubmission(models.Model):
         return self.state == SubmissionState.READY
 
     @property
+    def is_sending(self) -> bool:
+        return self.state == SubmissionState.SENDING
+
+    @property
     def is_stalled(self) -> bool:
         """A deposit or « Soumettre » that no worker carries on with any more (see stalled())."""
         limit = stale_before()

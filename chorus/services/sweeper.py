@@ -14,7 +14,7 @@ def step_to_resume(submission: ChorusSubmission) -> str | None:
     """Which step to run again for a stalled submission; None while a worker may still be on it."""
     if not submission.is_stalled:
         return None
-    return SUBMIT if submission.state == SubmissionState.SENDING else DEPOSIT
+    return SUBMIT if submission.is_sending else DEPOSIT
 
 
 def stalled_submissions() -> list[tuple[int, str]]:
