@@ -87,7 +87,9 @@ def resume(submission: ChorusSubmission) -> bool:
 
 
 @shared_task(**SAFE_TWICE)
-def sweep_stale_claims() -> None:
+def sweep_stale_claims() -> int:
     """Every CHORUS_SWEEP_SECONDS (chorus/schedule.py): every stalled submission is taken back."""
-    for pk, step in sweeper.stalled_submissions():
+    stalled = sweeper.stalled_submissions()
+    for pk, step in stalled:
         RESUME[step].delay(pk)
+    return len(stalled)

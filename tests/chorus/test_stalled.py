@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -162,3 +163,11 @@ def test_killed_factur_x_deposit_whose_flux_created_the_invoice_is_not_deposited
     sub.refresh_from_db()
     assert sub.state == SubmissionState.SUBMITTED and sub.identifiant_facture_cpp is not None
     assert chorus.calls["deposit_flux"] == 1
+
+
+def test_chorus_refresh_command_also_takes_back_stalled_submissions(chorus, ready, capsys):
+    _submitted_then_worker_died(chorus, ready)
+    call_command("chorus_refresh")
+    assert "1 envoi(s) interrompu(s) repris." in capsys.readouterr().out
+    ready.refresh_from_db()
+    assert ready.state == SubmissionState.SUBMITTED and chorus.calls["submit"] == 1
