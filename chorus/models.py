@@ -3,10 +3,14 @@ status history, and the journal of every call made to Chorus."""
 
 from __future__ import annotations
 
+import datetime
+
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from geoprod import crypto
 from geoprod.models import Cabinet
@@ -150,6 +154,20 @@ def status_label(code: str) -> str:
     return STATUS_LABELS.get(code, code)
 
 
+def stale_before() -> datetime.datetime:
+    """A claim taken before this instant belongs to a worker that died (the stale limit is above the tasks'
+    hard time limit): the call's outcome is unknown."""
+    return timezone.now() - datetime.timedelta(seconds=settings.CHORUS_STALE_CLAIM_SECONDS)
+
+
+def stalled() -> Q:
+    """The query twin of ChorusSubmission.is_stalled: claimed (deposit or « Soumettre ») before the stale
+    limit, or queued for deposit that long without any news."""
+    limit = stale_before()
+    claimed = Q(state__in=(SubmissionState.DEPOSITING, SubmissionState.SENDING), sending_since__lt=limit)
+    return claimed | Q(state=SubmissionState.NEW, last_error="", updated_at__lt=limit)
+
+
 # What the accountant types on « Envoi de la facture vers Chorus Pro » (saved as a draft while editable).
 DRAFT_FIELDS = [
     "destinataire_siret",
@@ -239,6 +257,18 @@ class ChorusSubmission(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.state == SubmissionState.READY
+
+    @property
+    def is_sending(self) -> bool:
+        return self.state == SubmissionState.SENDING
+
+    @property
+    def is_stalled(self) -> bool:
+        """A deposit or « Soumettre » that no worker carries on with any more (see stalled())."""
+        limit = stale_before()
+        if self.state in (SubmissionState.DEPOSITING, SubmissionState.SENDING):
+            return self.sending_since is not None and self.sending_since < limit
+        return self.deposit_pending and self.updated_at is not None and self.updated_at < limit
 
     @property
     def status_display(self) -> str:

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 from chorus import client, services
-from chorus.models import ChorusSubmission
-from chorus.services import facturx_deposit
+from chorus.models import ChorusAccount, ChorusSubmission
+from chorus.services import facturx_deposit, sweeper
 
 BACKOFF_BASE = 30
-BACKOFF_MAX = 3600
-RETRY = dict(bind=True, acks_late=True, max_retries=8)  # acks_late is safe: the services are idempotent
+# Below the broker's visibility timeout: Redis hands out again a message held longer than that, so a longer
+# countdown would run the retry twice.
+BACKOFF_MAX = 600
+# Safe to run twice (the services claim with a conditional UPDATE and search Chorus before re-sending): so
+# acknowledged only once done, and handed out again when the worker dies. Time limits: settings.
+SAFE_TWICE = dict(acks_late=True, reject_on_worker_lost=True)
+RETRY = dict(bind=True, max_retries=8, **SAFE_TWICE)
 
 
 def _run_with_retries(task, verb, **kwargs) -> ChorusSubmission:
@@ -22,8 +28,8 @@ def _run_with_retries(task, verb, **kwargs) -> ChorusSubmission:
     except client.ChorusUnavailable as e:
         if task.request.is_eager:
             raise
-        countdown = getattr(e, "retry_after", None) or min(
-            BACKOFF_BASE * 2**task.request.retries, BACKOFF_MAX
+        countdown = min(
+            getattr(e, "retry_after", None) or BACKOFF_BASE * 2**task.request.retries, BACKOFF_MAX
         )
         raise task.retry(exc=e, countdown=countdown) from e
 
@@ -38,7 +44,7 @@ def deposit_invoice_pdf(self, submission_id: int) -> None:
         follow_flux.delay(submission_id)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=60)
+@shared_task(bind=True, max_retries=60, **SAFE_TWICE)
 def follow_flux(self, submission_id: int) -> None:
     """Factur-X: reads the flux report until Chorus integrates (or rejects) the flux. In-process (eager)
     execution reads it once: the screen's « Soumettre » reads it again."""
@@ -52,7 +58,38 @@ def submit_invoice(self, submission_id: int) -> None:
     _run_with_retries(self, services.submit_invoice, submission_id=submission_id)
 
 
-@shared_task(acks_late=True)
+@shared_task(**SAFE_TWICE)
 def refresh_all() -> None:
-    """Nightly (django-celery-beat schedule « Rafraîchissement nocturne Chorus Pro », editable in the admin)."""
-    services.refresh_all()
+    """Nightly (chorus/schedule.py, « Rafraîchissement nocturne Chorus Pro », time editable in the admin):
+    one task per cabinet, each within its own time limit."""
+    for account_id in services.moving_accounts().values_list("pk", flat=True):
+        refresh_cabinet.delay(account_id)
+
+
+@shared_task(
+    soft_time_limit=settings.CHORUS_REFRESH_TIME_LIMIT - 30,
+    time_limit=settings.CHORUS_REFRESH_TIME_LIMIT,
+    **SAFE_TWICE,
+)
+def refresh_cabinet(account_id: int) -> None:
+    services.refresh_cabinet(account=ChorusAccount.objects.get(pk=account_id))
+
+
+RESUME = {sweeper.DEPOSIT: deposit_invoice_pdf, sweeper.SUBMIT: submit_invoice}
+
+
+def resume(submission: ChorusSubmission) -> bool:
+    """« Reprendre »: queues again the step a dead worker left unfinished; False while one may be on it."""
+    step = sweeper.step_to_resume(submission)
+    if step is not None:
+        RESUME[step].delay(submission.pk)
+    return step is not None
+
+
+@shared_task(**SAFE_TWICE)
+def sweep_stale_claims() -> int:
+    """Every CHORUS_SWEEP_SECONDS (chorus/schedule.py): every stalled submission is taken back."""
+    stalled = sweeper.stalled_submissions()
+    for pk, step in stalled:
+        RESUME[step].delay(pk)
+    return len(stalled)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from chorus import client, selectors, services, tasks
 from chorus.forms import AccountForm, AttachmentForm, SubmissionForm
 from chorus.models import ChorusAttachment, ChorusSubmission, SubmissionState
+from geoprod.degraded import QUEUE_DOWN
 from geoprod.forms import PiecesForm
 from geoprod.tenancy import admin_required, current_cabinet, get_for_cabinet
 from invoices.models import Invoice
@@ -70,6 +71,9 @@ def invoice_send(request, pk: int):
     if submission.state in (SubmissionState.NEW, SubmissionState.DEPOSITING):  # not (yet) in Chorus
         try:
             tasks.deposit_invoice_pdf.delay(submission.pk)
+        except QUEUE_DOWN:  # answered 503 by geoprod.degraded; the row must not wait for a deposit forever
+            services.record_not_queued(submission_id=submission.pk)
+            raise
         except client.ChorusError as e:
             messages.error(request, f"Le dépôt du PDF dans Chorus Pro a échoué : {e.message}")
         except services.SubmissionError as e:
@@ -101,7 +105,9 @@ def submission_detail(request, pk: int):
     """« Envoi de la facture vers Chorus Pro ». A POST saves the typed fields as a draft."""
     cabinet = current_cabinet(request)
     if request.htmx and request.GET.get("fragment") == "progress":  # polled every second: one light query
-        qs = ChorusSubmission.objects.select_related("invoice").only("state", "last_error", "invoice__number")
+        qs = ChorusSubmission.objects.select_related("invoice").only(
+            "state", "last_error", "sending_since", "updated_at", "invoice__number"
+        )
         return _progress(request, get_for_cabinet(qs, cabinet, pk=pk))
     submission = selectors.submission_for_page(cabinet=cabinet, pk=pk)
     form = SubmissionForm(request.POST or None, instance=submission)
@@ -116,7 +122,7 @@ def submission_detail(request, pk: int):
 def _progress(request, submission):
     """Polled while the PDF is being deposited; reloads the page once the deposit is done or failed."""
     response = render(request, "chorus/_progress.html", {"submission": submission})
-    if not submission.deposit_pending:
+    if not submission.deposit_pending or submission.is_stalled:
         response["HX-Refresh"] = "true"
     return response
 
@@ -214,6 +220,22 @@ def submission_submit(request, pk: int):
         messages.success(
             request, f"Facture soumise à Chorus Pro (identifiant {submission.identifiant_facture_cpp})."
         )
+    return redirect(submission)
+
+
+@require_POST
+def submission_resume(request, pk: int):
+    """« Reprendre »: a deposit or « Soumettre » whose worker died is run again, the safe way."""
+    submission = selectors.submission_for_page(cabinet=current_cabinet(request), pk=pk)
+    try:
+        resumed = tasks.resume(submission)
+    except client.ChorusError as e:  # in-process (eager) run: the service recorded it for the page too
+        messages.error(request, e.message)
+    except services.SubmissionError as e:
+        messages.error(request, str(e))
+    else:
+        if not resumed:
+            messages.info(request, "L'envoi est en cours de traitement : rien à reprendre.")
     return redirect(submission)
 
 

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "geoprod.degraded.QueueDownMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -87,11 +88,22 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    # The Chorus exchange journal's own connection to the same database (chorus/services/connection.py).
+    # Not on SQLite, where a second connection would wait behind the first one's write lock.
+    DATABASES["chorus_journal"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# Redis down must answer fast (503 page, token cache fallback), not after the client's default retries.
+REDIS_TIMEOUT = env.float("REDIS_TIMEOUT", default=2.0)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -102,10 +114,35 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
+CELERY_TASK_IGNORE_RESULT = True  # tasks return nothing: publishing never waits on the result backend
+# Every Chorus task is safe to run twice (conditional claims, search before re-send), so a task is
+# acknowledged only once done and handed out again when its worker dies.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A task whose worker died before acknowledging it is handed out again after this many seconds (Redis).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+# A deposit or « Soumettre » (one Chorus call within CHORUS_TIMEOUT) ends well within these limits; the
+# nightly refresh of one cabinet (paged searches, waits on 429) has its own, CHORUS_REFRESH_TIME_LIMIT.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=90)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=120)
+CHORUS_REFRESH_TIME_LIMIT = env.int("CHORUS_REFRESH_TIME_LIMIT", default=600)
+# A task whose worker died before acknowledging it is handed out again after this many seconds (Redis): a
+# little above the longest task, so a running task is never handed out twice. (Submissions do not wait for
+# it: the sweeper takes them back after CHORUS_STALE_CLAIM_SECONDS.)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=CHORUS_REFRESH_TIME_LIMIT + 60),
+    "socket_connect_timeout": REDIS_TIMEOUT,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_TIMEOUT
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_TIMEOUT
+# Publishing while Redis is down fails after about one second: the page answers 503 instead of waiting.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -195,8 +232,10 @@ CHORUS_TIMEOUT = (
     env.float("CHORUS_CONNECT_TIMEOUT", default=5.0),
     env.float("CHORUS_READ_TIMEOUT", default=30.0),
 )
-# A « Soumettre » claimed longer ago than this lost its worker: its outcome is searched in Chorus first.
+# A deposit or « Soumettre » claimed longer ago than this lost its worker (above CELERY_TASK_TIME_LIMIT, so a
+# live task is never taken for dead): the sweeper, run by beat every CHORUS_SWEEP_SECONDS, takes it back.
 CHORUS_STALE_CLAIM_SECONDS = env.int("CHORUS_STALE_CLAIM_SECONDS", default=300)
+CHORUS_SWEEP_SECONDS = env.int("CHORUS_SWEEP_SECONDS", default=120)
 if CHORUS_ENV != "simulator" and not (PISTE_CLIENT_ID and PISTE_CLIENT_SECRET):
     raise ImproperlyConfigured("PISTE_CLIENT_ID et PISTE_CLIENT_SECRET sont requis hors simulateur.")
 

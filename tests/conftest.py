@@ -27,6 +27,21 @@ def http(request):
         yield mock
 
 
+@pytest.fixture(autouse=True)
+def no_chorus_call_in_a_transaction(monkeypatch):
+    """Fails any test in which the Chorus client sends while a database transaction is open."""
+    from chorus.client import journal
+    from tests.transactions import fail_if_in_transaction
+
+    enter = journal.Journaled.__enter__
+
+    def guarded(self):
+        fail_if_in_transaction(self.operation)
+        return enter(self)
+
+    monkeypatch.setattr(journal.Journaled, "__enter__", guarded)
+
+
 @pytest.fixture
 def chorus_timeout():
     """(connect, read) timeouts of the product's Chorus calls in simulator tests; fault tests count on them."""

@@ -17,12 +17,15 @@ from .invoices import InvoiceHistory, InvoicePage, InvoiceSearch, InvoiceState, 
 from .journal import Exchange
 from .reference import AttachmentType, ExemptionMotive, UserAttachments, VatRate
 from .structures import BankAccount, Service, ServiceDetails, Structure, StructureDetails
+from .token_cache import FallbackTokenCache
 from .transport import RetryPolicy, Transport
 from .values import Paging, is_last_page
 
 SERVICES_PAGE_SIZE = 1000
 INVOICES_PAGE_SIZE = 100
 HISTORY_MAX_RESULTS = 100
+# One per process: its memory fallback outlives each client, so a token is reused while Redis is down.
+TOKEN_CACHE = FallbackTokenCache(cache)
 
 T = TypeVar("T")
 
@@ -59,7 +62,7 @@ class ChorusClient:
         endpoints: Endpoints,
         piste: PisteApp,
         account: TechnicalAccount,
-        token_cache: Any = cache,
+        token_cache: Any = None,
         journal: Callable[[Exchange], None] = _no_journal,
         session: requests.Session | None = None,
         timeout: tuple[float, float] = (5, 30),
@@ -71,7 +74,7 @@ class ChorusClient:
             endpoints=endpoints,
             piste=piste,
             account=account,
-            token_cache=token_cache,
+            token_cache=token_cache if token_cache is not None else TOKEN_CACHE,
             journal=journal,
             session=session or requests.Session(),
             timeout=timeout,

@@ -2,7 +2,14 @@
 
 from chorus.services.account import update_account
 from chorus.services.connection import client_for
-from chorus.services.refresh import pending_submissions, refresh_account, refresh_all, refresh_status
+from chorus.services.refresh import (
+    moving_accounts,
+    pending_submissions,
+    refresh_account,
+    refresh_all,
+    refresh_cabinet,
+    refresh_status,
+)
 from chorus.services.submission import (
     SubmissionError,
     add_attachment,
@@ -10,6 +17,7 @@ from chorus.services.submission import (
     check_submission,
     deposit_invoice_pdf,
     lookup_recipient,
+    record_not_queued,
     remove_attachment,
     save_draft,
     start_submission,
@@ -24,9 +32,12 @@ __all__ = [
     "client_for",
     "deposit_invoice_pdf",
     "lookup_recipient",
+    "moving_accounts",
     "pending_submissions",
     "refresh_account",
     "refresh_all",
+    "refresh_cabinet",
+    "record_not_queued",
     "refresh_status",
     "remove_attachment",
     "save_draft",

@@ -214,20 +214,28 @@ def follow_pending_flux(*, account: ChorusAccount) -> None:
         facturx_deposit.follow_flux(submission_id=sub.pk)
 
 
-def refresh_all(*, sleep: Callable[[float], None] = time.sleep) -> list[ChorusRefreshRun]:
-    """The nightly job: every cabinet with invoices still moving in Chorus, one after the other; one cabinet's
-    failure never stops the others."""
+def moving_accounts():
+    """The accounts with invoices still moving in Chorus (or Factur-X flows not yet integrated)."""
     moving = ChorusSubmission.objects.filter(
         Q(not_final(), state=SubmissionState.SUBMITTED)
         | Q(state=SubmissionState.UNKNOWN, numero_flux_depot__gt="")
     )
-    runs = []
-    for account in ChorusAccount.objects.filter(pk__in=moving.values("account")):
-        try:
-            follow_pending_flux(account=account)
-        except client.ChorusError as e:
-            logger.warning(
-                "Suivi des flux Factur-X du cabinet %s interrompu : %s", account.cabinet_id, e.message
-            )
-        runs.append(refresh_account(account=account, sleep=sleep))
-    return runs
+    return ChorusAccount.objects.filter(pk__in=moving.values("account"))
+
+
+def refresh_cabinet(
+    *, account: ChorusAccount, sleep: Callable[[float], None] = time.sleep
+) -> ChorusRefreshRun:
+    """One cabinet's part of the nightly job: its pending Factur-X flows, then its bulk refresh. Raises
+    nothing: a failure is logged or recorded on the run."""
+    try:
+        follow_pending_flux(account=account)
+    except client.ChorusError as e:
+        logger.warning("Suivi des flux Factur-X du cabinet %s interrompu : %s", account.cabinet_id, e.message)
+    return refresh_account(account=account, sleep=sleep)
+
+
+def refresh_all(*, sleep: Callable[[float], None] = time.sleep) -> list[ChorusRefreshRun]:
+    """The nightly job by hand: every cabinet with invoices still moving in Chorus, one after the other; one
+    cabinet's failure never stops the others."""
+    return [refresh_cabinet(account=account, sleep=sleep) for account in moving_accounts()]

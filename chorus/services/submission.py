@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +15,7 @@ from chorus.models import (
     ChorusSubmission,
     DepositFormat,
     TvaType,
+    stale_before,
 )
 from chorus.models import (
     SubmissionState as State,
@@ -28,8 +26,6 @@ from invoices import vat
 from invoices.errors import InvoiceLocked
 from invoices.models import Invoice, InvoiceKind
 
-# A claim older than this belongs to a worker that died: the call's outcome is unknown.
-STALE_CLAIM = datetime.timedelta(seconds=settings.CHORUS_STALE_CLAIM_SECONDS)
 
 class SubmissionError(Exception):
     """The submission cannot go on as it stands; `errors` maps form fields to French messages."""
@@ -98,7 +94,7 @@ def _claim(sub: ChorusSubmission, seen: str, to: str) -> bool:
 
 
 def _is_stale(sub: ChorusSubmission) -> bool:
-    return sub.sending_since is not None and timezone.now() - sub.sending_since > STALE_CLAIM
+    return sub.sending_since is not None and sub.sending_since < stale_before()
 
 
 def _record_error(sub: ChorusSubmission, state: str, error: client.ChorusError, field: str = "") -> None:
@@ -134,10 +130,15 @@ def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
         message = f"{e} Envoi bloqué." if isinstance(e, InvoiceLocked) else "PDF de la facture introuvable."
         ChorusSubmission.objects.filter(pk=sub.pk).update(last_error=message, last_error_code="PDF")
         raise SubmissionError({"__all__": message}) from e
-    # Depositing twice is harmless (the first pièce jointe stays unused), so a stale claim is simply retaken.
+    # Depositing a PDF twice is harmless (the first pièce jointe stays unused): a stale claim is retaken.
     if not _claim(sub, seen, State.DEPOSITING):
         return sub
     if sub.account.deposit_format == DepositFormat.FACTURX:
+        # A flux creates the invoice itself: after a worker died mid-deposit, Chorus is searched first.
+        if seen == State.DEPOSITING:
+            found = connection.client_for(sub.account, sub).find_by_number(invoice.number)
+            if found is not None:
+                return _record_submitted(sub, found)
         return facturx_deposit.deposit_invoice_flux(sub=sub, pdf=pdf)
     try:
         deposit = connection.client_for(sub.account, sub).deposit_pdf(pdf, invoice.pdf_filename())
@@ -151,6 +152,17 @@ def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
     _clear_error(sub)
     sub.save()
     return sub
+
+
+def record_not_queued(*, submission_id: int) -> None:
+    """The deposit could not be queued (Redis down): the submission says so, with its retry action, instead of
+    a deposit spinner that nothing would ever end."""
+    ChorusSubmission.objects.filter(pk=submission_id, state=State.NEW).update(
+        last_error="Le dépôt du PDF n'a pas pu être lancé (service momentanément indisponible) : "
+        "réessayez dans quelques minutes.",
+        last_error_code="FILE",
+        updated_at=timezone.now(),
+    )
 
 
 RECIPIENT_FIELDS = [
@@ -198,7 +210,6 @@ def lookup_recipient(*, submission: ChorusSubmission, siret: str) -> ChorusSubmi
     return submission
 
 
-@transaction.atomic
 def add_attachment(
     *,
     submission: ChorusSubmission,
@@ -209,15 +220,19 @@ def add_attachment(
     designation: str,
     type: str,
 ) -> ChorusAttachment:
-    """Sends a complementary attachment to Chorus and links it. Raises ChorusRejected, ChorusUnavailable…"""
+    """Sends a complementary attachment to Chorus (outside any transaction: the upload may take long), then
+    links it if the submission is still editable. Raises SubmissionError, ChorusRejected, ChorusUnavailable…"""
     _attachments_editable(submission)
     pj_id = connection.client_for(submission.account, submission).add_attachment(
         content, name=filename, mime=mime or "application/octet-stream", extension=extension
     )
-    return ChorusAttachment.objects.create(
-        submission=submission, designation=designation, type=type, filename=filename, size=len(content),
-        piece_jointe_id=pj_id,
-    )  # fmt: skip
+    with transaction.atomic():
+        # Submitted from another tab during the upload: the file stays unused in the account's space.
+        _attachments_editable(ChorusSubmission.objects.select_for_update().get(pk=submission.pk))
+        return ChorusAttachment.objects.create(
+            submission=submission, designation=designation, type=type, filename=filename, size=len(content),
+            piece_jointe_id=pj_id,
+        )  # fmt: skip
 
 
 def _attachments_editable(submission: ChorusSubmission) -> None:

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from chorus import client
 from chorus.client import structures
+from tests.transactions import fail_if_in_transaction
 
 
 class FakeChorus:
@@ -37,6 +38,7 @@ class FakeChorus:
         self.engagement_services = {4}
 
     def _call(self, operation: str):
+        fail_if_in_transaction(operation)
         self.calls[operation] += 1
         if operation in self.fail:
             raise self.fail.pop(operation)

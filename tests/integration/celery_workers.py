@@ -31,6 +31,7 @@ class Workers:
             "DEBUG": "true",
             "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
             "REDIS_URL": BROKER,
+            "CELERY_QUEUE": self.queue,  # what the tasks (and beat) queue goes to this pool too
             "MEDIA_ROOT": settings.MEDIA_ROOT,
             "CHORUS_SIMULATOR_TOKEN_URL": settings.CHORUS_ENDPOINTS["simulator"]["token_url"],
             "CHORUS_SIMULATOR_API_BASE": settings.CHORUS_ENDPOINTS["simulator"]["api_base"],
@@ -40,17 +41,39 @@ class Workers:
         self.processes: list[subprocess.Popen] = []
 
     def start(self, *, pool: str = "threads", concurrency: int = 8, **env) -> subprocess.Popen:
-        log = self.tmp_path / f"worker-{len(self.processes)}.log"
+        """A worker in a process group of its own: os.killpg(worker.pid, SIGKILL) kills it whole, pool included."""
+        return self._run(
+            ["worker", "--pool", pool, "--concurrency", str(concurrency), "-Q", self.queue,
+             "-n", f"{self.queue}-{len(self.processes)}@%h"],
+            env,
+        )  # fmt: skip
+
+    def start_beat(self, **env) -> subprocess.Popen:
+        """Celery beat on the database scheduler, sending the schedule's tasks to this pool's queue."""
+        beat = [
+            "beat",
+            "--scheduler",
+            "django_celery_beat.schedulers:DatabaseScheduler",
+            "--max-interval",
+            "1",
+        ]
+        return self._run(beat, env)
+
+    def _run(self, command: list[str], env: dict) -> subprocess.Popen:
+        log = self.tmp_path / f"celery-{len(self.processes)}.log"
         with log.open("wb") as out:
             process = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "geoprod", "worker", "--pool", pool,
-                 "--concurrency", str(concurrency), "--loglevel", "WARNING", "-Q", self.queue,
-                 "-n", f"{self.queue}-{len(self.processes)}@%h"],
-                cwd=ROOT, env={**self.env, **env}, stdout=out, stderr=subprocess.STDOUT,
+                [sys.executable, "-m", "celery", "-A", "geoprod", *command, "--loglevel", "WARNING"],
+                cwd=ROOT, env={**self.env, **env}, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
         process.log = log
         self.processes.append(process)
         return process
+
+    @staticmethod
+    def pool_processes(worker: subprocess.Popen) -> list[int]:
+        children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
+        return [int(pid) for pid in children]
 
     def enqueue(self, task, *ids: int) -> None:
         """Publishes on the test broker explicitly: the app's own connection pool may point elsewhere."""

@@ -1,16 +1,22 @@
-"""Runs the nightly Chorus Pro refresh by hand."""
+"""Runs the nightly Chorus Pro refresh by hand, after taking back what a dead worker left unfinished."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from chorus import services
+from chorus import services, tasks
 
 
 class Command(BaseCommand):
-    help = "Rafraîchit le statut Chorus Pro de toutes les factures soumises et non finalisées."
+    help = (
+        "Reprend les envois interrompus, puis rafraîchit le statut Chorus Pro de toutes les factures soumises "
+        "et non finalisées."
+    )
 
     def handle(self, *args, **options):
+        resumed = tasks.sweep_stale_claims()  # what beat's sweeper does, for an instance without beat
+        if resumed:
+            self.stdout.write(f"{resumed} envoi(s) interrompu(s) repris.")
         runs = services.refresh_all()
         for run in runs:
             outcome = "terminé" if run.succeeded else f"interrompu : {run.error}"
