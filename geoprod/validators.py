@@ -18,7 +18,7 @@ def validate_siret(value: str) -> None:
     if not value:
         return
     number = compact_siret(value)
-    if not number.isdigit() or len(number) != 14:
+    if not (number.isascii() and number.isdigit()) or len(number) != 14:
         raise ValidationError("Le SIRET doit comporter 14 chiffres.", code="siret_length")
     try:
         stdnum_siret.validate(number)

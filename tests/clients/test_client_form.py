@@ -36,6 +36,7 @@ def test_it_creates_a_client_with_compact_siret(client_as, comptable, cabinet):
     [
         ({"siret": "21310069600012"}, "Ce numéro SIRET n'est pas valide (clé de contrôle incorrecte)."),
         ({"siret": "2131006940"}, "Le SIRET doit comporter 14 chiffres."),
+        ({"siret": "٢١٣١٠٠٦٩٦٠٠٠١١"}, "Le SIRET doit comporter 14 chiffres."),
         ({"siret": ""}, "Le SIRET est obligatoire pour une collectivité, l'État ou un établissement public."),
         ({"nom": ""}, "Le nom du client est obligatoire."),
         ({"nom": "x" * 201}, "au plus 200 caractères"),
