@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 
+from geoprod import limits
 from geoprod.validators import validate_bic, validate_iban, validate_siret, validate_tva_intracom
 
 
@@ -45,7 +46,10 @@ class Cabinet(models.Model):
         ],
     )
     invoice_footer = models.TextField(
-        "texte bas de facture", blank=True, default="Règlement à 30 jours date de facture."
+        "texte bas de facture",
+        blank=True,
+        default="Règlement à 30 jours date de facture.",
+        validators=limits.FOOTER_VALIDATORS,
     )
     payment_terms_days = models.PositiveSmallIntegerField("délai de paiement (jours)", default=30)
     late_penalty_rate = models.DecimalField(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum.exceptions import ValidationError as StdnumError
@@ -55,3 +56,23 @@ def validate_bic(value: str) -> None:
         BIC(value)
     except SchwiftyException:
         raise ValidationError("Ce BIC n'est pas valide.", code="bic_invalid") from None
+
+
+@deconstructible
+class MaxLinesValidator:
+    """A multi-line text with at most `limit` lines (a pasted text may be short in characters, long on paper)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __call__(self, value: str) -> None:
+        count = len((value or "").splitlines())
+        if count > self.limit:
+            raise ValidationError(
+                "Ce texte compte %(count)d lignes : %(limit)d au plus.",
+                code="max_lines",
+                params={"count": count, "limit": self.limit},
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MaxLinesValidator) and other.limit == self.limit

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from clients.models import Client, Dossier
+from geoprod import limits
 from invoices.models import (
     Invoice,
     InvoiceStatus,
@@ -36,7 +37,10 @@ class FiniteDecimalField(forms.DecimalField):
 
 class LineForm(forms.Form):
     designation = forms.CharField(
-        label="Désignation", max_length=500, widget=forms.Textarea(attrs={"rows": 1})
+        label="Désignation",
+        max_length=limits.DESIGNATION_MAX_CHARS,
+        validators=limits.DESIGNATION_VALIDATORS,
+        widget=forms.Textarea(attrs={"rows": 1}),
     )
     quantity = FiniteDecimalField(
         label="Quantité", max_digits=12, decimal_places=3, localize=True, initial=Decimal("1")
@@ -69,6 +73,10 @@ class LineForm(forms.Form):
 
 
 class BaseLineFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": f"Une pièce compte au plus {limits.DOCUMENT_MAX_LINES} lignes.",
+    }
+
     def clean(self):
         if any(self.errors):
             return
@@ -89,7 +97,15 @@ class BaseLineFormSet(forms.BaseFormSet):
         ]
 
 
-LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=2, can_delete=True)
+LineFormSet = forms.formset_factory(
+    LineForm,
+    formset=BaseLineFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=limits.DOCUMENT_MAX_LINES,
+    validate_max=True,
+    absolute_max=limits.DOCUMENT_MAX_LINES + 20,
+)
 
 
 def line_initial(lines) -> list[dict]:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Client, Dossier
+from geoprod import limits
 from geoprod.models import Cabinet
 from invoices import totals
 from invoices.errors import InvoiceLocked
@@ -97,7 +98,7 @@ class Invoice(models.Model):
         blank=True,
         help_text="Ex. : Exonération de TVA, article 261 D du CGI",
     )
-    footer_text = models.TextField("texte bas de facture", blank=True)
+    footer_text = models.TextField("texte bas de facture", blank=True, validators=limits.FOOTER_VALIDATORS)
     numero_engagement = models.CharField("numéro d'engagement", max_length=50, blank=True)
     numero_marche = models.CharField("numéro de marché", max_length=50, blank=True)
     code_service = models.CharField(
