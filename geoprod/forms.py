@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.files.uploadedfile import UploadedFile
 
 from clients.models import WorkFamily
+from geoprod import images
 from geoprod.models import Cabinet
 
 
@@ -43,6 +45,7 @@ class CabinetIdentityForm(forms.ModelForm):
             "raison_sociale", "forme_juridique", "siret", "tva_intracom", "adresse", "code_postal", "ville",
             "telephone", "email", "rcs", "capital", "ordre_geometres", "logo", "iban", "bic",
         ]  # fmt: skip
+        field_classes = {"logo": images.BoundedImageField}
         error_messages = {"raison_sociale": {"required": "La raison sociale est obligatoire."}}
 
     def clean_bic(self) -> str:
@@ -50,8 +53,8 @@ class CabinetIdentityForm(forms.ModelForm):
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
-        if logo and getattr(logo, "size", 0) > 2 * 1024 * 1024:
-            raise forms.ValidationError("Le logo ne doit pas dépasser 2 Mo.")
+        if isinstance(logo, UploadedFile):
+            return images.reencoded(logo)
         return logo
 
 

@@ -18,6 +18,7 @@ DOCUMENT_MAX_LINES = 100
 # Images (cabinet logo): refused above this many pixels before being decoded, then stored re-encoded as a PNG
 # no larger than LOGO_BOX.
 IMAGE_MAX_PIXELS = 4000 * 4000
+IMAGE_MAX_BYTES = 2 * 1024 * 1024
 LOGO_BOX = (1200, 600)
 
 FOOTER_VALIDATORS = [MaxLengthValidator(FOOTER_MAX_CHARS), MaxLinesValidator(FOOTER_MAX_LINES)]
