@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.uploadedfile import UploadedFile
 
 from clients.models import WorkFamily
-from geoprod import images
+from geoprod import images, throttling
 from geoprod.models import Cabinet
 
 
@@ -32,6 +32,16 @@ class LoginForm(AuthenticationForm):
         "invalid_login": "Identifiant ou mot de passe incorrect.",
         "inactive": "Ce compte est désactivé.",
     }
+
+    def get_invalid_login_error(self):
+        remaining = getattr(self.request, "login_wait", None)
+        if remaining:
+            return forms.ValidationError(
+                "Trop de tentatives de connexion ont échoué : par sécurité, patientez "
+                f"{throttling.minutes(remaining)} avant de réessayer.",
+                code="throttled",
+            )
+        return super().get_invalid_login_error()
 
 
 class CabinetIdentityForm(forms.ModelForm):

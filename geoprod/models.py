@@ -104,3 +104,34 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cabinet_id}:{self.name}={self.value}"
+
+
+class LoginFailures(models.Model):
+    """Failed logins counted for one address, one account, or one (account, address) pair (geoprod/throttling)."""
+
+    scope = models.CharField(max_length=10)
+    key = models.CharField(max_length=250)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="unique_login_failures_key")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key} ({self.failures})"
+
+
+class KnownLoginAddress(models.Model):
+    """An address an account logged in from: guessing on that account elsewhere does not slow it down here."""
+
+    username = models.CharField(max_length=150)
+    ip_address = models.GenericIPAddressField()
+    last_login_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["username", "ip_address"], name="unique_known_login_address")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.ip_address}"
