@@ -116,6 +116,7 @@ class LoginFailures(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="unique_login_failures_key")]
+        indexes = [models.Index(fields=["last_failure_at"], name="login_failures_time")]
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key} ({self.failures})"
@@ -132,6 +133,7 @@ class KnownLoginAddress(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["username", "ip_address"], name="unique_known_login_address")
         ]
+        indexes = [models.Index(fields=["last_login_at"], name="known_login_address_time")]
 
     def __str__(self) -> str:
         return f"{self.username}@{self.ip_address}"

@@ -27,6 +27,8 @@ from geoprod.models import KnownLoginAddress, LoginFailures
 PAIR, ACCOUNT, ADDRESS = "pair", "account", "ip"
 # A count untouched for this long starts again from zero.
 FORGET_AFTER = datetime.timedelta(days=1)
+# An address stays known this long after the account's last login from it.
+KNOWN_FOR = datetime.timedelta(days=90)
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -82,6 +84,8 @@ def record_failure(*, username: str | None, ip: str | None, now: datetime.dateti
     if not settings.LOGIN_THROTTLE_ENABLED or ip is None:
         return
     now = now or timezone.now()
+    # Counts are forgotten anyway after a day; deleting them keeps the table as small as one day of guessing.
+    LoginFailures.objects.filter(last_failure_at__lt=now - FORGET_AFTER).delete()
     for scope, key in _keys(_username(username), ip).items():
         with transaction.atomic():
             row, created = LoginFailures.objects.select_for_update().get_or_create(
@@ -98,10 +102,12 @@ def record_success(*, username: str | None, ip: str | None, now: datetime.dateti
     logging in from one place says nothing about the guesses made from others."""
     if ip is None:
         return
+    now = now or timezone.now()
+    KnownLoginAddress.objects.filter(last_login_at__lt=now - KNOWN_FOR).delete()
     username = _username(username)
     LoginFailures.objects.filter(scope=PAIR, key=_keys(username, ip)[PAIR]).delete()
     KnownLoginAddress.objects.update_or_create(
-        username=username, ip_address=ip, defaults={"last_login_at": now or timezone.now()}
+        username=username, ip_address=ip, defaults={"last_login_at": now}
     )
 
 

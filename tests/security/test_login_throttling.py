@@ -155,3 +155,16 @@ def test_client_ip(rf, settings, meta, count, expected):
     request.META.pop("REMOTE_ADDR", None)
     request.META.update(meta)
     assert throttling.client_ip(request) == expected
+
+
+def test_old_counts_and_addresses_are_deleted(comptable):
+    from geoprod.models import KnownLoginAddress
+
+    _login(comptable.username, factories.PASSWORD, HOME)
+    _guess("inconnu", 1)
+    _later(throttling.FORGET_AFTER.total_seconds() + 1)
+    KnownLoginAddress.objects.update(last_login_at=F("last_login_at") - throttling.KNOWN_FOR * 2)
+    _guess("autre", 1, ip="192.0.2.9")
+    assert not LoginFailures.objects.filter(key__contains="inconnu").exists()
+    _login(comptable.username, factories.PASSWORD, "192.0.2.10")
+    assert list(KnownLoginAddress.objects.values_list("ip_address", flat=True)) == ["192.0.2.10"]
