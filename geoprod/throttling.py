@@ -2,9 +2,10 @@
 
 Failures are counted per address, per account and per (account, address). Past a number of free failures,
 each further failure doubles the time before the next attempt is even checked (LOGIN_DELAY_SECONDS), and an
-attempt refused for that reason is not counted, so hammering does not push the wait further. The per-account
-count does not apply from an address the account has logged in from before: an attacker guessing an
-account's password from elsewhere cannot lock its owner out. The address is REMOTE_ADDR, or the one the
+attempt refused for that reason is not counted, so hammering does not push the wait further. From an address
+an account has logged in from before, only that pair's count applies to it: an attacker guessing the
+account's password from elsewhere, or other accounts' passwords from the same office, cannot lock its owner
+out. The address is REMOTE_ADDR, or the one the
 TRUSTED_PROXY_COUNT-th proxy from the right wrote in X-Forwarded-For when proxies are declared; a client
 cannot choose it by sending the header itself.
 """
@@ -65,7 +66,7 @@ def delay(failures: int, scope: str) -> datetime.timedelta:
 def _counts(username: str, ip: str) -> Iterable[LoginFailures]:
     keys = _keys(username, ip)
     if KnownLoginAddress.objects.filter(username=username, ip_address=ip).exists():
-        del keys[ACCOUNT]
+        del keys[ACCOUNT], keys[ADDRESS]
     for row in LoginFailures.objects.filter(key__in=keys.values()):
         if keys.get(row.scope) == row.key:
             yield row
