@@ -44,6 +44,13 @@ def _open(upload) -> Image.Image:
     return image
 
 
+def validate_new_image(value) -> None:
+    """Model validator (the Django admin's path): an image just uploaded, not yet stored, within FORMATS and
+    IMAGE_MAX_PIXELS. A stored file is not read again."""
+    if not getattr(value, "_committed", True) and getattr(value, "file", None) is not None:
+        _open(value.file).close()
+
+
 class BoundedImageField(forms.ImageField):
     """An image field that reads only the image's header before refusing it in French when it is too large
     in pixels or not one of FORMATS; Django's own check would decode it, or say only « image non valide »."""

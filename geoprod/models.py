@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 
-from geoprod import limits
+from geoprod import images, limits
 from geoprod.validators import validate_bic, validate_iban, validate_siret, validate_tva_intracom
 
 
@@ -29,7 +29,7 @@ class Cabinet(models.Model):
         "capital social (€)", max_digits=14, decimal_places=2, null=True, blank=True
     )
     ordre_geometres = models.CharField("n° d'inscription à l'Ordre", max_length=40, blank=True)
-    logo = models.ImageField("logo", upload_to="logos/", blank=True)
+    logo = models.ImageField("logo", upload_to="logos/", blank=True, validators=[images.validate_new_image])
     iban = models.CharField("IBAN", max_length=34, blank=True, validators=[validate_iban])
     bic = models.CharField("BIC", max_length=11, blank=True, validators=[validate_bic])
 

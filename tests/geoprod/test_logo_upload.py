@@ -98,3 +98,17 @@ def test_a_huge_logo_stored_before_the_limit_does_not_reach_the_pdf(cabinet):
     cabinet.logo.save("ancien.png", ContentFile(_image((10_000, 10_000), mode="1")))
     invoice = factories.make_invoice(cabinet, issued=True)
     assert invoice.pdf_bytes().startswith(b"%PDF")
+
+
+def test_any_form_of_the_model_refuses_a_large_image(cabinet):
+    """The Django admin builds its own form from the model: the model's validator is the guard there."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.forms import modelform_factory
+
+    from geoprod.models import Cabinet
+
+    form_class = modelform_factory(Cabinet, fields=["logo"])
+    upload = SimpleUploadedFile("logo.png", _image((5000, 4000), mode="1"), content_type="image/png")
+    form = form_class(data={}, files={"logo": upload}, instance=cabinet)
+    assert not form.is_valid()
+    assert "Cette image est trop grande" in str(form.errors["logo"])
