@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.files.uploadedfile import UploadedFile
 
 from clients.models import WorkFamily
-from geoprod import images, throttling
+from geoprod import images, limits, throttling
 from geoprod.models import Cabinet
 
 
@@ -81,6 +81,7 @@ class PiecesForm(forms.ModelForm):
             "vat_on_debits",
         ]
         widgets = {"invoice_footer": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"invoice_footer": limits.FOOTER_HELP}
 
     def clean_payment_terms_days(self) -> int:
         days = self.cleaned_data["payment_terms_days"]

@@ -21,5 +21,9 @@ IMAGE_MAX_PIXELS = 4000 * 4000
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
 LOGO_BOX = (1200, 600)
 
+FOOTER_HELP = (
+    f"Imprimé en bas de chaque facture : {FOOTER_MAX_CHARS} caractères et {FOOTER_MAX_LINES} lignes au plus."
+)
+
 FOOTER_VALIDATORS = [MaxLengthValidator(FOOTER_MAX_CHARS), MaxLinesValidator(FOOTER_MAX_LINES)]
 DESIGNATION_VALIDATORS = [MaxLinesValidator(DESIGNATION_MAX_LINES)]

@@ -160,6 +160,7 @@ class InvoiceForm(VatRegimeMixin, CabinetScopedForm):
             "footer_text",
         ]
         widgets = {"service_date": DATE_WIDGET, "footer_text": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"footer_text": limits.FOOTER_HELP}
 
 
 class InvoiceEditForm(InvoiceForm):

@@ -51,6 +51,11 @@ def test_invoice_footer_is_bounded(client_as, comptable, cabinet, footer, messag
     assert not Invoice.objects.exists()
 
 
+@pytest.mark.parametrize("url", ["/factures/nouvelle/", "/parametres/pieces/"])
+def test_the_footer_limits_are_said_next_to_the_field(client_as, admin, url):
+    assert limits.FOOTER_HELP in body(client_as(admin).get(url))
+
+
 def test_invoice_footer_at_the_limit_is_accepted(client_as, comptable, cabinet):
     customer = factories.make_client(cabinet)
     footer = "\n".join(["x" * 50] * limits.FOOTER_MAX_LINES)
