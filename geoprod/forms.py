@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.files.uploadedfile import UploadedFile
 
 from clients.models import WorkFamily
+from geoprod import images, limits, throttling
 from geoprod.models import Cabinet
 
 
@@ -31,6 +33,16 @@ class LoginForm(AuthenticationForm):
         "inactive": "Ce compte est désactivé.",
     }
 
+    def get_invalid_login_error(self):
+        remaining = getattr(self.request, "login_wait", None)
+        if remaining:
+            return forms.ValidationError(
+                "Trop de tentatives de connexion ont échoué : par sécurité, patientez "
+                f"{throttling.minutes(remaining)} avant de réessayer.",
+                code="throttled",
+            )
+        return super().get_invalid_login_error()
+
 
 class CabinetIdentityForm(forms.ModelForm):
     siret = CompactField(label="SIRET", required=False, max_length=20)
@@ -43,6 +55,7 @@ class CabinetIdentityForm(forms.ModelForm):
             "raison_sociale", "forme_juridique", "siret", "tva_intracom", "adresse", "code_postal", "ville",
             "telephone", "email", "rcs", "capital", "ordre_geometres", "logo", "iban", "bic",
         ]  # fmt: skip
+        field_classes = {"logo": images.BoundedImageField}
         error_messages = {"raison_sociale": {"required": "La raison sociale est obligatoire."}}
 
     def clean_bic(self) -> str:
@@ -50,8 +63,8 @@ class CabinetIdentityForm(forms.ModelForm):
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
-        if logo and getattr(logo, "size", 0) > 2 * 1024 * 1024:
-            raise forms.ValidationError("Le logo ne doit pas dépasser 2 Mo.")
+        if isinstance(logo, UploadedFile):
+            return images.reencoded(logo)
         return logo
 
 
@@ -69,6 +82,7 @@ class PiecesForm(forms.ModelForm):
             "vat_franchise",
         ]
         widgets = {"invoice_footer": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"invoice_footer": limits.FOOTER_HELP}
 
     def clean(self):
         cleaned = super().clean()

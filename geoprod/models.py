@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 
+from geoprod import images, limits
 from geoprod.validators import validate_bic, validate_iban, validate_siret, validate_tva_intracom
 
 
@@ -28,7 +29,7 @@ class Cabinet(models.Model):
         "capital social (€)", max_digits=14, decimal_places=2, null=True, blank=True
     )
     ordre_geometres = models.CharField("n° d'inscription à l'Ordre", max_length=40, blank=True)
-    logo = models.ImageField("logo", upload_to="logos/", blank=True)
+    logo = models.ImageField("logo", upload_to="logos/", blank=True, validators=[images.validate_new_image])
     iban = models.CharField("IBAN", max_length=34, blank=True, validators=[validate_iban])
     bic = models.CharField("BIC", max_length=11, blank=True, validators=[validate_bic])
 
@@ -45,7 +46,10 @@ class Cabinet(models.Model):
         ],
     )
     invoice_footer = models.TextField(
-        "texte bas de facture", blank=True, default="Règlement à 30 jours date de facture."
+        "texte bas de facture",
+        blank=True,
+        default="Règlement à 30 jours date de facture.",
+        validators=limits.FOOTER_VALIDATORS,
     )
     payment_terms_days = models.PositiveSmallIntegerField("délai de paiement (jours)", default=30)
     late_penalty_rate = models.DecimalField(
@@ -106,3 +110,36 @@ class Counter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cabinet_id}:{self.name}={self.value}"
+
+
+class LoginFailures(models.Model):
+    """Failed logins counted for one address, one account, or one (account, address) pair (geoprod/throttling)."""
+
+    scope = models.CharField(max_length=10)
+    key = models.CharField(max_length=250)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="unique_login_failures_key")]
+        indexes = [models.Index(fields=["last_failure_at"], name="login_failures_time")]
+
+    def __str__(self) -> str:
+        return f"{self.scope}:{self.key} ({self.failures})"
+
+
+class KnownLoginAddress(models.Model):
+    """An address an account logged in from: guessing on that account elsewhere does not slow it down here."""
+
+    username = models.CharField(max_length=150)
+    ip_address = models.GenericIPAddressField()
+    last_login_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["username", "ip_address"], name="unique_known_login_address")
+        ]
+        indexes = [models.Index(fields=["last_login_at"], name="known_login_address_time")]
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.ip_address}"

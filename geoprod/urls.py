@@ -5,14 +5,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from geoprod import health, views
-from geoprod.forms import LoginForm
 
 urlpatterns = [
-    path(
-        "connexion/",
-        auth_views.LoginView.as_view(template_name="geoprod/login.html", authentication_form=LoginForm),
-        name="login",
-    ),
+    path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
     path("parametres/", include("geoprod.urls_settings")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 from stdnum.eu import vat as stdnum_eu_vat
@@ -19,7 +20,7 @@ def validate_siret(value: str) -> None:
     if not value:
         return
     number = compact_siret(value)
-    if not number.isdigit() or len(number) != 14:
+    if not (number.isascii() and number.isdigit()) or len(number) != 14:
         raise ValidationError("Le SIRET doit comporter 14 chiffres.", code="siret_length")
     try:
         stdnum_siret.validate(number)
@@ -70,3 +71,23 @@ def validate_bic(value: str) -> None:
         BIC(value)
     except SchwiftyException:
         raise ValidationError("Ce BIC n'est pas valide.", code="bic_invalid") from None
+
+
+@deconstructible
+class MaxLinesValidator:
+    """A multi-line text with at most `limit` lines (a pasted text may be short in characters, long on paper)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __call__(self, value: str) -> None:
+        count = len((value or "").splitlines())
+        if count > self.limit:
+            raise ValidationError(
+                "Ce texte compte %(count)d lignes : %(limit)d au plus.",
+                code="max_lines",
+                params={"count": count, "limit": self.limit},
+            )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MaxLinesValidator) and other.limit == self.limit

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from clients.models import WorkFamily
 from geoprod import selectors
-from geoprod.forms import CabinetIdentityForm, PiecesForm, WorkFamilyForm
+from geoprod.forms import CabinetIdentityForm, LoginForm, PiecesForm, WorkFamilyForm
 from geoprod.tenancy import admin_required, current_cabinet, get_for_cabinet
+
+
+class LoginView(auth_views.LoginView):
+    """The login page; a login refused because too many attempts failed answers 429 Too Many Requests."""
+
+    template_name = "geoprod/login.html"
+    authentication_form = LoginForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if getattr(self.request, "login_wait", None):
+            response.status_code = 429
+        return response
 
 
 def home(request):

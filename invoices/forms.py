@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from clients.models import Client, Dossier
+from geoprod import limits
 from invoices import terms, vat
 from invoices.models import (
     Invoice,
@@ -37,7 +38,10 @@ class FiniteDecimalField(forms.DecimalField):
 
 class LineForm(forms.Form):
     designation = forms.CharField(
-        label="Désignation", max_length=500, widget=forms.Textarea(attrs={"rows": 1})
+        label="Désignation",
+        max_length=limits.DESIGNATION_MAX_CHARS,
+        validators=limits.DESIGNATION_VALIDATORS,
+        widget=forms.Textarea(attrs={"rows": 1}),
     )
     quantity = FiniteDecimalField(
         label="Quantité", max_digits=12, decimal_places=3, localize=True, initial=Decimal("1")
@@ -71,6 +75,10 @@ class LineForm(forms.Form):
 
 
 class BaseLineFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": f"Une pièce compte au plus {limits.DOCUMENT_MAX_LINES} lignes.",
+    }
+
     def clean(self):
         if any(self.errors):
             return
@@ -92,7 +100,15 @@ class BaseLineFormSet(forms.BaseFormSet):
         ]
 
 
-LineFormSet = forms.formset_factory(LineForm, formset=BaseLineFormSet, extra=2, can_delete=True)
+LineFormSet = forms.formset_factory(
+    LineForm,
+    formset=BaseLineFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=limits.DOCUMENT_MAX_LINES,
+    validate_max=True,
+    absolute_max=limits.DOCUMENT_MAX_LINES + 20,
+)
 
 
 def line_initial(lines) -> list[dict]:
@@ -158,6 +174,7 @@ class InvoiceForm(VatRegimeMixin, CabinetScopedForm):
         ]
         widgets = {"service_date": DATE_WIDGET, "footer_text": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
+            "footer_text": limits.FOOTER_HELP,
             "payment_terms_days": "Au plus 60 jours (ou 45 jours fin de mois) pour une entreprise, "
             "30 jours pour un acheteur public ; libre pour un particulier."
         }

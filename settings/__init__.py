@@ -6,7 +6,6 @@ Setting DATABASE_URL / REDIS_URL switches to PostgreSQL / Redis + Celery workers
 
 from __future__ import annotations
 
-import datetime
 import os
 from pathlib import Path
 
@@ -41,7 +40,6 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_celery_beat",
-    "axes",
     "geoprod",
     "clients",
     "invoices",
@@ -62,7 +60,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "geoprod.urls"
@@ -150,19 +147,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Password guessing: django-axes counts failed logins per (username, address) and refuses that pair for a
-# while after AXES_FAILURE_LIMIT failures, with a French page (templates/geoprod/lockout.html).
+# Password guessing (geoprod/throttling.py): free failures per (account, address), per account and per
+# address, then a wait doubling with each failure between LOGIN_DELAY_SECONDS. Behind reverse proxies, set
+# TRUSTED_PROXY_COUNT to their number so the client's own address is read from X-Forwarded-For; left at 0
+# there, every user would share the proxy's address.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "geoprod.throttling.ThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "geoprod/lockout.html"
-AXES_VERBOSE = False
+LOGIN_THROTTLE_ENABLED = env.bool("LOGIN_THROTTLE_ENABLED", default=True)
+LOGIN_FREE_FAILURES = {"pair": 5, "account": 10, "ip": 30}
+LOGIN_DELAY_SECONDS = (
+    env.int("LOGIN_DELAY_MIN_SECONDS", default=30),
+    env.int("LOGIN_DELAY_MAX_SECONDS", default=3600),
+)
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -57,7 +57,7 @@ def integer(value: Any) -> int | None:
         return value
     if isinstance(value, Decimal | float) and value == int(value):
         return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+    if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()):
         return int(value.strip())
     return None
 

@@ -133,7 +133,7 @@ def _flux(call: Call) -> SimFlux:
     numero = params.text(call.body, "numeroFluxDepot", required=True)
     pk = numero.removeprefix(FLUX_NUMBER_PREFIX)
     flux = None
-    if pk.isdigit():
+    if pk.isascii() and pk.isdigit():
         flux = SimFlux.objects.filter(
             pk=int(pk), account__structures__in=call.account.structures.all()
         ).first()

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import models
 
+from geoprod import limits
 from invoices import totals, vat
 
 MONEY = dict(max_digits=12, decimal_places=2, default=Decimal("0.00"))
@@ -64,7 +65,9 @@ class Unit(models.TextChoices):
 
 class LineBase(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
-    designation = models.CharField("désignation", max_length=500)
+    designation = models.CharField(
+        "désignation", max_length=limits.DESIGNATION_MAX_CHARS, validators=limits.DESIGNATION_VALIDATORS
+    )
     quantity = models.DecimalField("quantité", max_digits=12, decimal_places=3, default=Decimal("1"))
     unit = models.CharField("unité", max_length=10, choices=Unit.choices, default=Unit.FORFAIT)
     unit_price = models.DecimalField("prix unitaire HT", max_digits=12, decimal_places=2)

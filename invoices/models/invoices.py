@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clients.models import Client, Dossier
+from geoprod import limits
 from geoprod.models import Cabinet
 from invoices import totals, vat
 from invoices.errors import InvoiceLocked
@@ -108,7 +109,7 @@ class Invoice(VatCaseMixin, models.Model):
     )
     # The motif's text as printed at issue (older invoices kept their free-text motif here).
     exemption_reason = models.CharField("texte du motif d'exonération", max_length=255, blank=True)
-    footer_text = models.TextField("texte bas de facture", blank=True)
+    footer_text = models.TextField("texte bas de facture", blank=True, validators=limits.FOOTER_VALIDATORS)
     numero_engagement = models.CharField("numéro d'engagement", max_length=50, blank=True)
     numero_marche = models.CharField("numéro de marché", max_length=50, blank=True)
     code_service = models.CharField(

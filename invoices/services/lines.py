@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from clients.models import Client
+from geoprod import limits
 from geoprod.models import Cabinet
 from invoices import totals, vat
 from invoices.errors import InvoicingError
@@ -64,9 +65,20 @@ def check_lines(lines: Sequence[LineInput]) -> None:
     """Raises InvoicingError on an empty invoice or a zero / negative quantity."""
     if not lines:
         raise InvoicingError("Ajoutez au moins une ligne.", field="lines")
+    if len(lines) > limits.DOCUMENT_MAX_LINES:
+        raise InvoicingError(f"Une pièce compte au plus {limits.DOCUMENT_MAX_LINES} lignes.", field="lines")
     for line in lines:
         if not line.designation.strip():
             raise InvoicingError("Chaque ligne doit avoir une désignation.", field="lines")
+        if (
+            len(line.designation) > limits.DESIGNATION_MAX_CHARS
+            or len(line.designation.splitlines()) > limits.DESIGNATION_MAX_LINES
+        ):
+            raise InvoicingError(
+                f"Une désignation compte au plus {limits.DESIGNATION_MAX_CHARS} caractères "
+                f"et {limits.DESIGNATION_MAX_LINES} lignes.",
+                field="lines",
+            )
         if Decimal(line.quantity) <= 0:
             raise InvoicingError(
                 f"La quantité de « {line.designation} » doit être positive ; "

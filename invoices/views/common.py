@@ -25,8 +25,9 @@ def attach_error(error: InvoicingError, form: BaseForm, formset: BaseFormSet | N
 
 
 def id_or_404(value: str) -> int:
-    """A primary key from the query string; anything but digits is simply not found (never a 500)."""
-    if not value.isdigit():
+    """A primary key from the query string; anything but ASCII digits is simply not found (never a 500).
+    str.isdigit() alone accepts « ² » or « ١ », which int() then refuses or reads as another number."""
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
         raise Http404
     return int(value)
 

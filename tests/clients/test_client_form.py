@@ -39,6 +39,7 @@ def test_it_creates_a_client_with_compact_siret(client_as, comptable, cabinet):
         ({"siret": ""}, "Le N° SIRET est obligatoire pour une entreprise, une collectivité, l'État ou un"),
         ({"siret": "", "categorie": "entreprise"}, "Le N° SIRET est obligatoire pour une entreprise"),
         ({"tva_intracom": "FR00303265045"}, "Ce numéro de TVA intracommunautaire n'est pas valide"),
+        ({"siret": "٢١٣١٠٠٦٩٦٠٠٠١١"}, "Le SIRET doit comporter 14 chiffres."),
         ({"nom": ""}, "Le nom du client est obligatoire."),
         ({"nom": "x" * 201}, "au plus 200 caractères"),
         ({"email": "pas-un-mail"}, "Saisissez une adresse de courriel valide."),

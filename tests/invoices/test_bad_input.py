@@ -41,10 +41,26 @@ GARBAGE = {
         "/factures/nouvelle/?dossier=1%27",
         "/factures/devis/nouveau/?dossier=abc",
         "/factures/reglements/nouveau/?client=-1",
+        "/dossiers/nouveau/?client=abc",
     ],
 )
 def test_bad_query_strings(url, cabinet, client_as, comptable):
     assert client_as(comptable).get(url).status_code in (200, 404)
+
+
+@pytest.mark.parametrize("value", ["²", "¹²", "١", "１２", "𝟙", "99999999999999999999999"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/factures/nouvelle/?client=",
+        "/factures/nouvelle/?dossier=",
+        "/factures/devis/nouveau/?dossier=",
+        "/factures/reglements/nouveau/?client=",
+        "/dossiers/nouveau/?client=",
+    ],
+)
+def test_unicode_digits_in_query_strings_are_not_found(url, value, cabinet, client_as, comptable):
+    assert client_as(comptable).get(url + value).status_code in (200, 404)
 
 
 def test_garbage_posts_never_crash(cabinet, client_as, comptable):

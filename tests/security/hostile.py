@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 
 from hypothesis import strategies as st
@@ -22,6 +23,31 @@ NASTY = st.sampled_from(
     ]
 )  # fmt: skip
 TEXT = st.one_of(NASTY, st.text(max_size=120), st.text(st.characters(codec="utf-8"), max_size=40))
+# Digits that str.isdigit() accepts and int() refuses or reads as another number: superscripts, Arabic-Indic,
+# full-width, mathematical, plus the ASCII ones and signs around them.
+UNICODE_DIGITS = st.text(
+    st.one_of(st.characters(categories=["Nd", "No"]), st.sampled_from("0123456789-+ ")),
+    min_size=1,
+    max_size=25,
+)
+# Texts far beyond any field's limit (up to a million characters, under Django's 15 MB body limit): long, tall
+# (line breaks) or both, in one- to four-byte characters.
+HUGE_TEXT = st.builds(
+    lambda unit, count: (unit * count)[:count],
+    st.sampled_from(["x", "\n", "é", "ligne\n", "🗺️", "\u202e", "a" * 99 + "\n"]),
+    st.sampled_from([1001, 10_000, 200_000, 1_000_000]),
+)
+# A request, whatever its input, answers within this many seconds: a bound on the work, not a performance goal.
+BOUNDED_SECONDS = 5.0
+
+
+def timed(call):
+    """The response of `call()`, after checking it came within BOUNDED_SECONDS."""
+    started = time.perf_counter()
+    response = call()
+    elapsed = time.perf_counter() - started
+    assert elapsed < BOUNDED_SECONDS, f"{elapsed:.1f} s"
+    return response
 
 
 def check_answer(response, *, malformed_upload: bool = False) -> None:

@@ -1,14 +1,20 @@
-"""Hypothesis throws arbitrary input at the forms people fill most: never a 500, always a French error."""
+"""Hypothesis throws arbitrary input at the forms people fill most: never a 500, always a French error, and
+an answer within a bounded time (Unicode digits in ids, texts far beyond their limits, images of huge sizes)."""
 
 from __future__ import annotations
 
+import io
+from urllib.parse import quote
+
 import pytest
+from django.forms.models import model_to_dict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chorus.models import AttachmentType, ChorusSubmission, SubmissionState
+from geoprod.forms import CabinetIdentityForm
 from tests import factories
-from tests.security.hostile import TEXT, check_answer, multipart
+from tests.security.hostile import HUGE_TEXT, TEXT, UNICODE_DIGITS, check_answer, multipart, timed
 
 pytestmark = pytest.mark.django_db
 FUZZ = settings(
@@ -97,3 +103,87 @@ def test_attachment_form(comptable_client, submission, filename, content, design
         "POST", f"/chorus/envois/{submission.pk}/pieces-jointes/", body, content_type=content_type
     )
     check_answer(response, malformed_upload=len(filename.encode()) > 900)
+
+
+ID_URLS = [
+    "/factures/nouvelle/?client=",
+    "/factures/nouvelle/?dossier=",
+    "/factures/devis/nouveau/?dossier=",
+    "/factures/reglements/nouveau/?client=",
+    "/dossiers/nouveau/?client=",
+    "/factures/?page=",
+    "/clients/?page=",
+]
+
+
+@FUZZ
+@given(url=st.sampled_from(ID_URLS), value=UNICODE_DIGITS)
+def test_unicode_digits_in_query_strings(comptable_client, url, value):
+    response = timed(lambda: comptable_client.get(url + quote(value)))
+    assert response.status_code in (200, 404)
+
+
+HUGE = settings(FUZZ, max_examples=25)
+
+
+@HUGE
+@given(field=st.sampled_from(["footer_text", "objet", "designation", "numero_engagement"]), text=HUGE_TEXT)
+def test_huge_texts_on_the_invoice_form(comptable_client, cabinet, field, text):
+    client = factories.make_client(cabinet) if not hasattr(cabinet, "_fuzz_client") else cabinet._fuzz_client
+    cabinet._fuzz_client = client
+    data = {
+        "client": client.pk, "payment_terms_days": "30", "vat_regime": "debits", "footer_text": "Merci.",
+        "objet": "Bornage", "lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0",
+        "lines-0-designation": "Bornage", "lines-0-quantity": "1", "lines-0-unit": "forfait",
+        "lines-0-unit_price": "100", "lines-0-vat_rate": "20.00",
+    }  # fmt: skip
+    data["lines-0-designation" if field == "designation" else field] = text
+    response = timed(lambda: comptable_client.post("/factures/nouvelle/", data))
+    check_answer(response)
+    if response.status_code == 302:  # what was accepted renders within the bound too
+        pdf = timed(lambda: comptable_client.get(response["Location"] + "pdf/"))
+        assert pdf.status_code == 200
+
+
+@HUGE
+@given(field=st.sampled_from(["invoice_footer", "invoice_prefix"]), text=HUGE_TEXT)
+def test_huge_texts_on_the_pieces_settings(client_as, admin, field, text):
+    data = {
+        "invoice_prefix": "F",
+        "invoice_footer": "",
+        "payment_terms_days": "30",
+        "late_penalty_rate": "12",
+    }
+    data[field] = text
+    check_answer(timed(lambda: client_as(admin).post("/parametres/pieces/", data)))
+
+
+@HUGE
+@given(
+    size=st.sampled_from([(10_000, 10_000), (1, 60_000), (60_000, 1), (4001, 4000), (4000, 4000), (30, 20)]),
+    format=st.sampled_from(["PNG", "GIF", "WEBP"]),
+)
+def test_huge_images_as_logo(client_as, admin, cabinet, size, format):
+    from PIL import Image
+
+    if format == "WEBP" and max(size) > 16383:  # beyond what WebP can encode
+        format = "PNG"
+    buffer = io.BytesIO()
+    Image.new("1" if format != "WEBP" else "L", size, 0).save(buffer, format=format)
+    fields = {
+        k: "" if v is None else str(v)
+        for k, v in model_to_dict(
+            cabinet, fields=[f for f in CabinetIdentityForm.Meta.fields if f != "logo"]
+        ).items()
+    }
+    body, content_type = multipart(
+        fields, {"logo": (f"logo.{format.lower()}", buffer.getvalue(), "image/png")}
+    )
+    response = timed(
+        lambda: client_as(admin).generic("POST", "/parametres/", body, content_type=content_type)
+    )
+    check_answer(response)
+    cabinet.refresh_from_db()
+    if cabinet.logo:
+        with cabinet.logo.open("rb") as stored, Image.open(stored) as image:
+            assert image.format == "PNG" and image.width * image.height <= 1200 * 600

@@ -23,7 +23,7 @@ print(json.dumps({
     "hsts": settings.SECURE_HSTS_SECONDS,
     "ssl_redirect": settings.SECURE_SSL_REDIRECT,
     "plain_http": Client().get("/connexion/", headers={"host": "geoprod.example.fr"}).status_code,
-    "axes": settings.AXES_ENABLED,
+    "login_throttle": settings.LOGIN_THROTTLE_ENABLED,
 }))
 """
 
@@ -41,4 +41,4 @@ def test_session_and_csrf_cookies_are_secure_in_production(tmp_path):
     assert found["csrf_secure"] and found["csrf_cookie_secure"] and found["csrf_cookie_samesite"] == "Lax"
     assert found["hsts"] >= 31536000 and found["ssl_redirect"]
     assert found["plain_http"] == 301  # plain HTTP is sent to HTTPS
-    assert found["axes"]
+    assert found["login_throttle"]

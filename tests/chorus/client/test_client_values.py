@@ -79,3 +79,7 @@ def test_a_lone_object_counts_as_a_list_of_one():
         {"idStructureCPP": 1}
     ]
     assert values.items({}, "listeStructures") == []
+
+
+def test_unicode_digits_are_not_an_integer():
+    assert [values.integer(v) for v in ("²", "-²", "١٢", "１２")] == [None, None, None, None]

@@ -80,5 +80,6 @@ def test_flux_deposit_refuses_an_unknown_syntax(sim):
 
 def test_unknown_flux_is_refused(sim, rhone):
     sim.refused("transverses/v1/consulterCR", {"numeroFluxDepot": "CPP-FLUX-99999999"})
+    sim.refused("transverses/v1/consulterCR", {"numeroFluxDepot": "CPP-FLUX-²"})
     numero = sim.ok(DEPOSIT, _flux())["numeroFluxDepot"]
     rhone.refused("transverses/v1/consulterCR", {"numeroFluxDepot": numero})
