@@ -19,14 +19,19 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
+# The demonstration (README's first command): DEBUG off, the embedded simulator, plain HTTP on loopback.
+GEOPROD_DEMO = env.bool("GEOPROD_DEMO", default=False)
+_TESTS = os.environ.get("DJANGO_SETTINGS_MODULE") == "settings.test"
 # Development and tests may run on built-in throwaway keys; production must provide its own.
-_THROWAWAY_KEYS_OK = DEBUG or os.environ.get("DJANGO_SETTINGS_MODULE") == "settings.test"
+_THROWAWAY_KEYS_OK = DEBUG or _TESTS
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not _THROWAWAY_KEYS_OK:
         raise ImproperlyConfigured("SECRET_KEY doit être défini quand DEBUG est désactivé.")
     SECRET_KEY = "dev-only-insecure-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz"
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG or GEOPROD_DEMO else []
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -44,7 +49,6 @@ INSTALLED_APPS = [
     "clients",
     "invoices",
     "chorus",
-    "chorus.simulator",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +166,15 @@ if not FERNET_KEYS:
 CHORUS_ENV = env("CHORUS_ENV", default="simulator")
 if CHORUS_ENV not in ("simulator", "sandbox", "production"):
     raise ImproperlyConfigured("CHORUS_ENV doit valoir simulator, sandbox ou production.")
+# The simulator answers anyone who can reach it: it exists only in development, tests and the demo
+# (geoprod/checks.py says the same to `manage.py check`).
+if CHORUS_ENV == "simulator":
+    if not (DEBUG or GEOPROD_DEMO or _TESTS):
+        raise ImproperlyConfigured(
+            "Le simulateur Chorus Pro (CHORUS_ENV=simulator) est refusé quand DEBUG est désactivé : "
+            "choisissez CHORUS_ENV=sandbox ou production, ou GEOPROD_DEMO=true pour une démonstration."
+        )
+    INSTALLED_APPS.append("chorus.simulator")
 SIMULATOR_PREFIX = "_chorus-sim"
 SIMULATOR_BASE = env("CHORUS_SIMULATOR_URL", default="http://127.0.0.1:8000/" + SIMULATOR_PREFIX)
 CHORUS_ENDPOINTS = {
@@ -196,14 +209,16 @@ CHORUS_STALE_CLAIM_SECONDS = env.int("CHORUS_STALE_CLAIM_SECONDS", default=300)
 if CHORUS_ENV != "simulator" and not (PISTE_CLIENT_ID and PISTE_CLIENT_SECRET):
     raise ImproperlyConfigured("PISTE_CLIENT_ID et PISTE_CLIENT_SECRET sont requis hors simulateur.")
 
-# Production safety: on by default when DEBUG is off, so `check --deploy` passes.
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# Production safety: on by default when DEBUG is off, so `check --deploy` passes. The demo serves plain
+# HTTP on loopback, where a redirect to HTTPS or secure-only cookies would lock everyone out.
+_HTTPS = not (DEBUG or GEOPROD_DEMO)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_HTTPS)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_HTTPS)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=_HTTPS)
 SESSION_COOKIE_HTTPONLY = True
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+SECURE_HSTS_PRELOAD = _HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
