@@ -7,6 +7,8 @@ from django.urls import include, path
 from geoprod import views
 from geoprod.forms import LoginForm
 
+handler500 = "geoprod.errors.server_error"
+
 urlpatterns = [
     path(
         "connexion/",
