@@ -15,7 +15,7 @@ from collections.abc import Callable
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from chorus.simulator import faults, lifecycle, state
 from chorus.simulator.api import endpoint, error, reply
@@ -59,12 +59,16 @@ def view_for(name: str, *, staff_only: bool) -> View:
 
 
 def _for_staff(view: View) -> View:
-    @login_not_required  # an anonymous caller gets a JSON refusal, not the login page
-    @csrf_protect
+    protected = csrf_protect(view)
+
+    # Who calls is checked before the CSRF token, so that every refusal is the simulator's JSON one
+    # (an anonymous caller gets neither the login page nor the CSRF error page).
+    @login_not_required
+    @csrf_exempt
     def guarded(request: HttpRequest) -> HttpResponse:
         if not (request.user.is_authenticated and request.user.is_staff):
             return error(403, 403, "Commandes du simulateur réservées au personnel connecté.")
-        return view(request)
+        return protected(request)
 
     return guarded
 

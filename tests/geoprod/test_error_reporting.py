@@ -81,3 +81,11 @@ def test_production_logs_json_lines_on_stdout_and_knows_its_admins():
         "time": None, "level": "WARNING", "logger": "geoprod", "message": "relance envoyée"
     }
     assert admins == "[('', 'a@x.fr'), ('', 'b@x.fr')]"
+
+
+def test_a_refused_csrf_token_gets_a_french_page(comptable):
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(comptable)
+    response = browser.post("/deconnexion/")
+    assert response.status_code == 403
+    assert "Formulaire expiré" in response.content.decode() and "CSRF" not in response.content.decode()
