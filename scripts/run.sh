@@ -5,7 +5,7 @@
 # Developers: `DEBUG=true bash scripts/run.sh` serves with Django's autoreloading development server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+[ -n "${SKIP_SETUP:-}" ] || bash scripts/setup.sh  # SKIP_SETUP=1: already installed (the tests of this script)
 
 export DEBUG="${DEBUG:-false}"
 export GEOPROD_DEMO=true
@@ -13,29 +13,33 @@ export DJANGO_SETTINGS_MODULE=settings
 PORT="${PORT:-8000}"
 export CHORUS_SIMULATOR_URL="${CHORUS_SIMULATOR_URL:-http://127.0.0.1:${PORT}/_chorus-sim}"
 
-# DEBUG off needs real keys: made once for this checkout and kept (the Chorus passwords stay readable).
-if [ ! -f .demo-secrets ]; then
-  .venv/bin/python - >.demo-secrets <<'PY'
+# DEBUG off needs real keys: unless given, made once for this checkout and kept (so the Chorus passwords
+# stay readable from one run to the next).
+if [ -z "${SECRET_KEY:-}" ] || [ -z "${FERNET_KEYS:-}" ]; then
+  if [ ! -f .demo-secrets ]; then
+    (umask 077 && .venv/bin/python - >.demo-secrets <<'PY'
 import secrets
 from cryptography.fernet import Fernet
 print(f"SECRET_KEY={secrets.token_urlsafe(50)}")
 print(f"FERNET_KEYS={Fernet.generate_key().decode()}")
 PY
-  chmod 600 .demo-secrets
+    )
+  fi
+  set -a
+  # shellcheck disable=SC1091
+  source .demo-secrets
+  set +a
 fi
-set -a
-# shellcheck disable=SC1091
-source .demo-secrets
-set +a
 
 .venv/bin/python manage.py migrate --noinput -v 0
 .venv/bin/python manage.py seed_demo
 if [ "$DEBUG" != true ]; then
   # Collected again only when a static file or a dependency changed (a second run stays fast).
+  static_root="${STATIC_ROOT:-staticfiles}"
   stamp="$( (find static -type f -printf '%p %T@\n'; sha256sum pyproject.toml) | sha256sum | cut -c1-16)"
-  if [ ! -f "staticfiles/.collected-$stamp" ]; then
+  if [ ! -f "$static_root/.collected-$stamp" ]; then
     .venv/bin/python manage.py collectstatic --noinput --clear -v 0
-    touch "staticfiles/.collected-$stamp"
+    touch "$static_root/.collected-$stamp"
   fi
 fi
 
