@@ -89,3 +89,21 @@ def test_a_refused_csrf_token_gets_a_french_page(comptable):
     response = browser.post("/deconnexion/")
     assert response.status_code == 403
     assert "Formulaire expiré" in response.content.decode() and "CSRF" not in response.content.decode()
+
+
+def test_the_error_mail_never_carries_the_chorus_password(settings, admin, cabinet, monkeypatch):
+    from chorus import services
+
+    def broken(**kwargs):
+        raise RuntimeError("panne imprévue")
+
+    monkeypatch.setattr(services, "update_account", broken)
+    settings.ADMINS = [("", "exploitation@geoprod.example.fr")]
+    browser = Client(raise_request_exception=False)
+    browser.force_login(admin)
+    secret = "Mot-de-passe-Technique-Secret-77"
+    data = {"siret_fournisseur": cabinet.siret, "login": "TECH_1@cpp2017.fr", "password": secret}
+    assert browser.post("/chorus/compte/mettre-a-jour/", data).status_code == 500
+    (sent,) = mail.outbox
+    assert "panne imprévue" in sent.body
+    assert secret not in sent.body + "".join(str(a[1]) for a in sent.attachments)
