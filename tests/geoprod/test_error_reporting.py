@@ -107,3 +107,9 @@ def test_the_error_mail_never_carries_the_chorus_password(settings, admin, cabin
     (sent,) = mail.outbox
     assert "panne imprévue" in sent.body
     assert secret not in sent.body + "".join(str(a[1]) for a in sent.attachments)
+
+
+def test_celery_workers_log_through_the_project_logging():
+    from geoprod.celery import app
+
+    assert app.conf.worker_hijack_root_logger is False
