@@ -49,6 +49,7 @@ def production_env(run_dir: Path) -> dict[str, str]:
         "SECRET_KEY": "bench-load-" + os.urandom(24).hex(),
         "FERNET_KEYS": "Z2VvcHJvZC1iZW5jaC1vbmx5LWZlcm5ldC1rZXktMDA=",
         "ALLOWED_HOSTS": "127.0.0.1",
+        "GEOPROD_DEMO": "true",  # the demo cabinets talk to the embedded simulator
         "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",

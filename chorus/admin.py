@@ -12,7 +12,7 @@ from chorus.models import (
 
 @admin.register(ChorusAccount)
 class ChorusAccountAdmin(admin.ModelAdmin):
-    list_display = ["cabinet", "siret_fournisseur", "login", "environment", "id_structure", "synced_at"]
+    list_display = ["cabinet", "siret_fournisseur", "login", "id_structure", "synced_at"]
     list_select_related = ["cabinet"]
     # The encrypted password is not even shown: it is set from Paramètres only.
     exclude = ["password_encrypted"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chorus.models import ChorusAccount, Environment
+from chorus.models import ChorusAccount
 from chorus.simulator.seed_data import DEMO_PASSWORD, GARONNE_LOGIN, RHONE_LOGIN
 from geoprod.models import Cabinet
 
@@ -17,7 +17,7 @@ def seed_demo_account(*, cabinet: Cabinet) -> ChorusAccount | None:
         return None
     account, created = ChorusAccount.objects.get_or_create(
         cabinet=cabinet,
-        defaults={"siret_fournisseur": cabinet.siret, "login": login, "environment": Environment.SIMULATOR},
+        defaults={"siret_fournisseur": cabinet.siret, "login": login},
     )
     if created:
         account.set_password(DEMO_PASSWORD)

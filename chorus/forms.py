@@ -41,7 +41,7 @@ class AccountForm(forms.ModelForm):
 
     class Meta:
         model = ChorusAccount
-        fields = ["siret_fournisseur", "login", "environment", "deposit_format"]
+        fields = ["siret_fournisseur", "login", "deposit_format"]
         labels = {"login": "Compte technique"}
         error_messages = {"login": {"required": "Saisissez le login du compte technique Chorus Pro."}}
 

@@ -18,6 +18,8 @@ from geoprod.validators import validate_siret
 
 
 class Environment(models.TextChoices):
+    """The instance's Chorus Pro (settings.CHORUS_ENV): every cabinet of an instance uses the same one."""
+
     SIMULATOR = "simulator", "Simulateur (hors ligne)"
     SANDBOX = "sandbox", "Qualification (PISTE sandbox)"
     PRODUCTION = "production", "Production"
@@ -37,9 +39,6 @@ class ChorusAccount(models.Model):
     )
     login = models.CharField("compte technique", max_length=120)
     password_encrypted = models.TextField(blank=True, editable=False)
-    environment = models.CharField(
-        "environnement", max_length=20, choices=Environment.choices, default=Environment.SIMULATOR
-    )
     deposit_format = models.CharField(
         "format de dépôt",
         max_length=10,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from chorus import client, selectors, services, tasks
@@ -25,6 +26,7 @@ def _posted_account_form(request) -> AccountForm:
     return AccountForm(request.POST, instance=selectors.account_or_new(current_cabinet(request)))
 
 
+@sensitive_post_parameters("password")  # an error report (mail to ADMINS) must not carry it
 @admin_required
 @require_POST
 def account_save(request):
@@ -36,6 +38,7 @@ def account_save(request):
     return redirect("/parametres/pieces/#chorus-pro")
 
 
+@sensitive_post_parameters("password")
 @admin_required
 @require_POST
 def account_sync(request):

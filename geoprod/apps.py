@@ -9,6 +9,7 @@ class GeoprodConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_login_failed
 
         from geoprod import (
+            checks,  # noqa: F401  (registers the system checks)
             images,  # noqa: F401  (sets Pillow's pixel limit for the whole process)
             throttling,
         )

@@ -6,6 +6,8 @@ from django.urls import include, path
 
 from geoprod import health, views
 
+handler500 = "geoprod.errors.server_error"
+
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),

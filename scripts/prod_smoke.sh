@@ -48,7 +48,7 @@ export FERNET_KEYS="$(.venv/bin/python -c 'from cryptography.fernet import Ferne
 export ALLOWED_HOSTS="127.0.0.1" CSRF_TRUSTED_ORIGINS="http://127.0.0.1:$PORT"
 export SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB"
-export CHORUS_ENV=simulator CHORUS_SIMULATOR_URL="http://127.0.0.1:$PORT/_chorus-sim"
+export CHORUS_ENV=simulator GEOPROD_DEMO=true CHORUS_SIMULATOR_URL="http://127.0.0.1:$PORT/_chorus-sim"
 export MEDIA_ROOT="$RUN_DIR/media" STATIC_ROOT="$RUN_DIR/static" LOG_LEVEL=WARNING
 
 # --- The processes, started by the image's entrypoint as compose starts them ---------------------------

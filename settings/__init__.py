@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from settings.media import media_storage
@@ -20,14 +21,19 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
+# The demonstration (README's first command): DEBUG off, the embedded simulator, plain HTTP on loopback.
+GEOPROD_DEMO = env.bool("GEOPROD_DEMO", default=False)
+_TESTS = os.environ.get("DJANGO_SETTINGS_MODULE") == "settings.test"
 # Development and tests may run on built-in throwaway keys; production must provide its own.
-_THROWAWAY_KEYS_OK = DEBUG or os.environ.get("DJANGO_SETTINGS_MODULE") == "settings.test"
+_THROWAWAY_KEYS_OK = DEBUG or _TESTS
 SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not _THROWAWAY_KEYS_OK:
         raise ImproperlyConfigured("SECRET_KEY doit être défini quand DEBUG est désactivé.")
     SECRET_KEY = "dev-only-insecure-key-change-me-0123456789-abcdefghijklmnopqrstuvwxyz"
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG or GEOPROD_DEMO else []
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -44,17 +50,18 @@ INSTALLED_APPS = [
     "clients",
     "invoices",
     "chorus",
-    "chorus.simulator",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "geoprod.headers.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "geoprod.degraded.QueueDownMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -118,6 +125,8 @@ CELERY_TASK_IGNORE_RESULT = True  # tasks return nothing: publishing never waits
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Workers log through LOGGING below (JSON lines, failed tasks mailed to ADMINS), not Celery's own set-up.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # A deposit or « Soumettre » (one Chorus call within CHORUS_TIMEOUT) ends well within these limits; the
 # nightly refresh of one cabinet (paged searches, waits on 429) has its own, CHORUS_REFRESH_TIME_LIMIT.
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=90)
@@ -202,6 +211,15 @@ if not FERNET_KEYS:
 CHORUS_ENV = env("CHORUS_ENV", default="simulator")
 if CHORUS_ENV not in ("simulator", "sandbox", "production"):
     raise ImproperlyConfigured("CHORUS_ENV doit valoir simulator, sandbox ou production.")
+# The simulator answers anyone who can reach it: it exists only in development, tests and the demo
+# (geoprod/checks.py says the same to `manage.py check`).
+if CHORUS_ENV == "simulator":
+    if not (DEBUG or GEOPROD_DEMO or _TESTS):
+        raise ImproperlyConfigured(
+            "Le simulateur Chorus Pro (CHORUS_ENV=simulator) est refusé quand DEBUG est désactivé : "
+            "choisissez CHORUS_ENV=sandbox ou production, ou GEOPROD_DEMO=true pour une démonstration."
+        )
+    INSTALLED_APPS.append("chorus.simulator")
 SIMULATOR_PREFIX = "_chorus-sim"
 SIMULATOR_BASE = env("CHORUS_SIMULATOR_URL", default="http://127.0.0.1:8000/" + SIMULATOR_PREFIX)
 CHORUS_ENDPOINTS = {
@@ -238,25 +256,71 @@ CHORUS_SWEEP_SECONDS = env.int("CHORUS_SWEEP_SECONDS", default=120)
 if CHORUS_ENV != "simulator" and not (PISTE_CLIENT_ID and PISTE_CLIENT_SECRET):
     raise ImproperlyConfigured("PISTE_CLIENT_ID et PISTE_CLIENT_SECRET sont requis hors simulateur.")
 
-# Production safety: on by default when DEBUG is off, so `check --deploy` passes.
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# Production safety: on by default when DEBUG is off, so `check --deploy` passes. The demo serves plain
+# HTTP on loopback, where a redirect to HTTPS or secure-only cookies would lock everyone out.
+_HTTPS = not (DEBUG or GEOPROD_DEMO)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_HTTPS)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_HTTPS)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=_HTTPS)
 SESSION_COOKIE_HTTPONLY = True
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
-SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _HTTPS
+SECURE_HSTS_PRELOAD = _HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
+# Scripts and styles come only from our static files (no inline code: templates carry none, and htmx's
+# inline indicator styles are turned off in base.html), so an injected snippet cannot run.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=()"
+)
 
+# Who hears about errors: ADMINS get every ERROR by mail (a 500, a failed task), through EMAIL_URL.
+ADMINS = [("", address) for address in env.list("ADMINS", default=[])]
+SERVER_EMAIL = env("SERVER_EMAIL", default="geoprod@localhost")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=SERVER_EMAIL)
+EMAIL_SUBJECT_PREFIX = "[Géoprod] "
+vars().update(env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"))
+
+# Production logs one JSON object per line on stdout; development and the demo keep readable lines.
+LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG or GEOPROD_DEMO else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured("LOG_FORMAT doit valoir json ou text.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "geoprod.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": LOG_FORMAT},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["console", "mail_admins"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own handlers are replaced by the root's (otherwise each error would be mailed twice).
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

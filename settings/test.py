@@ -7,6 +7,8 @@ import os
 from settings import *  # noqa: F403
 
 DEBUG = False
+# Tests run the embedded configuration of the demonstration: DEBUG off with the offline simulator.
+GEOPROD_DEMO = True
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True

@@ -14,7 +14,12 @@ PROD_ENV = {
     "FERNET_KEYS": "Z2VvcHJvZC10ZXN0LW9ubHktZmVybmV0LWtleS0wMDA=",
     "ALLOWED_HOSTS": "geoprod.example.fr",
     "DJANGO_SETTINGS_MODULE": "settings",
+    "CHORUS_ENV": "production",
+    "PISTE_CLIENT_ID": "geoprod-editeur",
+    "PISTE_CLIENT_SECRET": "secret-piste-de-test",
 }
+# The demonstration: production settings with the offline simulator, explicitly asked for.
+DEMO_ENV = {**PROD_ENV, "CHORUS_ENV": "simulator", "GEOPROD_DEMO": "true"}
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -23,7 +28,7 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in PROD_ENV and not k.startswith(("DATABASE", "REDIS", "DJANGO_ALLOW"))
+        if k not in DEMO_ENV and not k.startswith(("DATABASE", "REDIS", "DJANGO_ALLOW"))
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True

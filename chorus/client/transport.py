@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import requests
 
-from .config import Endpoints, PisteApp, TechnicalAccount
+from .config import SIMULATOR, Endpoints, PisteApp, TechnicalAccount
 from .errors import ChorusAuthError, ChorusRateLimited, ChorusRejected, ChorusUnavailable
 from .journal import Exchange, Journaled, Redactor, safe_writer
 from .values import dumps, integer
@@ -167,7 +167,7 @@ class Transport:
         accept_codes: Collection[int],
         token: str,
     ) -> T:
-        url = self.endpoints.url(path)
+        url = self._secure(self.endpoints.url(path))
         headers = {
             "Authorization": f"Bearer {token}",
             "cpro-account": self._cpro_account,
@@ -236,7 +236,7 @@ class Transport:
             "client_secret": self._piste.client_secret,
             "scope": "openid",
         }
-        url = self.endpoints.token_url
+        url = self._secure(self.endpoints.token_url)
         with self._journaled(self._redact, "token", "POST", url, self._redact(form)) as entry:
             entry.response = self._session.post(
                 url, data=form, headers={"Accept": "application/json"}, timeout=self._timeout
@@ -260,6 +260,15 @@ class Transport:
                 self._cache.set(self._token_key, token, lifetime - TOKEN_MARGIN_S)
             entry.redactor = self._redact.with_secret(token)
             return token
+
+    def _secure(self, url: str) -> str:
+        """`url`, when credentials may go there: outside the offline simulator, only over HTTPS."""
+        if self.endpoints.environment != SIMULATOR and not url.lower().startswith("https://"):
+            raise ChorusAuthError(
+                f"Adresse Chorus Pro non chiffrée refusée ({url.split('?')[0]}) : les identifiants PISTE "
+                "et Chorus Pro ne sont envoyés qu'en HTTPS. Corrigez la configuration de l'instance."
+            )
+        return url
 
     def _journaled(
         self, redactor: Redactor, operation: str, method: str, url: str, request: Any

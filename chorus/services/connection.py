@@ -53,7 +53,7 @@ def journal_for(account: ChorusAccount, submission: ChorusSubmission | None = No
 def client_for(
     account: ChorusAccount, submission: ChorusSubmission | None = None, *, on_exchange=None, **options
 ) -> client.ChorusClient:
-    """The cabinet's Chorus Pro client, on the environment chosen in its Paramètres.
+    """The cabinet's Chorus Pro client, on the instance's Chorus Pro (settings.CHORUS_ENV).
 
     Raises ChorusAuthError when the stored password can no longer be read (Fernet key changed).
     """
@@ -64,7 +64,7 @@ def client_for(
             "Le mot de passe Chorus Pro enregistré est illisible : saisissez-le à nouveau dans Paramètres."
         ) from e
     return client.ChorusClient(
-        endpoints=client.endpoints_for(account.environment),
+        endpoints=client.endpoints_for(settings.CHORUS_ENV),
         piste=client.piste_from_settings(),
         account=client.TechnicalAccount(login=account.login, password=password),
         journal=journal_for(account, submission, on_exchange),

@@ -8,16 +8,16 @@ from chorus.simulator import views, views_control
 from chorus.simulator.api import ROUTES
 
 
-def patterns() -> list[URLPattern]:
+def patterns(*, staff_only_control: bool) -> list[URLPattern]:
+    """`staff_only_control`: the control endpoints answer only logged-in staff, with CSRF (views_control)."""
     api = [path(f"cpro/{operation}", view) for operation, (_, view) in ROUTES.items()]
     control = [
-        path("_control/reset", views_control.reset, name="control-reset"),
-        path("_control/faults", views_control.fault_switches, name="control-faults"),
-        path("_control/faults/clear", views_control.clear_faults, name="control-faults-clear"),
-        path("_control/clock", views_control.clock, name="control-clock"),
-        path("_control/stats", views_control.stats, name="control-stats"),
-        path("_control/seed", views_control.seed, name="control-seed"),
-        path("_control/status", views_control.force_status, name="control-status"),
+        path(
+            f"_control/{name}",
+            views_control.view_for(name, staff_only=staff_only_control),
+            name=f"control-{name.replace('/', '-')}",
+        )
+        for name in views_control.CONTROLS
     ]
     return [
         path("api/oauth/token", views.token, name="token"),

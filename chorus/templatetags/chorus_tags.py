@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 
 from chorus import selectors
 from chorus.forms import AccountForm
+from chorus.models import Environment
 
 register = template.Library()
 
@@ -15,7 +17,12 @@ def chorus_settings_block(context):
     cabinet = context["cabinet"]
     if form is None:
         form = AccountForm(instance=selectors.account_or_new(cabinet))
-    return {"form": form, "account": form.instance, "csrf_token": context.get("csrf_token")}
+    return {
+        "form": form,
+        "account": form.instance,
+        "environment": Environment(settings.CHORUS_ENV).label,
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 @register.inclusion_tag("chorus/_logo.html")

@@ -19,7 +19,6 @@ def _data(**overrides):
         "siret_fournisseur": "812 345 676 00017",
         "login": factories.CHORUS_LOGIN,
         "password": SECRET,
-        "environment": "simulator",
     }
     data.update(overrides)
     return data

@@ -115,7 +115,6 @@ def test_admin_chooses_factur_x_and_a_form_without_the_field_keeps_it(client_as,
         "siret_fournisseur": "81234567600017",
         "login": "TECH_1@cpp2017.fr",
         "password": "Secret-2026!",
-        "environment": "simulator",
         "deposit_format": "facturx",
     }
     http = client_as(admin)

@@ -78,6 +78,16 @@ def _screenshot_on_failure(_async_unsafe, request, page):
         page.screenshot(path=str(RESULTS / f"{name}.png"), full_page=True)
 
 
+@pytest.fixture(autouse=True)
+def csp_refusals(page):
+    """What the browser refused under the Content-Security-Policy (inline code, foreign origins): every
+    journey must end with none, since a refused script or style breaks a page without an error."""
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    yield refused
+    assert refused == [], refused
+
+
 @pytest.fixture
 def chorus_timeout():
     return (5.0, 10.0)

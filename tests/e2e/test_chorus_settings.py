@@ -18,7 +18,7 @@ def _mettre_a_jour(page, cabinet, password: str) -> None:
     block.get_by_label("Identifiant fournisseur (SIRET)").fill(cabinet.siret)
     block.get_by_label("Compte technique").fill(factories.CHORUS_LOGIN)
     block.get_by_label("Mot de passe").fill(password)
-    block.get_by_label("Environnement").select_option(label="Simulateur (hors ligne)")
+    expect(block.get_by_label("Environnement (celui de l'instance)")).to_have_value("Simulateur (hors ligne)")
     with page.expect_navigation():
         block.get_by_role("button", name="Mettre à jour").click()
 

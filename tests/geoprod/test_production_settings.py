@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tests.prod import PROD_ENV, manage
+from tests.prod import DEMO_ENV, PROD_ENV, manage
+
+INSTALLED = "from django.apps import apps\nprint(apps.is_installed('chorus.simulator'))"
 
 
 def test_check_deploy_is_clean_in_production_settings():
@@ -24,12 +26,28 @@ def test_production_refuses_to_start_without_fernet_keys():
 
 
 def test_real_chorus_needs_piste_credentials():
-    result = manage("check", **PROD_ENV, CHORUS_ENV="production")
+    env = {k: v for k, v in PROD_ENV.items() if not k.startswith("PISTE")}
+    result = manage("check", **env)
     assert "PISTE_CLIENT_ID et PISTE_CLIENT_SECRET sont requis" in result.stderr
 
 
-def test_simulator_is_not_served_next_to_the_real_chorus():
+def test_simulator_with_production_settings_fails_loudly():
+    for chorus_env in ({"CHORUS_ENV": "simulator"}, {}):  # named, or left at its default
+        env = {k: v for k, v in PROD_ENV.items() if k != "CHORUS_ENV"} | chorus_env
+        result = manage("check", "--deploy", **env)
+        assert result.returncode != 0
+        assert "Le simulateur Chorus Pro (CHORUS_ENV=simulator) est refusé" in result.stderr
+        assert "GEOPROD_DEMO=true" in result.stderr
+
+
+def test_demo_flag_allows_the_simulator_and_check_deploy_says_it_is_a_demo():
+    result = manage("check", "--deploy", **DEMO_ENV)
+    assert "geoprod.W001" in result.stderr + result.stdout
+
+
+def test_simulator_is_not_installed_nor_served_next_to_the_real_chorus():
     script = "from django.urls import resolve, Resolver404\ntry:\n    resolve('/_chorus-sim/api/oauth/token')\n    print('served')\nexcept Resolver404:\n    print('absent')"
-    env = {**PROD_ENV, "CHORUS_ENV": "production", "PISTE_CLIENT_ID": "id", "PISTE_CLIENT_SECRET": "s"}
-    assert manage("shell", "--no-imports", "-c", script, **env).stdout.strip() == "absent"
-    assert manage("shell", "--no-imports", "-c", script, **PROD_ENV).stdout.strip() == "served"
+    assert manage("shell", "--no-imports", "-c", script, **PROD_ENV).stdout.strip() == "absent"
+    assert manage("shell", "--no-imports", "-c", INSTALLED, **PROD_ENV).stdout.strip() == "False"
+    assert manage("shell", "--no-imports", "-c", script, **DEMO_ENV).stdout.strip() == "served"
+    assert manage("shell", "--no-imports", "-c", INSTALLED, **DEMO_ENV).stdout.strip() == "True"

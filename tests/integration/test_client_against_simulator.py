@@ -1,7 +1,8 @@
 """The Chorus Pro client against the simulator over real HTTP (pytest-django's live server).
 
 The whole sequence the product uses, then each fault switch producing the client's typed error.
-Faults are set through the simulator's HTTP control endpoints, as a benchmark in another process would.
+Faults are set by the simulator's control functions, in this process (the product's HTTP control endpoints
+answer only logged-in staff; the standalone server's, driven over HTTP below, are open).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import pytest
 import requests
 
 from chorus import client
-from chorus.simulator import lifecycle, seed_data
+from chorus.simulator import lifecycle, seed_data, state
+from chorus.simulator.views_control import CONTROLS
 from tests import factories
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("transactional_db")]
@@ -54,12 +56,9 @@ def sim_url(live_server) -> str:
 @pytest.fixture
 def control(sim_url):
     def send(name: str, body: dict | None = None) -> dict:
-        if body is None and name == "stats":
-            response = requests.get(f"{sim_url}/_control/{name}", timeout=5)
-        else:
-            response = requests.post(f"{sim_url}/_control/{name}", json=body or {}, timeout=5)
-        response.raise_for_status()
-        return response.json()
+        _, handler = CONTROLS[name]
+        state.ensure_seeded()
+        return handler(body or {})
 
     return send
 

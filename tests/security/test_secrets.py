@@ -61,7 +61,7 @@ def test_secrets_never_leave_their_vault(chorus, client, cabinet, caplog):
     admin = factories.make_user(cabinet, role=Role.ADMIN, is_staff=True, is_superuser=True)
     comptable = factories.make_user(cabinet, role=Role.COMPTABLE)
     client.force_login(admin)
-    form = {"siret_fournisseur": cabinet.siret, "login": LOGIN, "environment": "simulator"}
+    form = {"siret_fournisseur": cabinet.siret, "login": LOGIN}
     keep("wrong", client.post("/chorus/compte/mettre-a-jour/", {**form, "password": PASSWORD[:-1] + "?"}))
     keep("sync", client.post("/chorus/compte/mettre-a-jour/", {**form, "password": PASSWORD}, follow=True))
     keep("pieces", client.get("/parametres/pieces/"))

@@ -142,15 +142,27 @@ def rhone(client, sim) -> Sim:
 
 
 @pytest.fixture
-def control(client, db):
-    """POST JSON to a control endpoint and return the decoded reply."""
+def staff_client(db):
+    """A browser session of a logged-in staff user: the only caller the product's control endpoints answer."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    staff = get_user_model().objects.create_user(username="exploitation", is_staff=True)
+    logged_in = Client()
+    logged_in.force_login(staff)
+    return logged_in
+
+
+@pytest.fixture
+def control(staff_client):
+    """POST JSON to a control endpoint as staff and return the decoded reply."""
 
     def send(name: str, body: dict | None = None, method: str = "post") -> dict:
         url = f"{BASE}/_control/{name}"
         if method == "get":
-            response = client.get(url)
+            response = staff_client.get(url)
         else:
-            response = client.post(url, json.dumps(body or {}), content_type="application/json")
+            response = staff_client.post(url, json.dumps(body or {}), content_type="application/json")
         assert response.status_code == 200, response.content
         return response.json()
 

@@ -195,8 +195,8 @@ def test_control_endpoint_sets_and_clears_faults(sim, control):
     assert sim.post(ACTIVES).status_code == 200
 
 
-def test_control_endpoint_refuses_a_bad_fault(sim, client):
-    response = client.post(
+def test_control_endpoint_refuses_a_bad_fault(sim, staff_client):
+    response = staff_client.post(
         "/_chorus-sim/_control/faults", '{"kind": "panne"}', content_type="application/json"
     )
     assert response.status_code == 400
@@ -236,6 +236,6 @@ def test_control_reset_with_data_wipes_invoices_and_reseeds(sim, control):
     assert sim.post(ACTIVES).status_code == 200
 
 
-def test_control_endpoints_refuse_wrong_methods(sim, client):
-    assert client.get("/_chorus-sim/_control/reset").status_code == 405
-    assert client.post("/_chorus-sim/_control/stats").status_code == 405
+def test_control_endpoints_refuse_wrong_methods(sim, staff_client):
+    assert staff_client.get("/_chorus-sim/_control/reset").status_code == 405
+    assert staff_client.post("/_chorus-sim/_control/stats").status_code == 405

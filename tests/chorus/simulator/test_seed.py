@@ -53,7 +53,7 @@ def test_demo_cabinets_have_services_banks_and_an_account():
 @pytest.mark.django_db
 def test_first_call_seeds_an_empty_database(client):
     assert not SimStructure.objects.exists()
-    client.get("/_chorus-sim/_control/stats")
+    client.post("/_chorus-sim/api/oauth/token", {"grant_type": "client_credentials"})
     assert SimStructure.objects.filter(siret="21310555400017").exists()
 
 
