@@ -23,7 +23,7 @@ wsgi_app = "geoprod.wsgi:application"
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = _int("GUNICORN_WORKERS", 3)
 threads = _int("GUNICORN_THREADS", 1)
-timeout = _int("GUNICORN_TIMEOUT", 60)
+timeout = _int("GUNICORN_TIMEOUT", 90)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # A worker is recycled after this many requests (with jitter so they do not all restart at once): PDF
