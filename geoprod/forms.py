@@ -56,6 +56,7 @@ class CabinetIdentityForm(forms.ModelForm):
             "telephone", "email", "rcs", "capital", "ordre_geometres", "logo", "iban", "bic",
         ]  # fmt: skip
         field_classes = {"logo": images.BoundedImageField}
+        widgets = {"logo": images.LogoInput}
         error_messages = {"raison_sociale": {"required": "La raison sociale est obligatoire."}}
 
     def clean_bic(self) -> str:

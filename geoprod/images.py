@@ -76,3 +76,27 @@ def reencoded(
         buffer = io.BytesIO()
         image.save(buffer, format="PNG", optimize=True)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+class _StoredLogo:
+    """The stored logo as the file widget shows it: its name, and a link to the login-protected view."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    @property
+    def url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("settings:logo")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LogoInput(forms.ClearableFileInput):
+    """« Actuellement : … » links to the cabinet's logo view, not to a media URL nobody serves."""
+
+    def format_value(self, value):
+        value = super().format_value(value)
+        return _StoredLogo(value.name) if value else value

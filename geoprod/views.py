@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -40,6 +41,17 @@ def settings_cabinet(request):
         messages.success(request, "L'identité du cabinet a été enregistrée.")
         return redirect("settings:cabinet")
     return render(request, "geoprod/settings_cabinet.html", {"form": form, "tab": "cabinet"})
+
+
+def cabinet_logo(request):
+    """The user's own cabinet logo, read through the storage: media files are never served as a folder
+    (invoice PDFs sit there at guessable paths), so the Paramètres preview comes through here."""
+    logo = current_cabinet(request).logo
+    if not logo:
+        raise Http404("Aucun logo.")
+    response = FileResponse(logo.open("rb"), content_type="image/png")
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @admin_required
