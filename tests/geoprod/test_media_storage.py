@@ -60,7 +60,9 @@ def test_logo_is_uploaded_and_shown_through_the_storage(client_as, admin, cabine
     assert http.post(reverse("settings:cabinet"), data).status_code == 302
     cabinet.refresh_from_db()
     assert cabinet.logo.name.startswith("logos/") and default_storage.exists(cabinet.logo.name)
-    assert cabinet.logo.url in http.get(reverse("settings:cabinet")).content.decode()
+    assert reverse("settings:logo") in http.get(reverse("settings:cabinet")).content.decode()
+    shown = http.get(reverse("settings:logo"))
+    assert b"".join(shown.streaming_content) == default_storage.open(cabinet.logo.name).read()
 
 
 def test_invoice_pdf_embeds_the_stored_logo(cabinet):
