@@ -43,6 +43,7 @@ def settings_cabinet(request):
     return render(request, "geoprod/settings_cabinet.html", {"form": form, "tab": "cabinet"})
 
 
+@admin_required
 def cabinet_logo(request):
     """The user's own cabinet logo, read through the storage: media files are never served as a folder
     (invoice PDFs sit there at guessable paths), so the Paramètres preview comes through here."""
