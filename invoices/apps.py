@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
+from django.db.models.signals import post_migrate
 
 
 class InvoicesConfig(AppConfig):
     name = "invoices"
     verbose_name = "Facturation"
+
+    def ready(self) -> None:
+        from invoices import dbguard
+
+        connection_created.connect(dbguard.register_sqlite_function, dispatch_uid="geoprod-ledger-function")
+        post_migrate.connect(dbguard.install_after_migrate, sender=self, dispatch_uid="geoprod-ledger-triggers")

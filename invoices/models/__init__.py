@@ -11,6 +11,7 @@ from invoices.models.invoices import (
     InvoiceStatus,
     invoice_pdf_path,
 )
+from invoices.models.ledger import DocumentAction, DocumentEvent, IntegrityCheck, LedgerEntry
 from invoices.models.payments import (
     Payment,
     PaymentAllocation,
@@ -26,10 +27,14 @@ __all__ = [
     "MUTABLE_AFTER_ISSUE",
     "OPEN_STATUSES",
     "TAX_FREE_REGIMES",
+    "DocumentAction",
+    "DocumentEvent",
+    "IntegrityCheck",
     "Invoice",
     "InvoiceKind",
     "InvoiceLine",
     "InvoiceStatus",
+    "LedgerEntry",
     "LineBase",
     "Payment",
     "PaymentAllocation",
