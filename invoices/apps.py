@@ -11,4 +11,6 @@ class InvoicesConfig(AppConfig):
         from invoices import dbguard
 
         connection_created.connect(dbguard.register_sqlite_function, dispatch_uid="geoprod-ledger-function")
-        post_migrate.connect(dbguard.install_after_migrate, sender=self, dispatch_uid="geoprod-ledger-triggers")
+        post_migrate.connect(
+            dbguard.install_after_migrate, sender=self, dispatch_uid="geoprod-ledger-triggers"
+        )
