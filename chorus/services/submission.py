@@ -24,8 +24,9 @@ from chorus.models import (
 )
 from chorus.services import connection, facturx_deposit
 from chorus.services.account import update_account
+from invoices import journal
 from invoices.errors import InvoiceLocked
-from invoices.models import Invoice, InvoiceKind, VatRegime
+from invoices.models import DocumentAction, Invoice, InvoiceKind, VatRegime
 
 # A claim older than this belongs to a worker that died: the call's outcome is unknown.
 STALE_CLAIM = datetime.timedelta(seconds=settings.CHORUS_STALE_CLAIM_SECONDS)
@@ -156,6 +157,11 @@ def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
     sub.chorus_status = "INTERPRETEE_OCR"
     _clear_error(sub)
     sub.save()
+    journal.record(
+        action=DocumentAction.CHORUS_DEPOSITED,
+        invoice=invoice,
+        detail=f"Pièce jointe {deposit.piece_jointe_id}",
+    )
     return sub
 
 
@@ -336,6 +342,9 @@ def _record_submitted(
     _clear_error(sub)
     sub.save()
     ChorusStatusChange.objects.get_or_create(submission=sub, status=status, changed_at=now)
+    journal.record(
+        action=DocumentAction.SENT, invoice=sub.invoice, detail=f"Chorus Pro n° {sub.identifiant_facture_cpp}"
+    )
     return sub
 
 
