@@ -224,8 +224,11 @@ class Command(BaseCommand):
         return cabinet
 
     def _platform_account(self) -> None:
-        """The operator's superuser for the Django admin; it belongs to no cabinet."""
+        """The operator's superuser for the Django admin; it belongs to no cabinet. Cabinet accounts of a demo
+        database seeded before this rule lose their admin access."""
         users = get_user_model().objects
+        cabinet_users = [username for spec in CABINETS for username, *_ in spec["users"]]
+        users.filter(username__in=cabinet_users).update(is_superuser=False, is_staff=False)
         if not users.filter(username=PLATFORM_USERNAME).exists():
             users.create_superuser(
                 username=PLATFORM_USERNAME, password=DEMO_PASSWORD, first_name="Plateforme"
