@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.db.backends.signals import connection_created
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 
 
 class InvoicesConfig(AppConfig):
@@ -11,6 +11,9 @@ class InvoicesConfig(AppConfig):
         from invoices import dbguard
 
         connection_created.connect(dbguard.register_sqlite_function, dispatch_uid="geoprod-ledger-function")
+        pre_migrate.connect(
+            dbguard.release_before_migrate, sender=self, dispatch_uid="geoprod-ledger-release"
+        )
         post_migrate.connect(
             dbguard.install_after_migrate, sender=self, dispatch_uid="geoprod-ledger-triggers"
         )

@@ -280,3 +280,22 @@ def install_after_migrate(sender, using, **kwargs) -> None:
     from django.db import connections
 
     install(connections[using])
+
+
+def release_before_migrate(sender, using, **kwargs) -> None:
+    """pre_migrate handler. SQLite rebuilds a table to alter it (copy, drop, rename), and its ALTER TABLE
+    RENAME refuses to run while a trigger elsewhere names the dropped table: the line triggers name the
+    invoice table, so they are dropped for the migration and put back by install_after_migrate. The invoice
+    table's own triggers stay until a rebuild drops them; PostgreSQL keeps every trigger throughout, so a
+    data migration there cannot rewrite an issued invoice either."""
+    from django.db import connections
+
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s", [f"{PREFIX}_child%"]
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name};")

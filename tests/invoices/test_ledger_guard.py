@@ -179,3 +179,26 @@ def test_services_still_work_under_the_triggers(issued):
     avoir = services.issue_invoice(invoice=services.create_credit_note(invoice=issued))
     issued.refresh_from_db()
     assert issued.status == InvoiceStatus.CANCELLED and avoir.number.endswith("-0002")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_migration_that_rebuilds_the_invoice_table_on_sqlite_still_runs(cabinet):
+    """Another developer's AddField on Invoice: SQLite copies, drops and renames the table, which its
+    ALTER TABLE RENAME refuses while the line triggers name it; migrate lifts them first, then reinstalls."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL alters tables in place")
+    from django.apps import apps
+    from django.db import models
+
+    issued = factories.make_invoice(cabinet, issued=True)
+    column = models.CharField(max_length=10, default="x")
+    column.set_attributes_from_name("added_by_someone_else")
+    column.model = Invoice
+    invoices_app = apps.get_app_config("invoices")
+    for change in ("add_field", "remove_field"):
+        dbguard.release_before_migrate(sender=invoices_app, using=connection.alias)
+        with connection.schema_editor() as editor:
+            getattr(editor, change)(Invoice, column)
+        dbguard.install_after_migrate(sender=invoices_app, using=connection.alias)
+    _refused(f"UPDATE {_table()} SET total_ttc = 1 WHERE id = %s", [issued.pk])
+    assert Invoice.objects.get(pk=issued.pk).total_ttc == Decimal("1560.00")
