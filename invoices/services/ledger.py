@@ -179,7 +179,14 @@ def run_integrity_check(*, check_id: int) -> IntegrityCheck:
         if done == total or done % 20 == 0:
             IntegrityCheck.objects.filter(pk=check.pk).update(checked=done, total=total)
 
-    report = verify_ledger(cabinet=check.cabinet, on_progress=progress)
+    try:
+        report = verify_ledger(cabinet=check.cabinet, on_progress=progress)
+    except Exception:
+        # The page polls until the run is finished: a crash must end it too, never leave it spinning.
+        check.ok, check.message = False, "La vérification s'est interrompue sur une erreur : relancez-la."
+        check.finished_at = timezone.now()
+        check.save(update_fields=["ok", "message", "finished_at"])
+        raise
     check.checked, check.total = report.checked, report.total
     check.ok = report.ok
     check.message = "\n".join([report.summary(), *report.problems[1:]]) if not report.ok else report.summary()

@@ -57,3 +57,17 @@ def test_it_is_for_admins_of_the_cabinet_only(cabinet, other_cabinet, comptable,
     page = client_as(stranger).get(URL).content.decode()
     assert "Secret de Garonne" not in page
     assert not IntegrityCheck.objects.filter(cabinet=other_cabinet).exists()
+
+
+def test_a_crashed_run_ends_instead_of_spinning(cabinet, monkeypatch):
+    from invoices.services import ledger
+
+    def crash(**kwargs):
+        raise OSError("disque illisible")
+
+    monkeypatch.setattr(ledger, "verify_ledger", crash)
+    check = ledger.start_integrity_check(cabinet=cabinet)
+    with pytest.raises(OSError):
+        ledger.run_integrity_check(check_id=check.pk)
+    check.refresh_from_db()
+    assert not check.is_running and check.ok is False and "relancez" in check.message
