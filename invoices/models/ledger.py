@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -135,9 +137,16 @@ class IntegrityCheck(models.Model):
     def __str__(self) -> str:
         return f"Vérification du {self.started_at:%d/%m/%Y %H:%M}"
 
+    # Far above the time a cabinet's register takes; past it, the run's worker is presumed dead.
+    STALE_AFTER = datetime.timedelta(hours=1)
+
     @property
     def is_running(self) -> bool:
-        return self.finished_at is None
+        return self.finished_at is None and not self.is_stale
+
+    @property
+    def is_stale(self) -> bool:
+        return self.finished_at is None and timezone.now() - self.started_at > self.STALE_AFTER
 
     @property
     def percent(self) -> int:

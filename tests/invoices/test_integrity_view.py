@@ -71,3 +71,13 @@ def test_a_crashed_run_ends_instead_of_spinning(cabinet, monkeypatch):
         ledger.run_integrity_check(check_id=check.pk)
     check.refresh_from_db()
     assert not check.is_running and check.ok is False and "relancez" in check.message
+
+
+def test_a_run_whose_worker_died_stops_polling(cabinet, admin, client_as):
+    import datetime
+
+    from django.utils import timezone
+
+    IntegrityCheck.objects.create(cabinet=cabinet, started_at=timezone.now() - datetime.timedelta(hours=2))
+    fragment = client_as(admin).get(URL, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-trigger" not in fragment and "interrompue sans résultat" in fragment
