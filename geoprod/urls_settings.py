@@ -1,6 +1,7 @@
 from django.urls import path
 
 from geoprod import views
+from invoices.views import ledger
 
 app_name = "settings"
 urlpatterns = [
@@ -9,4 +10,5 @@ urlpatterns = [
     path("pieces/", views.settings_pieces, name="pieces"),
     path("familles/", views.settings_families, name="families"),
     path("familles/<int:pk>/basculer/", views.settings_family_toggle, name="family-toggle"),
+    path("registre/", ledger.integrity, name="integrity"),
 ]

@@ -1,13 +1,17 @@
-"""Back-office view of invoicing data: read-mostly, since issued documents never change."""
+"""Platform back-office view of invoicing data: drafts may be edited; issued invoices, their lines,
+counters, règlements, relances, the register and the journal are read-only (no add, change or delete)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
 from invoices.models import (
+    DocumentEvent,
     EcbRate,
+    IntegrityCheck,
     Invoice,
     InvoiceLine,
+    LedgerEntry,
     Payment,
     PaymentAllocation,
     Quote,
@@ -19,6 +23,19 @@ from invoices.models import (
 def _editable(invoice: Invoice | None) -> bool:
     """Only a draft changes; an issued invoice is shown read-only (its save would be refused)."""
     return invoice is None or invoice.is_draft
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never written from the admin."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class InvoiceLineInline(admin.TabularInline):
@@ -41,7 +58,26 @@ class InvoiceAdmin(admin.ModelAdmin):
     list_filter = ("kind", "status", "cabinet")
     search_fields = ("number", "client__nom", "objet")
     list_select_related = ("client", "cabinet")
-    readonly_fields = ("number", "pdf", "pdf_sha256", "issued_at", "paid_amount", "credited_amount")
+    # What only « Valider » and the payment services set: the admin can never make an « Émise » invoice
+    # with no number, no PDF or totals that do not follow from its lines.
+    readonly_fields = (
+        "status",
+        "number",
+        "issue_date",
+        "due_date",
+        "total_ht",
+        "total_vat",
+        "total_ttc",
+        "prepaid_ht",
+        "prepaid_ttc",
+        "net_to_pay",
+        "paid_amount",
+        "credited_amount",
+        "reminder_count",
+        "pdf",
+        "pdf_sha256",
+        "issued_at",
+    )
     inlines = [InvoiceLineInline]
 
     def has_change_permission(self, request, obj=None):
@@ -66,25 +102,50 @@ class QuoteAdmin(admin.ModelAdmin):
 class AllocationInline(admin.TabularInline):
     model = PaymentAllocation
     extra = 0
-    can_delete = False
 
-
-@admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
-    list_display = ("date", "client", "amount", "mode", "cabinet")
-    list_filter = ("mode", "cabinet")
-    inlines = [AllocationInline]
-
-    def has_delete_permission(self, request, obj=None):
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ("date", "client", "amount", "mode", "cabinet")
+    list_filter = ("mode", "cabinet")
+    list_select_related = ("client", "cabinet")
+    inlines = [AllocationInline]
+
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ReadOnlyAdmin):
     list_display = ("invoice", "level", "sent_on", "amount_due", "cabinet")
+    list_select_related = ("invoice", "cabinet")
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ("cabinet", "series", "sequence", "number", "issue_date", "chain_hash")
+    list_filter = ("cabinet",)
+    list_select_related = ("cabinet",)
+    search_fields = ("number",)
+
+
+@admin.register(DocumentEvent)
+class DocumentEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "action", "invoice_id", "quote_id", "actor_name", "detail", "cabinet")
+    list_filter = ("action", "cabinet")
+    list_select_related = ("cabinet",)
+
+
+@admin.register(IntegrityCheck)
+class IntegrityCheckAdmin(ReadOnlyAdmin):
+    list_display = ("cabinet", "started_at", "finished_at", "ok", "checked", "total")
+    list_select_related = ("cabinet",)
 
 
 @admin.register(EcbRate)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass
+
+from django.db.models import Max
 
 from geoprod.models import Cabinet
 from geoprod.services import next_counter_value
@@ -35,14 +38,36 @@ def check_number(number: str) -> str:
     return number
 
 
-def allocate_number(*, cabinet: Cabinet, issue_date: datetime.date) -> str:
-    """Takes the next number of the cabinet's series under a row lock.
+@dataclass(frozen=True)
+class Allocation:
+    number: str
+    sequence: int
+
+
+def allocate(*, cabinet: Cabinet, issue_date: datetime.date) -> Allocation:
+    """Takes the next number of the cabinet's series under a row lock, refusing a date earlier than the
+    last issued document of the series (numbers and dates must grow together).
 
     Must run inside the caller's transaction: a rollback gives the number back, so there is no gap.
     Raises NumberingError, RuntimeError (outside a transaction).
     """
+    from invoices.models import Invoice
+
     check_number(format_number(prefix=cabinet.invoice_prefix, issue_date=issue_date, sequence=1))
     sequence = next_counter_value(cabinet=cabinet, name=SERIES)
-    return check_number(
-        format_number(prefix=cabinet.invoice_prefix, issue_date=issue_date, sequence=sequence)
-    )
+    # Read under the counter's lock: no other validation of the series can slip in between.
+    last = Invoice.objects.filter(cabinet=cabinet, issue_date__isnull=False).aggregate(d=Max("issue_date"))[
+        "d"
+    ]
+    if last is not None and issue_date < last:
+        raise NumberingError(
+            f"La date de facture ({issue_date:%d/%m/%Y}) ne peut pas être antérieure à celle de la dernière "
+            f"pièce émise de la série ({last:%d/%m/%Y}) : les numéros doivent suivre l'ordre des dates."
+        )
+    number = format_number(prefix=cabinet.invoice_prefix, issue_date=issue_date, sequence=sequence)
+    return Allocation(number=check_number(number), sequence=sequence)
+
+
+def allocate_number(*, cabinet: Cabinet, issue_date: datetime.date) -> str:
+    """The number alone (see allocate)."""
+    return allocate(cabinet=cabinet, issue_date=issue_date).number

@@ -70,6 +70,15 @@ def invoice_detail(*, cabinet: Cabinet) -> QuerySet[Invoice]:
     )
 
 
+def document_history(*, invoice: Invoice | None = None, quote: Quote | None = None) -> QuerySet:
+    """The « Historique » of one document, oldest first, in one query (the actor's name is stored)."""
+    from invoices.models import DocumentEvent
+
+    if invoice is not None:
+        return DocumentEvent.objects.filter(invoice=invoice).order_by("at", "id")
+    return DocumentEvent.objects.filter(quote=quote).order_by("at", "id")
+
+
 def payment_list(*, cabinet: Cabinet, client: Client | None = None) -> QuerySet[Payment]:
     qs = Payment.objects.filter(cabinet=cabinet).select_related("client", "reversal_of", "reversal")
     if client is not None:

@@ -48,10 +48,11 @@ cat <<MSG
   Géoprod est prêt : http://127.0.0.1:${PORT}/
 
   Comptes de démonstration (mot de passe : geoprod)
-    admin          administratrice de « Géomètres Experts Garonne » (accès à l'administration Django)
+    admin          administratrice de « Géomètres Experts Garonne »
     compta         comptable de « Géomètres Experts Garonne »
     admin-rhone    administratrice de « Cabinet Rhône Topographie »
     compta-rhone   comptable de « Cabinet Rhône Topographie »
+    plateforme     exploitant de la plateforme (administration Django, /admin/)
 
 MSG
 if [ "$DEBUG" = true ]; then

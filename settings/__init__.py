@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "geoprod.headers.SecurityHeadersMiddleware",
+    "invoices.journal.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "geoprod.degraded.QueueDownMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

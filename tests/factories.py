@@ -204,6 +204,10 @@ def make_one_of_each(cabinet: Cabinet) -> dict:
     from invoices import services as invoicing
 
     mairie = make_public_client(cabinet)
+    # Issued in date order: a series never goes back in time.
+    overdue = make_invoice(
+        cabinet, client=mairie, issued=True, today=datetime.date.today() - datetime.timedelta(days=90)
+    )
     invoice = make_invoice(cabinet, client=mairie, issued=True)
     submission = chorus_services.start_submission(invoice=invoice, account=make_chorus_account(cabinet))
     attachment = ChorusAttachment.objects.create(
@@ -213,9 +217,6 @@ def make_one_of_each(cabinet: Cabinet) -> dict:
         filename="plan.pdf",
         size=10,
         piece_jointe_id=1,
-    )
-    overdue = make_invoice(
-        cabinet, client=mairie, issued=True, today=datetime.date.today() - datetime.timedelta(days=90)
     )
     invoicing.send_reminder(invoice=overdue)
     return {

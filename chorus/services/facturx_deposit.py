@@ -15,6 +15,8 @@ from chorus import client
 from chorus.models import ChorusSubmission
 from chorus.models import SubmissionState as State
 from chorus.services import connection
+from invoices import journal
+from invoices.models import DocumentAction
 
 INTEGRATED = "IN_INTEGRE"
 FAILED = frozenset({"IN_REJETE", "IN_INCIDENTE"})
@@ -40,6 +42,9 @@ def deposit_invoice_flux(*, sub: ChorusSubmission, pdf: bytes) -> ChorusSubmissi
     sub.chorus_status = "IN_DEPOSE"
     _clear_error(sub)
     sub.save()
+    journal.record(
+        action=DocumentAction.CHORUS_DEPOSITED, invoice=sub.invoice, detail=f"Flux {flux.numero_flux_depot}"
+    )
     return sub
 
 

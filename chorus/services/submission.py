@@ -22,9 +22,9 @@ from chorus.models import (
 )
 from chorus.services import connection, facturx_deposit
 from chorus.services.account import update_account
-from invoices import vat
+from invoices import journal, vat
 from invoices.errors import InvoiceLocked
-from invoices.models import Invoice, InvoiceKind
+from invoices.models import DocumentAction, Invoice, InvoiceKind
 
 
 class SubmissionError(Exception):
@@ -151,6 +151,11 @@ def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
     sub.chorus_status = "INTERPRETEE_OCR"
     _clear_error(sub)
     sub.save()
+    journal.record(
+        action=DocumentAction.CHORUS_DEPOSITED,
+        invoice=invoice,
+        detail=f"Pièce jointe {deposit.piece_jointe_id}",
+    )
     return sub
 
 
@@ -345,6 +350,9 @@ def _record_submitted(
     _clear_error(sub)
     sub.save()
     ChorusStatusChange.objects.get_or_create(submission=sub, status=status, changed_at=now)
+    journal.record(
+        action=DocumentAction.SENT, invoice=sub.invoice, detail=f"Chorus Pro n° {sub.identifiant_facture_cpp}"
+    )
     return sub
 
 

@@ -11,6 +11,7 @@ from invoices.models.invoices import (
     InvoiceStatus,
     invoice_pdf_path,
 )
+from invoices.models.ledger import DocumentAction, DocumentEvent, IntegrityCheck, LedgerEntry
 from invoices.models.payments import (
     Payment,
     PaymentAllocation,
@@ -26,12 +27,16 @@ __all__ = [
     "MONEY",
     "MUTABLE_AFTER_ISSUE",
     "OPEN_STATUSES",
+    "DocumentAction",
+    "DocumentEvent",
     "EcbRate",
     "ExemptionMotif",
+    "IntegrityCheck",
     "Invoice",
     "InvoiceKind",
     "InvoiceLine",
     "InvoiceStatus",
+    "LedgerEntry",
     "LineBase",
     "Payment",
     "PaymentAllocation",

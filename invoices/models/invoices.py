@@ -17,7 +17,7 @@ from django.utils import timezone
 from clients.models import Client, Dossier
 from geoprod import limits
 from geoprod.models import Cabinet
-from invoices import totals, vat
+from invoices import dbguard, totals, vat
 from invoices.errors import InvoiceLocked
 from invoices.models.common import MONEY, ExemptionMotif, LineBase, VatCaseMixin, VatRegime
 from invoices.models.quotes import Quote
@@ -39,12 +39,50 @@ class InvoiceStatus(models.TextChoices):
 
 OPEN_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID)
 
-# What may still change on an issued invoice: its payment tracking, never its content.
+# What may still change on an issued invoice: its payment tracking, never its content. The database
+# triggers (invoices/dbguard.py) protect every other column, so a new column is protected by default.
 MUTABLE_AFTER_ISSUE = frozenset({"status", "paid_amount", "credited_amount", "reminder_count", "updated_at"})
+
+# The legal status moves, in one place (the model and the database triggers both read it). A draft is only
+# ever issued; after issue the status follows payments and avoirs, and goes back only when a règlement is
+# reversed. Nothing returns to draft.
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    InvoiceStatus.DRAFT: frozenset({InvoiceStatus.ISSUED}),
+    InvoiceStatus.ISSUED: frozenset(
+        {InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.PAID, InvoiceStatus.CANCELLED}
+    ),
+    InvoiceStatus.PARTIALLY_PAID: frozenset(
+        {InvoiceStatus.ISSUED, InvoiceStatus.PAID, InvoiceStatus.CANCELLED}
+    ),
+    InvoiceStatus.PAID: frozenset(
+        {InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID, InvoiceStatus.CANCELLED}
+    ),
+    InvoiceStatus.CANCELLED: frozenset(),
+}
+
+
+def check_transition(old: str, new: str) -> None:
+    """Raises InvoiceLocked unless `old` → `new` is a legal status move (or no move)."""
+    if old != new and new not in STATUS_TRANSITIONS.get(old, frozenset()):
+        raise InvoiceLocked(
+            f"Passage du statut « {InvoiceStatus(old).label} » à « {InvoiceStatus(new).label} » interdit."
+        )
 
 
 def invoice_pdf_path(invoice: Invoice, filename: str) -> str:
     return f"factures/{invoice.cabinet_id}/{invoice.issue_date:%Y}/{filename}"
+
+
+class InvoiceQuerySet(models.QuerySet):
+    """Bulk writes get the database's refusal (triggers) as the same French InvoiceLocked as save()."""
+
+    def update(self, **kwargs):
+        with dbguard.as_invoice_locked():
+            return super().update(**kwargs)
+
+    def delete(self):
+        with dbguard.as_invoice_locked():
+            return super().delete()
 
 
 class Invoice(VatCaseMixin, models.Model):
@@ -133,6 +171,8 @@ class Invoice(VatCaseMixin, models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = InvoiceQuerySet.as_manager()
+
     class Meta:
         verbose_name = "facture"
         ordering = ["-issue_date", "-number", "-id"]
@@ -148,12 +188,19 @@ class Invoice(VatCaseMixin, models.Model):
         return f"{self.title} {self.number or '(brouillon)'}"
 
     def save(self, *args, **kwargs):
+        if self._state.adding and self.status != InvoiceStatus.DRAFT:
+            raise InvoiceLocked("Une facture naît brouillon : seule « Valider » l'émet.")
         if getattr(self, "_stored_issued", False):
             update_fields = kwargs.get("update_fields")
             if update_fields is None or not set(update_fields) <= MUTABLE_AFTER_ISSUE:
                 raise InvoiceLocked(f"La facture {self.number} est émise : elle ne peut plus être modifiée.")
-        super().save(*args, **kwargs)
+        stored = getattr(self, "_stored_status", None)
+        if stored is not None:
+            check_transition(stored, self.status)
+        with dbguard.as_invoice_locked():
+            super().save(*args, **kwargs)
         self._stored_issued = self.is_issued
+        self._stored_status = self.status
 
     def get_absolute_url(self) -> str:
         return reverse("invoices:invoice-detail", args=[self.pk])
@@ -161,13 +208,15 @@ class Invoice(VatCaseMixin, models.Model):
     def delete(self, *args, **kwargs):
         if self.is_issued or getattr(self, "_stored_issued", False):
             raise InvoiceLocked(f"La facture {self.number} est émise : elle ne peut pas être supprimée.")
-        return super().delete(*args, **kwargs)
+        with dbguard.as_invoice_locked():
+            return super().delete(*args, **kwargs)
 
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
         # Remember what the database holds, so save() can refuse to rewrite an issued invoice.
-        instance._stored_issued = instance.__dict__.get("status") not in (None, InvoiceStatus.DRAFT)
+        instance._stored_status = instance.__dict__.get("status")
+        instance._stored_issued = instance._stored_status not in (None, InvoiceStatus.DRAFT)
         return instance
 
     # State ---------------------------------------------------------------------------------------

@@ -9,9 +9,9 @@ from django.db import transaction
 
 from clients.models import Client, Dossier
 from geoprod.models import Cabinet
-from invoices import totals, vat
+from invoices import journal, totals, vat
 from invoices.errors import InvoiceLocked, InvoicingError
-from invoices.models import Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Quote
+from invoices.models import DocumentAction, Invoice, InvoiceKind, InvoiceLine, InvoiceStatus, Quote
 from invoices.services.lines import LineInput, build_lines, check_lines, check_vat
 from invoices.services.terms import check_terms, default_terms_days
 
@@ -137,6 +137,12 @@ def create_invoice(
     if deducts:
         invoice.deducts.set(deducts)
     refresh_totals(invoice).save()
+    source = (
+        f"Avoir sur la facture N° {origin.number}"
+        if origin
+        else (f"Devis N° {quote.number}" if quote else "")
+    )
+    journal.record(action=DocumentAction.CREATED, invoice=invoice, detail=source)
     return invoice
 
 
@@ -173,6 +179,7 @@ def update_invoice(*, invoice: Invoice, lines: Sequence[LineInput], **fields) ->
     invoice.lines.all().delete()
     InvoiceLine.objects.bulk_create(build_lines(InvoiceLine, {"invoice": invoice}, lines))
     refresh_totals(invoice).save()
+    journal.record(action=DocumentAction.UPDATED, invoice=invoice)
     return invoice
 
 
@@ -185,6 +192,7 @@ def delete_draft(*, invoice: Invoice) -> None:
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.is_issued:
         raise InvoiceLocked(f"La facture {invoice.number} est émise : elle ne peut pas être supprimée.")
+    journal.record(action=DocumentAction.DELETED, invoice=invoice)
     invoice.lines.all().delete()
     invoice.delete()
 

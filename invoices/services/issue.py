@@ -11,9 +11,10 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from invoices import facturx, facturx_validation, numbering, pdf, terms
+from invoices import facturx, facturx_validation, journal, numbering, pdf, terms
 from invoices.errors import InvoiceLocked, InvoicingError
-from invoices.models import Invoice, InvoiceKind, InvoiceStatus, Quote
+from invoices.models import DocumentAction, Invoice, InvoiceKind, InvoiceStatus, Quote
+from invoices.services import ledger
 from invoices.services.drafts import check_creditable, legacy_reason, refresh_payment_status, refresh_totals
 from invoices.services.lines import LineInput, check_lines, check_vat
 from invoices.services.terms import check_terms, late_rate
@@ -58,15 +59,28 @@ def check_order_not_overcredited(avoir: Invoice) -> None:
         )
 
 
-@transaction.atomic
 def issue_invoice(*, invoice: Invoice, today: datetime.date | None = None) -> Invoice:
-    """« Valider »: allocates the next number, renders and stores the Factur-X PDF and its sha256.
+    """« Valider »: allocates the next number, renders and stores the Factur-X PDF and its sha256, and
+    chains the document in the register.
 
     The CII XML is validated offline (XSD, EN 16931, and BR-FR for a buyer in the French e-invoicing
     scope) before anything is rendered; a broken rule refuses the invoice with that rule in French.
     Everything happens in one transaction holding the series row lock, so a failure (PDF or Factur-X
-    included) gives the number back. Raises InvoiceLocked (already issued), InvoicingError, NumberingError.
+    included) gives the number back, and the PDF already written is deleted: nothing is half-written.
+    The issue date is today, never earlier than the series' last document.
+    Raises InvoiceLocked (already issued), InvoicingError, NumberingError.
     """
+    written: list = []
+    try:
+        with transaction.atomic():
+            return _issue(invoice, today or timezone.localdate(), written)
+    except BaseException:
+        for storage, name in written:
+            storage.delete(name)
+        raise
+
+
+def _issue(invoice: Invoice, today: datetime.date, written: list) -> Invoice:
     invoice = Invoice.objects.select_for_update().select_related("cabinet", "client").get(pk=invoice.pk)
     if invoice.is_issued:
         raise InvoiceLocked(f"La facture {invoice.number} est déjà émise.")
@@ -96,7 +110,6 @@ def issue_invoice(*, invoice: Invoice, today: datetime.date | None = None) -> In
         check_creditable(origin, invoice.total_ttc)
         check_order_not_overcredited(invoice)
 
-    today = today or timezone.localdate()
     invoice.issue_date = today
     if invoice.kind != InvoiceKind.ACOMPTE:
         # An acompte is billed before the service: it states no service date it does not know.
@@ -111,7 +124,8 @@ def issue_invoice(*, invoice: Invoice, today: datetime.date | None = None) -> In
     if not invoice.is_credit_note:
         stated = late_rate(invoice, due_date=invoice.due_date)
         invoice.late_rate, invoice.late_rate_text = stated.rate, stated.text
-    invoice.number = numbering.allocate_number(cabinet=invoice.cabinet, issue_date=today)
+    allocation = numbering.allocate(cabinet=invoice.cabinet, issue_date=today)
+    invoice.number = allocation.number
     invoice.status = InvoiceStatus.ISSUED
     invoice.issued_at = timezone.now()
     xml = facturx.invoice_xml(invoice)
@@ -121,10 +135,18 @@ def issue_invoice(*, invoice: Invoice, today: datetime.date | None = None) -> In
     content = pdf.render_invoice_pdf(invoice, facturx_xml=xml)
     invoice.pdf_sha256 = hashlib.sha256(content).hexdigest()
     invoice.pdf.save(invoice.pdf_filename(), ContentFile(content), save=False)
+    written.append((invoice.pdf.storage, invoice.pdf.name))
     invoice.save()
+    ledger.register_issue(invoice=invoice, sequence=allocation.sequence, xml=xml)
+    journal.record(action=DocumentAction.ISSUED, invoice=invoice, detail=f"N° {invoice.number}")
 
     if origin is not None:
         origin.credited_amount += invoice.total_ttc
         refresh_payment_status(origin)
         origin.save(update_fields=["credited_amount", "status", "updated_at"])
+        journal.record(
+            action=DocumentAction.CREDITED,
+            invoice=origin,
+            detail=f"Avoir N° {invoice.number} de {invoice.total_ttc} € TTC",
+        )
     return invoice

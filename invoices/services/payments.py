@@ -10,9 +10,9 @@ from django.db import transaction
 
 from clients.models import Client
 from geoprod.models import Cabinet
-from invoices import totals
+from invoices import journal, totals
 from invoices.errors import InvoicingError
-from invoices.models import Invoice, Payment, PaymentAllocation, PaymentMode
+from invoices.models import DocumentAction, Invoice, Payment, PaymentAllocation, PaymentMode
 from invoices.services.drafts import refresh_payment_status
 
 
@@ -81,6 +81,11 @@ def record_payment(
     for pk, part in wanted.items():
         PaymentAllocation.objects.create(payment=payment, invoice=invoices[pk], amount=part)
         _apply(invoices[pk], part)
+        journal.record(
+            action=DocumentAction.PAYMENT_RECORDED,
+            invoice=invoices[pk],
+            detail=f"{part} € ({payment.get_mode_display()}) du {payment.date:%d/%m/%Y}",
+        )
     return payment
 
 
@@ -116,4 +121,9 @@ def reverse_payment(*, payment: Payment, date: datetime.date, reason: str = "", 
             payment=counter, invoice_id=allocation.invoice_id, amount=-allocation.amount
         )
         _apply(invoices[allocation.invoice_id], -allocation.amount)
+        journal.record(
+            action=DocumentAction.PAYMENT_REVERSED,
+            invoice=invoices[allocation.invoice_id],
+            detail=f"{allocation.amount} € du {payment.date:%d/%m/%Y}",
+        )
     return counter

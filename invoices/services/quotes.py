@@ -11,9 +11,10 @@ from django.utils import timezone
 from clients.models import Client, Dossier
 from geoprod.models import Cabinet
 from geoprod.services import next_counter_value
-from invoices import totals, vat
+from invoices import journal, totals, vat
 from invoices.errors import InvoicingError
 from invoices.models import (
+    DocumentAction,
     Invoice,
     InvoiceKind,
     Quote,
@@ -73,6 +74,7 @@ def create_quote(
     quote.number = f"D{year}-{next_counter_value(cabinet=cabinet, name=f'devis-{year}'):04d}"
     quote.save()
     _save_lines(quote, lines)
+    journal.record(action=DocumentAction.CREATED, quote=quote)
     return quote
 
 
@@ -97,6 +99,7 @@ def decide_quote(*, quote: Quote, accepted: bool) -> Quote:
     quote.status = QuoteStatus.ACCEPTED if accepted else QuoteStatus.REFUSED
     quote.decided_on = timezone.localdate()
     quote.save(update_fields=["status", "decided_on"])
+    journal.record(action=DocumentAction.ACCEPTED if accepted else DocumentAction.REFUSED, quote=quote)
     return quote
 
 

@@ -9,9 +9,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from invoices import pdf, totals
+from invoices import journal, pdf, totals
 from invoices.errors import InvoicingError
-from invoices.models import Invoice, Reminder, ReminderLevel
+from invoices.models import DocumentAction, Invoice, Reminder, ReminderLevel
 
 
 def late_penalties(*, amount_due: Decimal, annual_rate: Decimal, days_late: int) -> Decimal:
@@ -67,4 +67,5 @@ def send_reminder(
     reminder.save()
     invoice.reminder_count += 1
     invoice.save(update_fields=["reminder_count", "updated_at"])
+    journal.record(action=DocumentAction.REMINDED, invoice=invoice, detail=reminder.get_level_display())
     return reminder

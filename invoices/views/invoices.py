@@ -81,6 +81,7 @@ def invoice_detail(request, pk: int):
         "credit_notes": invoice.credit_notes.order_by("-id"),
         "allocations": invoice.allocations.select_related("payment").order_by("payment__date", "id"),
         "reminders": invoice.reminders.all(),
+        "events": selectors.document_history(invoice=invoice),
         "reminder_form": ReminderForm(initial={"level": ReminderLevel.after(invoice.reminder_count)}),
     }
     return render(request, "invoices/invoice_detail.html", context)

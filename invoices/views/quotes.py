@@ -68,6 +68,7 @@ def quote_detail(request, pk: int, part_form=None):
         "invoiced_ht": invoiced,
         "remaining_ht": quote.total_ht - invoiced,
         "part_form": part_form or PartialInvoiceForm(),
+        "events": selectors.document_history(quote=quote),
     }
     return render(request, "invoices/quote_detail.html", context)
 

@@ -14,6 +14,7 @@ from geoprod.models import Cabinet, Membership, Role
 from invoices import demo as invoices_demo
 
 DEMO_PASSWORD = "geoprod"
+PLATFORM_USERNAME = "plateforme"
 
 CABINETS = [
     {
@@ -35,7 +36,7 @@ CABINETS = [
             invoice_prefix="F",
         ),
         "users": [
-            ("admin", "Claire", "Martin", Role.ADMIN, True),
+            ("admin", "Claire", "Martin", Role.ADMIN, False),
             ("compta", "Julien", "Roux", Role.COMPTABLE, False),
         ],
         "clients": [
@@ -177,6 +178,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 cabinet = self._cabinet(spec)
             self._invoices(cabinet)
+        self._platform_account()
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
 
     def _cabinet(self, spec: dict) -> Cabinet:
@@ -220,6 +222,17 @@ class Command(BaseCommand):
                 commune=clients[client_name].ville,
             )
         return cabinet
+
+    def _platform_account(self) -> None:
+        """The operator's superuser for the Django admin; it belongs to no cabinet. Cabinet accounts of a demo
+        database seeded before this rule lose their admin access."""
+        users = get_user_model().objects
+        cabinet_users = [username for spec in CABINETS for username, *_ in spec["users"]]
+        users.filter(username__in=cabinet_users).update(is_superuser=False, is_staff=False)
+        if not users.filter(username=PLATFORM_USERNAME).exists():
+            users.create_superuser(
+                username=PLATFORM_USERNAME, password=DEMO_PASSWORD, first_name="Plateforme"
+            )
 
     def _invoices(self, cabinet: Cabinet) -> None:
         invoices_demo.seed_demo_invoices(cabinet=cabinet)
