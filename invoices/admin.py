@@ -25,7 +25,7 @@ def _editable(invoice: Invoice | None) -> bool:
     return invoice is None or invoice.is_draft
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnly:
     """Shown, never written from the admin."""
 
     def has_add_permission(self, request, obj=None):
@@ -36,6 +36,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnly, admin.ModelAdmin):
+    pass
 
 
 class InvoiceLineInline(admin.TabularInline):
@@ -99,18 +103,9 @@ class QuoteAdmin(admin.ModelAdmin):
     inlines = [QuoteLineInline]
 
 
-class AllocationInline(admin.TabularInline):
+class AllocationInline(ReadOnly, admin.TabularInline):
     model = PaymentAllocation
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Payment)

@@ -49,6 +49,21 @@ def legacy_reason(document: Invoice | Quote) -> str:
     return ""
 
 
+def check_invoice_lines(invoice: Invoice, lines: Sequence[LineInput]) -> None:
+    """The line checks and the VAT case's checks for these lines on this invoice.
+
+    Raises InvoicingError."""
+    check_lines(lines)
+    check_vat(
+        cabinet=invoice.cabinet,
+        vat_regime=invoice.vat_regime,
+        exemption_code=invoice.exemption_code,
+        lines=lines,
+        client=invoice.client,
+        legacy_reason=legacy_reason(invoice),
+    )
+
+
 def set_exemption_text(document: Invoice | Quote) -> None:
     """Keeps the printed motif in step with the coded one (only an exonération has one)."""
     if document.vat_regime == vat.EXONERATION:
@@ -161,15 +176,7 @@ def update_invoice(*, invoice: Invoice, lines: Sequence[LineInput], **fields) ->
     for name, value in fields.items():
         setattr(invoice, name, value)
     set_exemption_text(invoice)
-    check_lines(lines)
-    check_vat(
-        cabinet=invoice.cabinet,
-        vat_regime=invoice.vat_regime,
-        exemption_code=invoice.exemption_code,
-        lines=lines,
-        client=invoice.client,
-        legacy_reason=legacy_reason(invoice),
-    )
+    check_invoice_lines(invoice, lines)
     if invoice.is_credit_note:
         _check_credit(invoice, lines)
     else:

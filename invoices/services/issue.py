@@ -15,8 +15,13 @@ from invoices import facturx, facturx_validation, journal, numbering, pdf, terms
 from invoices.errors import InvoiceLocked, InvoicingError
 from invoices.models import DocumentAction, Invoice, InvoiceKind, InvoiceStatus, Quote
 from invoices.services import ledger
-from invoices.services.drafts import check_creditable, legacy_reason, refresh_payment_status, refresh_totals
-from invoices.services.lines import LineInput, check_lines, check_vat
+from invoices.services.drafts import (
+    check_creditable,
+    check_invoice_lines,
+    refresh_payment_status,
+    refresh_totals,
+)
+from invoices.services.lines import LineInput
 from invoices.services.terms import check_terms, late_rate
 
 
@@ -90,15 +95,7 @@ def _issue(invoice: Invoice, today: datetime.date, written: list) -> Invoice:
             field="client",
         )
     lines = [LineInput.from_line(line) for line in invoice.lines.all()]
-    check_lines(lines)
-    check_vat(
-        cabinet=invoice.cabinet,
-        vat_regime=invoice.vat_regime,
-        exemption_code=invoice.exemption_code,
-        lines=lines,
-        client=invoice.client,
-        legacy_reason=legacy_reason(invoice),
-    )
+    check_invoice_lines(invoice, lines)
     origin = None
     if invoice.is_credit_note:
         origin = Invoice.objects.select_for_update().get(pk=invoice.origin_id)
