@@ -48,6 +48,8 @@ def _different_value(field) -> str:
         return "'1999-01-01 00:00:00'"
     if kind in ("CharField", "TextField", "FileField"):
         return f"CASE WHEN {col} = 'x' THEN 'y' ELSE 'x' END"
+    if kind == "BooleanField":
+        return f"NOT COALESCE({col}, FALSE)" if connection.vendor == "postgresql" else f"1 - COALESCE({col}, 0)"
     return f"COALESCE({col}, 0) + 1"
 
 
