@@ -31,6 +31,7 @@ from invoices.models import Invoice, InvoiceKind
 # A claim older than this belongs to a worker that died: the call's outcome is unknown.
 STALE_CLAIM = datetime.timedelta(seconds=settings.CHORUS_STALE_CLAIM_SECONDS)
 
+
 class SubmissionError(Exception):
     """The submission cannot go on as it stands; `errors` maps form fields to French messages."""
 
@@ -56,6 +57,8 @@ def start_submission(*, invoice: Invoice, account: ChorusAccount | None) -> Chor
         raise SubmissionError({"__all__": message})
     origin = invoice.origin_reference
     type_tva, motif = vat.chorus_prefill(invoice.vat_regime, invoice.exemption_code)
+    if motif not in {code for code, _ in account.exemption_motive_choices()}:
+        motif = ""  # only a code of Chorus's own list is sent; the user picks one
     submission, _ = ChorusSubmission.objects.get_or_create(  # two clicks on « Envoyer » share one row
         invoice=invoice,
         defaults=dict(
@@ -272,6 +275,18 @@ def check_submission(*, submission: ChorusSubmission) -> dict[str, str]:
         errors["type_tva"] = "Choisissez le type de TVA."
     elif sub.type_tva == TvaType.EXONERATION and not sub.motif_exoneration:
         errors["motif_exoneration"] = "Le motif d'exonération est obligatoire avec le type Exonération."
+    motives = {code for code, _ in sub.account.exemption_motive_choices()}
+    if sub.motif_exoneration and sub.motif_exoneration not in motives:
+        errors["motif_exoneration"] = (
+            "Ce motif n'est pas dans la liste de Chorus Pro : choisissez-en un (liste mise à jour par "
+            "« Mettre à jour » dans Paramètres)."
+        )
+    types = {code for code, _ in sub.account.attachment_type_choices()}
+    if unknown := [a.designation for a in sub.attachments.all() if a.type not in types]:
+        errors["__all__"] = (
+            f"Type de pièce jointe inconnu de Chorus Pro pour : {', '.join(unknown)}. Retirez la pièce et "
+            "ajoutez-la de nouveau avec un type de la liste."
+        )
     if not sub.mode_paiement:
         errors["mode_paiement"] = "Choisissez le mode de règlement."
     return errors
@@ -282,7 +297,6 @@ def build_submit_request(sub: ChorusSubmission) -> client.SubmitRequest:
     return client.SubmitRequest(
         numero_facture=invoice.number,
         date_facture=invoice.issue_date,
-        date_echeance_paiement=invoice.due_date,
         id_fournisseur=sub.account.id_structure,
         id_service_fournisseur=sub.id_service_fournisseur,
         id_coordonnee_bancaire=sub.id_coordonnee_bancaire,

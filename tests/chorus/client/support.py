@@ -109,7 +109,6 @@ def make_submit():
         defaults: dict[str, Any] = dict(
             numero_facture="FA-2026-00042",
             date_facture=date(2026, 11, 27),
-            date_echeance_paiement=date(2026, 12, 27),
             id_fournisseur=25123456,
             code_destinataire="12345678200028",
             code_service_executant="SERVICE_DEST_SERV_OBL",

@@ -302,7 +302,6 @@ def test_submit_sends_the_full_contract_body(api, piste, make_submit):
         "modeDepot": "DEPOT_PDF_API",
         "numeroFactureSaisi": "FA-2026-00042",
         "dateFacture": "2026-11-27",
-        "dateEcheancePaiement": "2026-12-27",
         "idUtilisateurCourant": 0,
         "commentaire": "Dossier 2026-113 - bornage parcelle AB 12",
         "cadreDeFacturation": {"codeCadreFacturation": "A1_FACTURE_FOURNISSEUR"},
