@@ -132,7 +132,7 @@ def _render_submission(request, submission, form=None, attachment_form=None, sta
         "submission": submission,
         "invoice": submission.invoice,
         "form": form or SubmissionForm(instance=submission),
-        "attachment_form": attachment_form or AttachmentForm(),
+        "attachment_form": attachment_form or _attachment_form(submission),
     }
     return render(request, "chorus/submission.html", context, status=status)
 
@@ -155,10 +155,14 @@ def submission_lookup(request, pk: int):
     return redirect(submission)
 
 
+def _attachment_form(submission, *args) -> AttachmentForm:
+    return AttachmentForm(*args, types=submission.account.attachment_type_choices())
+
+
 @require_POST
 def attachment_add(request, pk: int):
     submission = selectors.submission_for_page(cabinet=current_cabinet(request), pk=pk)
-    form = AttachmentForm(request.POST, request.FILES)
+    form = _attachment_form(submission, request.POST, request.FILES)
     if not form.is_valid():
         return _render_submission(request, submission, attachment_form=form)
     upload = form.cleaned_data["fichier"]

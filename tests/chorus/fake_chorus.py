@@ -69,6 +69,14 @@ class FakeChorus:
         self._call("bank_accounts")
         return [client.BankAccount(501, "Compte courant")]
 
+    def attachment_types(self):
+        self._call("attachment_types")
+        return [client.AttachmentType(3, "PJ_PLAN", "Plan"), client.AttachmentType(5, "PJ_AUTRE", "Autre")]
+
+    def exemption_motives(self):
+        self._call("exemption_motives")
+        return [client.ExemptionMotive("EXONERATION_261", "Exonération de TVA, article 261 du CGI")]
+
     def find_structure(self, siret):
         self._call("find_structure")
         found = self.recipients.get(siret)

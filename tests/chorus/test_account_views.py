@@ -83,3 +83,39 @@ def test_mettre_a_jour_with_refused_credentials_keeps_the_form(client_as, admin,
 @pytest.mark.parametrize("name", ["chorus:account-save", "chorus:account-sync"])
 def test_comptable_cannot_change_the_block(client_as, comptable, name):
     assert client_as(comptable).post(reverse(name), _data()).status_code == 403
+
+
+@pytest.mark.parametrize("button", ["chorus:account-save", "chorus:account-sync"])
+def test_qualification_supplier_identifier_without_checksum_is_accepted(
+    client_as, admin, cabinet, button, monkeypatch
+):
+    # Qualification issues fictitious supplier identifiers whose SIRET key is wrong.
+    monkeypatch.setattr("chorus.services.update_account", lambda *, account: account)
+    data = _data(siret_fournisseur="00000000178051", environment="sandbox", deposit_format="facturx")
+    response = client_as(admin).post(reverse(button), data)
+    assert response.status_code == 302
+    assert ChorusAccount.objects.get(cabinet=cabinet).siret_fournisseur == "00000000178051"
+
+
+@pytest.mark.parametrize("environment", ["simulator", "production"])
+def test_supplier_identifier_checksum_is_enforced_outside_qualification(
+    client_as, admin, cabinet, environment
+):
+    response = client_as(admin).post(
+        reverse("chorus:account-save"), _data(siret_fournisseur="00000000178051", environment=environment)
+    )
+    assert response.status_code == 200 and not ChorusAccount.objects.exists()
+    assert "clé de contrôle incorrecte" in body(response)
+    assert 'value="00000000178051"' in body(response)
+
+
+def test_recipient_checksum_is_enforced_even_in_qualification(cabinet, chorus):
+    from chorus.forms import SubmissionForm
+
+    account = factories.make_chorus_account(
+        cabinet, environment="sandbox", siret_fournisseur="00000000178051"
+    )
+    invoice = factories.make_invoice(cabinet, client=factories.make_public_client(cabinet), issued=True)
+    sub = factories.make_submission(invoice, account)
+    form = SubmissionForm({"destinataire_siret": "00000000415073", "mode_paiement": "VIREMENT"}, instance=sub)
+    assert not form.is_valid() and "clé de contrôle" in form.errors["destinataire_siret"][0]

@@ -121,7 +121,7 @@ def test_attachment_add_and_remove(client_as, comptable, sent, chorus):
     pdf = SimpleUploadedFile("plan bornage.pdf", b"%PDF-1.4 plan", content_type="application/pdf")
     response = c.post(
         reverse("chorus:attachment-add", args=[sent.pk]),
-        {"fichier": pdf, "designation": "Plan", "type": "PLAN"},
+        {"fichier": pdf, "designation": "Plan", "type": "PJ_PLAN"},
     )
     assert response.status_code == 302 and chorus.calls["add_attachment"] == 1
     attachment = ChorusAttachment.objects.get(submission=sent)
@@ -156,7 +156,7 @@ def test_oversize_attachment_is_refused(client_as, comptable, sent, chorus, sett
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
     response = client_as(comptable).post(
         reverse("chorus:attachment-add", args=[sent.pk]),
-        {"fichier": big, "designation": "Gros", "type": "PLAN"},
+        {"fichier": big, "designation": "Gros", "type": "PJ_PLAN"},
     )
     assert "dépasse 10 Mo" in body(response) and chorus.calls["add_attachment"] == 0
 
@@ -212,3 +212,19 @@ def test_deposit_progress_is_polled_cheaply_and_reloads_when_done(
     ChorusSubmission.objects.filter(pk=sub.pk).update(state=SubmissionState.READY)
     assert c.get(url, headers={"HX-Request": "true"})["HX-Refresh"] == "true"
     assert client_as(stranger).get(url, headers={"HX-Request": "true"}).status_code == 404
+
+
+def test_attachment_types_offered_are_the_accounts_chorus_list(client_as, comptable, sent, chorus):
+    text = body(client_as(comptable).get(sent.get_absolute_url()))
+    assert '<option value="PJ_PLAN">Plan</option>' in text
+    assert 'value="PLAN"' not in text
+
+
+def test_attachment_type_outside_the_list_is_refused_before_any_call(client_as, comptable, sent, chorus):
+    pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf")
+    response = client_as(comptable).post(
+        reverse("chorus:attachment-add", args=[sent.pk]),
+        {"fichier": pdf, "designation": "Plan", "type": "PLAN"},
+    )
+    assert chorus.calls["add_attachment"] == 0
+    assert "Sélectionnez un choix valide" in body(response)
