@@ -203,7 +203,7 @@ class ChorusSubmission(models.Model):
     piece_jointe_id = models.BigIntegerField("numéro pièce jointe", null=True, blank=True)
     deposited_at = models.DateTimeField("date création", null=True, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
-    # Factur-X path: the flux number, followed with consulterCR until the invoice exists in Chorus.
+    # Factur-X path: the flux number, followed with consulterCRDetaille until the invoice exists in Chorus.
     numero_flux_depot = models.CharField("numéro de flux", max_length=40, blank=True)
 
     destinataire_siret = models.CharField("destinataire", max_length=14, blank=True)

@@ -330,11 +330,15 @@ class ChorusClient:
             safe=False,
         )
 
-    def flux_report(self, numero_flux_depot: str) -> FluxReport:
-        # Chorus: transverses/v1/consulterCR (chorus-api.md §3, Factur-X / structured flows)
+    def flux_report(
+        self, numero_flux_depot: str, *, syntaxe: str | None = files.FACTURX_SYNTAX
+    ) -> FluxReport:
+        """The flux's detailed integration report. consulterCR, its older twin, was unreliable for Factur-X
+        (OCA moved off it), so the detailed one is read (chorus-api-reference.md §3.17)."""
+        # Chorus: transverses/v1/consulterCRDetaille (chorus-api-reference.md §3.17)
         return self._post(
             "flux_report",
-            "transverses/v1/consulterCR",
-            files._build_flux_report(numero_flux_depot),
+            "transverses/v1/consulterCRDetaille",
+            files._build_flux_report(numero_flux_depot, syntaxe),
             lambda d: files._parse_flux_report(d, numero_flux_depot),
         )

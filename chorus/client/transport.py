@@ -172,7 +172,7 @@ class Transport:
             "Authorization": f"Bearer {token}",
             "cpro-account": self._cpro_account,
             "Content-Type": "application/json;charset=utf-8",
-            "Accept": "application/json",
+            "Accept": "application/json;charset=utf-8",
         }
         data = dumps(body) if body is not None else None
         redactor = self._redact.with_secret(token)

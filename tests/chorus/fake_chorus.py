@@ -125,7 +125,7 @@ class FakeChorus:
         found = self.submitted.get(numero)
         return self.states[found.identifiant_facture_cpp] if found else None
 
-    # Factur-X flux (deposer/flux, consulterCR)
+    # Factur-X flux (deposer/flux, consulterCRDetaille)
     def deposit_flux(self, content, filename, **kw):
         from invoices import facturx
 

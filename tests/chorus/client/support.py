@@ -58,7 +58,7 @@ class PisteMock:
         assert request.headers["Authorization"] == f"Bearer {TOKEN}"
         assert request.headers["cpro-account"] == CPRO_ACCOUNT
         assert request.headers["Content-Type"] == "application/json;charset=utf-8"
-        assert request.headers["Accept"] == "application/json"
+        assert request.headers["Accept"] == "application/json;charset=utf-8"
         assert request.req_kwargs["timeout"] == (5, 30)
         return json.loads(request.body) if request.body else None
 

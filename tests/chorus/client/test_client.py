@@ -697,11 +697,11 @@ def test_deposit_flux_facturx(api, piste):
 def test_flux_report(api, piste):
     piste.token()
     piste.reply(
-        "transverses/v1/consulterCR",
+        "transverses/v1/consulterCRDetaille",
         json=OK
         | {
             "numeroFluxDepot": "CPP-FLUX-0001",
-            "etatCourantFlux": "IN_REJETE",
+            "etatCourantDepotFlux": "IN_REJETE",
             "dateDepotFlux": "2026-11-27T15:10:25.536+01:00",
             "fichierCR": base64.b64encode(b"%PDF-CR").decode(),
             "listeErreurTechnique": [{"codeErreur": "E1", "libelleErreur": "Balise manquante"}],
@@ -710,7 +710,10 @@ def test_flux_report(api, piste):
 
     report = api.flux_report("CPP-FLUX-0001")
 
-    assert piste.sent("transverses/v1/consulterCR") == {"numeroFluxDepot": "CPP-FLUX-0001"}
+    assert piste.sent("transverses/v1/consulterCRDetaille") == {
+        "numeroFluxDepot": "CPP-FLUX-0001",
+        "syntaxeFlux": "IN_DP_E2_CII_FACTURX",
+    }
     assert (report.etat, report.erreurs, report.report_pdf) == (
         "IN_REJETE",
         ("Balise manquante",),
