@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from chorus import client, selectors, services, tasks
+from chorus import client, refusals, selectors, services, tasks
 from chorus.forms import AccountForm, AttachmentForm, SubmissionForm
 from chorus.models import ChorusAttachment, ChorusSubmission, SubmissionState
 from geoprod.forms import PiecesForm
@@ -46,7 +47,7 @@ def account_sync(request):
     try:
         services.update_account(account=account)
     except client.ChorusError as e:
-        messages.error(request, e.message)
+        messages.error(request, refusals.explain(e).message)
         return _render_pieces(request, AccountForm(request.POST, instance=account))
     messages.success(
         request, f"Structure {account.id_structure} ({account.structure_designation}) mise à jour."
@@ -65,13 +66,15 @@ def invoice_send(request, pk: int):
         messages.error(request, str(e))
         return redirect(invoice)
     except client.ChorusError as e:
-        messages.error(request, f"Connexion à Chorus Pro impossible : {e.message}")
+        messages.error(request, f"Connexion à Chorus Pro impossible. {refusals.explain(e).message}")
         return redirect(invoice)
     if submission.state in (SubmissionState.NEW, SubmissionState.DEPOSITING):  # not (yet) in Chorus
         try:
             tasks.deposit_invoice_pdf.delay(submission.pk)
         except client.ChorusError as e:
-            messages.error(request, f"Le dépôt du PDF dans Chorus Pro a échoué : {e.message}")
+            messages.error(
+                request, f"Le dépôt du PDF dans Chorus Pro a échoué. {refusals.explain(e).message}"
+            )
         except services.SubmissionError as e:
             messages.error(request, str(e))
     return redirect(submission)
@@ -92,7 +95,7 @@ def _refresh(request, submission) -> None:
     try:
         services.refresh_status(submission=submission)
     except client.ChorusError as e:
-        messages.error(request, f"Chorus Pro n'a pas pu être consulté : {e.message}")
+        messages.error(request, f"Chorus Pro n'a pas pu être consulté. {refusals.explain(e).message}")
     else:
         messages.success(request, f"Statut Chorus Pro : {submission.status_display}.")
 
@@ -105,12 +108,33 @@ def submission_detail(request, pk: int):
         return _progress(request, get_for_cabinet(qs, cabinet, pk=pk))
     submission = selectors.submission_for_page(cabinet=cabinet, pk=pk)
     form = SubmissionForm(request.POST or None, instance=submission)
-    if request.method == "POST" and submission.is_editable and form.is_valid():
+    if request.method != "POST":
+        return _render_submission(request, submission, form)
+    if not submission.is_editable:
+        return _refuse_stale_edit(request, submission)
+    if form.is_valid():
         form.save()
+        if not form.saved:  # « Soumettre » from another tab got there between our read and our write
+            return _refuse_stale_edit(request, submission)
         if "X-Autosave" not in request.headers:  # a background save tells nobody
             messages.success(request, "Brouillon de l'envoi enregistré.")
         return redirect(submission)
     return _render_submission(request, submission, form)
+
+
+STALE_EDIT = (
+    "Modification refusée : cet envoi a changé depuis l'ouverture de cette page (soumis depuis un autre "
+    "onglet ou par un collègue). Vos saisies n'ont pas été enregistrées ; la page montre l'envoi tel qu'il est."
+)
+
+
+def _refuse_stale_edit(request, submission):
+    """An older tab's edit after « Soumettre »: said out loud (409), never silently dropped."""
+    if "X-Autosave" in request.headers:  # the page's script shows the text, then reloads the page
+        return HttpResponse(STALE_EDIT, status=409, content_type="text/plain; charset=utf-8")
+    submission.refresh_from_db()
+    messages.error(request, STALE_EDIT)
+    return _render_submission(request, submission, status=409)
 
 
 def _progress(request, submission):
@@ -142,7 +166,9 @@ def submission_lookup(request, pk: int):
     """Loupe: keeps what was typed, then fetches the recipient's designation and services."""
     submission = selectors.submission_for_page(cabinet=current_cabinet(request), pk=pk)
     form = SubmissionForm(request.POST, instance=submission)
-    if not submission.is_editable or not form.is_valid():
+    if not submission.is_editable:
+        return _refuse_stale_edit(request, submission)
+    if not form.is_valid():
         return _render_submission(request, submission, form)
     submission = form.save()
     try:
@@ -151,7 +177,9 @@ def submission_lookup(request, pk: int):
         _add_errors(form, e.errors)
         return _render_submission(request, submission, form)
     except client.ChorusError as e:
-        messages.error(request, e.message)
+        explained = refusals.explain(e)
+        form.add_error(explained.field or None, explained.message)
+        return _render_submission(request, submission, form)
     return redirect(submission)
 
 
@@ -171,8 +199,11 @@ def attachment_add(request, pk: int):
             submission=submission, content=upload.read(), filename=upload.safe_name, extension=upload.extension,
             mime=upload.content_type, designation=form.cleaned_data["designation"], type=form.cleaned_data["type"],
         )  # fmt: skip
-    except (services.SubmissionError, client.ChorusError) as e:
-        form.add_error("fichier", getattr(e, "message", str(e)))
+    except services.SubmissionError as e:
+        form.add_error("fichier", str(e))
+        return _render_submission(request, submission, attachment_form=form)
+    except client.ChorusError as e:
+        form.add_error("fichier", refusals.explain(e).message)
         return _render_submission(request, submission, attachment_form=form)
     messages.success(request, f"Pièce jointe « {form.cleaned_data['designation']} » ajoutée.")
     return redirect(f"{submission.get_absolute_url()}#pieces-jointes")
@@ -208,10 +239,10 @@ def submission_submit(request, pk: int):
         tasks.submit_invoice.delay(submission.pk)
     except client.ChorusError as e:
         submission.refresh_from_db()
-        field = submission.last_error_field
+        explained = refusals.explain(e)
         form = SubmissionForm(request.POST, instance=submission)
         form.is_valid()
-        form.add_error(field or None, e.message)
+        form.add_error(explained.field or None, explained.message)
         return _render_submission(request, submission, form)
     submission.refresh_from_db()
     if submission.is_submitted:

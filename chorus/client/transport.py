@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import requests
 
 from .config import Endpoints, PisteApp, TechnicalAccount
-from .errors import ChorusAuthError, ChorusRateLimited, ChorusRejected, ChorusUnavailable
+from .errors import ChorusAuthError, ChorusError, ChorusRateLimited, ChorusRejected, ChorusUnavailable
 from .journal import Exchange, Journaled, Redactor, safe_writer
 from .values import dumps, integer
 
@@ -131,7 +131,10 @@ class Transport:
         while True:
             try:
                 return self._call_with_token(operation, method, path, body, parse, accept_codes)
-            except ChorusUnavailable as e:
+            except ChorusError as e:
+                e.operation = e.operation or operation  # which call, for chorus/refusals.py
+                if not isinstance(e, ChorusUnavailable):
+                    raise
                 wait = self._retry.delay(attempt, e) if attempt < attempts else None
                 if wait is None:
                     raise

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from chorus import client
+from chorus import client, refusals
 from chorus.models import ChorusAccount
 from chorus.services import connection
 
@@ -45,7 +45,7 @@ def update_account(*, account: ChorusAccount) -> ChorusAccount:
         attachment_types = api.attachment_types()
         motives = api.exemption_motives()
     except client.ChorusError as e:
-        account.last_error = e.message
+        account.last_error = refusals.explain(e).message
         account.save(update_fields=["last_error"])
         raise
     account.id_structure = mine.id_structure_cpp

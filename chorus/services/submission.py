@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from chorus import client
+from chorus import client, refusals
 from chorus.models import (
     DRAFT_FIELDS,
     NO_PAYMENT_REPORT_RULE,
@@ -104,11 +104,13 @@ def _is_stale(sub: ChorusSubmission) -> bool:
     return sub.sending_since is not None and timezone.now() - sub.sending_since > STALE_CLAIM
 
 
-def _record_error(sub: ChorusSubmission, state: str, error: client.ChorusError, field: str = "") -> None:
+def _record_error(sub: ChorusSubmission, state: str, error: client.ChorusError) -> None:
+    """Keeps the sentence the screens show, the field it concerns and the raw code (refusals.py)."""
+    explained = refusals.explain(error)
     sub.state = state
-    sub.last_error = error.message
-    sub.last_error_code = getattr(error, "code", "") or ""
-    sub.last_error_field = field
+    sub.last_error = explained.message
+    sub.last_error_code = explained.code[:40]
+    sub.last_error_field = explained.field
     sub.save(update_fields=["state", "last_error", "last_error_code", "last_error_field", "updated_at"])
 
 
@@ -371,23 +373,6 @@ def submit_invoice(*, submission_id: int) -> ChorusSubmission:
         _record_error(sub, State.UNKNOWN, e)
         raise
     except client.ChorusError as e:
-        _record_error(sub, State.READY, e, field=_field_of(e))
+        _record_error(sub, State.READY, e)
         raise
     return _record_submitted(sub, result)
-
-
-# Which field a Chorus refusal is about, from words of its libellé (Chorus does not name the field).
-_FIELD_HINTS = (
-    ("engagement", "numero_engagement"),
-    ("service", "service_code"),
-    ("destinataire", "destinataire_siret"),
-    ("origine", "numero_facture_origine"),
-    ("exon", "motif_exoneration"),
-    ("marché", "numero_marche"),
-    ("bancaire", "id_coordonnee_bancaire"),
-)
-
-
-def _field_of(error: client.ChorusError) -> str:
-    libelle = getattr(error, "libelle", "").lower()
-    return next((field for word, field in _FIELD_HINTS if word in libelle), "")

@@ -106,14 +106,17 @@ def test_soumettre_then_read_only_and_exactly_once(client_as, comptable, sent, c
     assert sent.numero_marche == ""  # read-only once submitted
 
 
-def test_chorus_refusal_is_shown_with_its_code_next_to_the_field(client_as, comptable, sent, chorus):
+def test_chorus_refusal_is_shown_in_words_next_to_the_field(client_as, comptable, sent, chorus):
     c = client_as(comptable)
     c.post(reverse("chorus:submission-lookup", args=[sent.pk]), _form(sent))
     chorus.fail["submit"] = client.ChorusRejected("20202", "Le numéro d'engagement est absent ou invalide")
     response = c.post(reverse("chorus:submission-submit", args=[sent.pk]), _form(sent, service_code="URBA"))
     text = body(response)
-    assert "(code 20202) : Le numéro d'engagement est absent ou invalide" in text
+    assert "« Le numéro d'engagement est absent ou invalide ». Corrigez ce point" in text
+    assert "code 20202" not in text
     assert 'id="id_numero_engagement_error"' in text
+    sent.refresh_from_db()
+    assert sent.last_error_code == "20202"  # the raw code is kept
 
 
 def test_attachment_add_and_remove(client_as, comptable, sent, chorus):
@@ -228,3 +231,42 @@ def test_attachment_type_outside_the_list_is_refused_before_any_call(client_as, 
     )
     assert chorus.calls["add_attachment"] == 0
     assert "Sélectionnez un choix valide" in body(response)
+
+
+def test_an_older_tabs_edit_after_soumettre_is_refused_with_a_message(client_as, comptable, sent, chorus):
+    c = client_as(comptable)
+    c.post(reverse("chorus:submission-lookup", args=[sent.pk]), _form(sent))
+    c.post(reverse("chorus:submission-submit", args=[sent.pk]), _form(sent, service_code="URBA"))
+    sent.refresh_from_db()
+    assert sent.is_submitted
+    response = c.post(sent.get_absolute_url(), _form(sent, service_code="URBA", numero_marche="M-ONGLET"))
+    assert response.status_code == 409
+    assert "Modification refusée" in body(response)
+    sent.refresh_from_db()
+    assert sent.numero_marche == ""
+
+
+def test_an_older_tabs_loupe_after_soumettre_is_refused_with_a_message(client_as, comptable, sent, chorus):
+    c = client_as(comptable)
+    c.post(reverse("chorus:submission-lookup", args=[sent.pk]), _form(sent))
+    c.post(reverse("chorus:submission-submit", args=[sent.pk]), _form(sent, service_code="URBA"))
+    response = c.post(reverse("chorus:submission-lookup", args=[sent.pk]), _form(sent))
+    assert response.status_code == 409 and "Modification refusée" in body(response)
+
+
+def test_an_edit_losing_the_race_to_soumettre_is_refused_with_a_message(
+    client_as, comptable, sent, chorus, monkeypatch
+):
+    monkeypatch.setattr("chorus.services.save_draft", lambda *, submission: False)
+    response = client_as(comptable).post(sent.get_absolute_url(), _form(sent, numero_marche="M-1"))
+    assert response.status_code == 409 and "Modification refusée" in body(response)
+
+
+def test_an_older_tabs_autosave_is_answered_409_with_the_reason(
+    client_as, comptable, sent, chorus, monkeypatch
+):
+    monkeypatch.setattr("chorus.services.save_draft", lambda *, submission: False)
+    response = client_as(comptable).post(
+        sent.get_absolute_url(), _form(sent, numero_marche="M-1"), headers={"X-Autosave": "1"}
+    )
+    assert response.status_code == 409 and response.content.decode().startswith("Modification refusée")
