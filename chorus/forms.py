@@ -111,7 +111,7 @@ class SubmissionForm(forms.ModelForm):
         a state that « Soumettre » changed meanwhile)."""
         from chorus.services import save_draft
 
-        save_draft(submission=super().save(commit=False))
+        self.saved = save_draft(submission=super().save(commit=False))
         return self.instance
 
     def clean_destinataire_siret(self) -> str:
