@@ -55,6 +55,20 @@ def account_sync(request):
     return redirect("/parametres/pieces/#chorus-pro")
 
 
+@admin_required
+@require_POST
+def account_test(request):
+    """« Tester la connexion »: saves what was typed, then runs the step-by-step check (chorus_doctor)."""
+    form = _posted_account_form(request)
+    if not form.is_valid():
+        return _render_pieces(request, form)
+    account = form.save()
+    report = services.diagnose(account=account)
+    cabinet = current_cabinet(request)
+    context = {"form": PiecesForm(instance=cabinet), "tab": "pieces", "chorus_report": report}
+    return render(request, "geoprod/settings_pieces.html", context)
+
+
 @require_POST
 def invoice_send(request, pk: int):
     """« Chorus Pro : Envoyer »: starts the submission and deposits the stored PDF in the background."""

@@ -91,6 +91,11 @@ class ChorusClient:
     ) -> Any:
         return self._http.call(operation, path, body, parse, safe=safe, accept_codes=accept_codes)
 
+    def check_token(self) -> None:
+        """Asks PISTE for a new token: the application's credentials work on this environment."""
+        # Chorus: PISTE oauth/token (chorus-api-reference.md §1.2)
+        self._http.renew_token()
+
     # -- supplier set-up -----------------------------------------------------------------------------------
 
     def active_structures(self) -> list[Structure]:

@@ -227,6 +227,11 @@ class Transport:
 
     # -- PISTE token -----------------------------------------------------------------------------------
 
+    def renew_token(self) -> str:
+        """A fresh PISTE token, the cached one dropped (« Tester la connexion »)."""
+        self._cache.delete(self._token_key)
+        return self._fetch_token()
+
     def _token(self) -> str:
         cached = self._cache.get(self._token_key)
         return cached if isinstance(cached, str) and cached else self._fetch_token()

@@ -2,6 +2,7 @@
 
 from chorus.services.account import update_account
 from chorus.services.connection import client_for
+from chorus.services.doctor import diagnose
 from chorus.services.refresh import pending_submissions, refresh_account, refresh_all, refresh_status
 from chorus.services.submission import (
     SubmissionError,
@@ -23,6 +24,7 @@ __all__ = [
     "check_submission",
     "client_for",
     "deposit_invoice_pdf",
+    "diagnose",
     "lookup_recipient",
     "pending_submissions",
     "refresh_account",

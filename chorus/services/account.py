@@ -17,7 +17,11 @@ class StructureNotAttached(client.ChorusError):
 
 def attached_structure(api: client.ChorusClient, account: ChorusAccount) -> client.Structure:
     """The account's structure whose identifier is the cabinet's supplier SIRET. Raises StructureNotAttached."""
-    structures = api.active_structures()
+    return matching_structure(api.active_structures(), account)
+
+
+def matching_structure(structures: list[client.Structure], account: ChorusAccount) -> client.Structure:
+    """Raises StructureNotAttached when none of `structures` carries the account's supplier identifier."""
     mine = next((s for s in structures if s.identifiant == account.siret_fournisseur), None)
     if mine is None:
         found = ", ".join(s.identifiant for s in structures) or "aucune"

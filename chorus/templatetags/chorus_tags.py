@@ -15,7 +15,12 @@ def chorus_settings_block(context):
     cabinet = context["cabinet"]
     if form is None:
         form = AccountForm(instance=selectors.account_or_new(cabinet))
-    return {"form": form, "account": form.instance, "csrf_token": context.get("csrf_token")}
+    return {
+        "form": form,
+        "account": form.instance,
+        "report": context.get("chorus_report"),
+        "csrf_token": context.get("csrf_token"),
+    }
 
 
 @register.inclusion_tag("chorus/_logo.html")

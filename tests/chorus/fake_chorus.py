@@ -42,6 +42,9 @@ class FakeChorus:
             raise self.fail.pop(operation)
 
     # supplier set-up
+    def check_token(self):
+        self._call("check_token")
+
     def active_structures(self):
         self._call("active_structures")
         return [client.Structure(25000001, "81234567600017", "Géomètres Experts Garonne", "SIRET", "ACTIF")]
