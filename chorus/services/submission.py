@@ -139,6 +139,12 @@ def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
         message = f"{e} Envoi bloqué." if isinstance(e, InvoiceLocked) else "PDF de la facture introuvable."
         ChorusSubmission.objects.filter(pk=sub.pk).update(last_error=message, last_error_code="PDF")
         raise SubmissionError({"__all__": message}) from e
+    if sub.account.deposit_format == DepositFormat.FACTURX and seen == State.NEW:
+        # No « Soumettre » follows a flux: what Chorus would reject is refused here, before anything is sent.
+        if errors := facturx_deposit.precheck(sub=sub, pdf=pdf):
+            message = " ".join(errors.values())
+            ChorusSubmission.objects.filter(pk=sub.pk).update(last_error=message, last_error_code="FACTURX")
+            raise SubmissionError(errors)
     # Depositing twice is harmless (the first pièce jointe stays unused), so a stale claim is simply retaken.
     if not _claim(sub, seen, State.DEPOSITING):
         return sub
@@ -254,23 +260,8 @@ def check_submission(*, submission: ChorusSubmission) -> dict[str, str]:
             lookup_recipient(submission=sub, siret=sub.destinataire_siret)
         except SubmissionError as e:
             errors.update(e.errors)
-    rules = sub.destinataire_rules
-    if sub.destinataire_id_structure and "destinataire_siret" not in errors:
-        if rules.get("codeServiceDoitEtreRenseigne") and not sub.service_code:
-            errors["service_code"] = "Ce destinataire exige un code service : choisissez un service."
-        if rules.get("numeroEJDoitEtreRenseigne") and not sub.numero_engagement:
-            errors["numero_engagement"] = "Ce destinataire exige un numéro d'engagement."
-        if rules.get("gestionNumeroEJOuCodeService") and not (sub.service_code or sub.numero_engagement):
-            errors["numero_engagement"] = "Ce destinataire exige un numéro d'engagement ou un code service."
-        chosen = next((s for s in sub.destinataire_services if s["code"] == sub.service_code), None)
-        if sub.service_code and chosen is None:
-            errors["service_code"] = "Ce service n'est pas (ou plus) actif chez le destinataire."
-        elif chosen is not None and not sub.numero_engagement and "numero_engagement" not in errors:
-            service = connection.client_for(sub.account, sub).consult_service(
-                sub.destinataire_id_structure, chosen["id"]
-            )
-            if service.engagement_required:
-                errors["numero_engagement"] = f"Le service {chosen['code']} exige un numéro d'engagement."
+    if "destinataire_siret" not in errors:
+        errors.update(recipient_rule_errors(sub))
     if sub.invoice.kind == InvoiceKind.AVOIR and not sub.numero_facture_origine:
         errors["numero_facture_origine"] = "Le N° de facture d'origine est obligatoire pour un avoir."
     if not sub.type_tva:
@@ -291,6 +282,30 @@ def check_submission(*, submission: ChorusSubmission) -> dict[str, str]:
         )
     if not sub.mode_paiement:
         errors["mode_paiement"] = "Choisissez le mode de règlement."
+    return errors
+
+
+def recipient_rule_errors(sub: ChorusSubmission) -> dict[str, str]:
+    """The recipient's rules (service code, engagement number, the chosen service's own rule) against what
+    the submission carries; the recipient must have been looked up. Calls Chorus for the service's rule."""
+    errors: dict[str, str] = {}
+    rules = sub.destinataire_rules
+    if sub.destinataire_id_structure:
+        if rules.get("codeServiceDoitEtreRenseigne") and not sub.service_code:
+            errors["service_code"] = "Ce destinataire exige un code service : choisissez un service."
+        if rules.get("numeroEJDoitEtreRenseigne") and not sub.numero_engagement:
+            errors["numero_engagement"] = "Ce destinataire exige un numéro d'engagement."
+        if rules.get("gestionNumeroEJOuCodeService") and not (sub.service_code or sub.numero_engagement):
+            errors["numero_engagement"] = "Ce destinataire exige un numéro d'engagement ou un code service."
+        chosen = next((s for s in sub.destinataire_services if s["code"] == sub.service_code), None)
+        if sub.service_code and chosen is None:
+            errors["service_code"] = "Ce service n'est pas (ou plus) actif chez le destinataire."
+        elif chosen is not None and not sub.numero_engagement and "numero_engagement" not in errors:
+            service = connection.client_for(sub.account, sub).consult_service(
+                sub.destinataire_id_structure, chosen["id"]
+            )
+            if service.engagement_required:
+                errors["numero_engagement"] = f"Le service {chosen['code']} exige un numéro d'engagement."
     return errors
 
 
