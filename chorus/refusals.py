@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from chorus import client
 
-SETTINGS = "Paramètres > Pièces > Chorus Pro"
+SETTINGS = "Paramètres, onglet Pièces, bloc Chorus Pro"
 
 
 @dataclass(frozen=True)
