@@ -358,6 +358,7 @@ class Routing:
     buyer_siret: str  # BT-46 (scheme 0009)
     service_code: str  # BT-10
     engagement: str  # BT-13
+    payment_means: str  # BT-81
 
 
 def routing(xml: bytes) -> Routing:
@@ -374,6 +375,9 @@ def routing(xml: bytes) -> Routing:
         buyer_siret=text("ram:BuyerTradeParty/ram:GlobalID[@schemeID='0009']"),
         service_code=text("ram:BuyerReference"),
         engagement=text("ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID"),
+        payment_means=text(
+            "../ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode"
+        ),
     )
 
 

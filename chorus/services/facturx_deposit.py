@@ -101,6 +101,13 @@ def precheck(*, sub: ChorusSubmission, pdf: bytes) -> dict[str, str]:
             f"{routing.seller_siret or '(aucun)'}, mais la structure Chorus Pro du compte technique est "
             f"{sub.account.siret_fournisseur} : Chorus Pro rejetterait le flux. " + REISSUE
         }
+    if not routing.payment_means:
+        # Chorus rejects such a flux (« …SpecifiedTradeSettlementPaymentMeans.TypeCode.value est obligatoire »).
+        return {
+            "__all__": "Vérification Géoprod : la Factur-X n'indique pas de moyen de paiement (BT-81), que Chorus "
+            "Pro exige ; il y figure dès que l'IBAN du cabinet est renseigné (Paramètres, onglet Cabinet). "
+            + REISSUE
+        }
     sub.service_code, sub.numero_engagement = routing.service_code, routing.engagement
     try:
         lookup_recipient(submission=sub, siret=routing.buyer_siret)

@@ -182,9 +182,7 @@ def test_recipient_rules_are_prechecked_on_the_factur_x_path(chorus, cabinet, ma
     sub = services.start_submission(invoice=invoice, account=facturx_account)
     with pytest.raises(services.SubmissionError) as e:
         services.deposit_invoice_pdf(submission_id=sub.pk)
-    assert (
-        "exige un code service, que la Factur-X ne porte pas (BT-10)" in e.value.errors["service_code"]
-    )
+    assert "exige un code service, que la Factur-X ne porte pas (BT-10)" in e.value.errors["service_code"]
     assert (chorus.calls["find_structure"], chorus.calls["deposit_flux"]) == (1, 0)
 
 
@@ -201,3 +199,16 @@ def test_an_engagement_required_by_the_recipient_is_prechecked(chorus, cabinet, 
 def test_the_routing_read_from_the_xml_is_kept_on_the_submission(chorus, deposited):
     deposited.refresh_from_db()
     assert (deposited.destinataire_designation, deposited.service_code) == ("Mairie de Toulouse", "URBA")
+
+
+def test_a_factur_x_without_payment_means_is_refused_before_the_flux(
+    chorus, cabinet, mairie, facturx_account
+):
+    cabinet.iban = ""
+    cabinet.save()
+    invoice = factories.make_invoice(cabinet, client=mairie, issued=True, code_service="URBA")
+    sub = services.start_submission(invoice=invoice, account=facturx_account)
+    with pytest.raises(services.SubmissionError) as e:
+        services.deposit_invoice_pdf(submission_id=sub.pk)
+    assert "moyen de paiement (BT-81)" in e.value.errors["__all__"]
+    assert chorus.calls["deposit_flux"] == 0
