@@ -37,6 +37,11 @@ HTTP = {
     413: "Le fichier dépasse 10 Mo, la taille maximale acceptée par Chorus Pro : réduisez-le puis recommencez.",
     429: "Chorus Pro reçoit trop de demandes en ce moment : réessayez dans quelques minutes.",
 }
+# 404 / 405 (§5.1): the configured address is not Chorus's API; retrying will not help.
+NOT_AN_API = (
+    "L'adresse de l'API Chorus Pro configurée sur cette instance ne correspond à aucun service Chorus Pro : "
+    "l'exploitant doit vérifier CHORUS_ENV et les adresses CHORUS_…_API_BASE, puis « Tester la connexion »."
+)
 UNAVAILABLE = (
     "Chorus Pro ne répond pas pour le moment : réessayez plus tard. Rien ne sera déposé deux fois : l'envoi "
     "vérifie d'abord ce que Chorus Pro a déjà reçu."
@@ -55,6 +60,10 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
             "Le flux Factur-X dépasse la taille acceptée par Chorus Pro (10 Mo) : allégez la facture.",
             "",
         ),
+        "20002": (
+            "Chorus Pro ne reconnaît pas le format du flux Factur-X : déposez la facture au format « PDF non signé ».",
+            "",
+        ),
     },
     "find_structure": {
         "20000": (
@@ -64,6 +73,7 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
     },
     "search_invoices": {
         "20000": ("Chorus Pro ne connaît pas encore cette facture : réessayez « Rafraîchir » plus tard.", ""),
+        "20007": ("Chorus Pro ne connaît pas encore cette facture : réessayez « Rafraîchir » plus tard.", ""),
     },
 }
 
@@ -126,7 +136,7 @@ def explain(error: client.ChorusError) -> Explanation:
     if isinstance(error, client.ChorusRateLimited):
         return Explanation(HTTP[429], code="429")
     if isinstance(error, client.ChorusUnavailable):
-        return Explanation(UNAVAILABLE, code=str(status or ""))
+        return Explanation(NOT_AN_API if status in (404, 405) else UNAVAILABLE, code=str(status or ""))
     if isinstance(error, client.ChorusAuthError):
         if status in HTTP:
             return Explanation(HTTP[status], code=str(status))

@@ -25,6 +25,8 @@ def _on(operation: str, error: client.ChorusError) -> client.ChorusError:
         (client.ChorusRejected("20102", "Recipient not located or inactive"), "destinataire_siret", "introuvable"),
         (client.ChorusRejected("20109", "Header synthesis is not correct"), "", "totaux"),
         (_on("deposit_pdf", client.ChorusRejected("413", "trop gros", http_status=413)), "", "10 Mo"),
+        (client.ChorusUnavailable("x", http_status=404), "", "CHORUS_ENV"),
+        (_on("deposit_flux", client.ChorusRejected("20002", "GDP_MSG_01.002")), "", "PDF non signé"),
     ],
 )  # fmt: skip
 def test_each_listed_refusal_says_what_to_do(error, field, words):
