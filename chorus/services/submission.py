@@ -42,7 +42,7 @@ class SubmissionError(Exception):
 
 def start_submission(*, invoice: Invoice, account: ChorusAccount | None) -> ChorusSubmission:
     """The invoice's submission, created with what the invoice already says. An account whose credentials were
-    never synchronised (« Mettre à jour ») is synchronised first.
+    never synchronised (« Mettre à jour »), or without Chorus's reference lists, is synchronised first.
 
     Raises SubmissionError, and ChorusError subclasses from that synchronisation.
     """
@@ -50,7 +50,10 @@ def start_submission(*, invoice: Invoice, account: ChorusAccount | None) -> Chor
         raise SubmissionError(
             {"__all__": "Seule une facture validée, avec son PDF, peut être envoyée à Chorus Pro."}
         )
-    if account is not None and account.login and account.has_password and not account.id_structure:
+    never_synced = account is not None and not account.id_structure
+    # An account synchronised before the reference lists were cached has neither: fetch them once.
+    without_lists = account is not None and not (account.attachment_types or account.exemption_motives)
+    if account is not None and account.login and account.has_password and (never_synced or without_lists):
         update_account(account=account)
     if account is None or not account.is_ready:
         message = "Le raccordement à Chorus Pro n'est pas configuré : voir Paramètres > Pièces > Chorus Pro."

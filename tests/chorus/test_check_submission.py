@@ -114,3 +114,11 @@ def test_prefilled_motive_is_kept_only_when_chorus_lists_it(chorus, cabinet, mai
     invoice.vat_regime, invoice.exemption_code = "exoneration", "261-4"
     sub = services.start_submission(invoice=invoice, account=account)
     assert (sub.type_tva, sub.motif_exoneration) == (TvaType.EXONERATION, "")
+
+
+def test_an_account_synchronised_before_the_reference_lists_fetches_them_on_envoyer(chorus, cabinet, mairie):
+    account = factories.make_chorus_account(cabinet, attachment_types=[], exemption_motives=[])
+    invoice = factories.make_invoice(cabinet, client=mairie, issued=True)
+    services.start_submission(invoice=invoice, account=account)
+    account.refresh_from_db()
+    assert chorus.calls["attachment_types"] == 1 and account.attachment_types
