@@ -270,3 +270,12 @@ def test_an_older_tabs_autosave_is_answered_409_with_the_reason(
         sent.get_absolute_url(), _form(sent, numero_marche="M-1"), headers={"X-Autosave": "1"}
     )
     assert response.status_code == 409 and response.content.decode().startswith("Modification refusée")
+
+
+def test_exemption_motives_offered_are_the_accounts_chorus_list(client_as, comptable, sent, chorus):
+    text = body(client_as(comptable).get(sent.get_absolute_url()))
+    assert '<option value="EXONERATION_261">Exonération de TVA, article 261 du CGI</option>' in text
+    response = client_as(comptable).post(
+        sent.get_absolute_url(), _form(sent, motif_exoneration="ARTICLE_261")
+    )
+    assert response.status_code == 200 and "Sélectionnez un choix valide" in body(response)
