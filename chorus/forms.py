@@ -9,14 +9,13 @@ from django import forms
 from chorus.client.files import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_NAME, MAX_FILE_BYTES
 from chorus.models import (
     DRAFT_FIELDS,
-    AttachmentType,
     ChorusAccount,
     ChorusSubmission,
     DepositFormat,
     TvaType,
     service_label,
 )
-from geoprod.validators import compact_siret, validate_siret
+from geoprod.validators import compact_siret, validate_siret, validate_siret_digits
 
 
 class AccountForm(forms.ModelForm):
@@ -50,7 +49,7 @@ class AccountForm(forms.ModelForm):
 
     def clean_siret_fournisseur(self) -> str:
         siret = compact_siret(self.cleaned_data["siret_fournisseur"])
-        validate_siret(siret)
+        validate_siret_digits(siret)  # the checksum depends on the environment: ChorusAccount.clean()
         return siret
 
     def clean(self):
@@ -81,6 +80,7 @@ class SubmissionForm(forms.ModelForm):
         label="Réf. bancaires", required=False, coerce=int, empty_value=None
     )
     type_tva = forms.ChoiceField(label="Type de TVA", choices=TvaType.choices, required=False)
+    motif_exoneration = forms.ChoiceField(label="Motif exonération de TVA", required=False)
 
     class Meta:
         model = ChorusSubmission
@@ -101,13 +101,17 @@ class SubmissionForm(forms.ModelForm):
         self.fields["id_coordonnee_bancaire"].choices = [("", "—")] + [
             (b["id"], b["nom"]) for b in account.banks
         ]
+        motives = account.exemption_motive_choices()
+        if sub.motif_exoneration and sub.motif_exoneration not in {code for code, _ in motives}:
+            motives.append((sub.motif_exoneration, sub.motif_exoneration))  # flagged by check_submission
+        self.fields["motif_exoneration"].choices = [("", "—")] + motives
 
     def save(self, commit: bool = True) -> ChorusSubmission:
         """Keeps the typed fields as a draft through save_draft (never a whole-row save, which could put back
         a state that « Soumettre » changed meanwhile)."""
         from chorus.services import save_draft
 
-        save_draft(submission=super().save(commit=False))
+        self.saved = save_draft(submission=super().save(commit=False))
         return self.instance
 
     def clean_destinataire_siret(self) -> str:
@@ -128,7 +132,18 @@ class AttachmentForm(forms.Form):
         max_length=100,
         error_messages={"required": "Saisissez la désignation de la pièce."},
     )
-    type = forms.ChoiceField(label="Type", choices=[("", "—")] + AttachmentType.choices)
+    type = forms.ChoiceField(label="Type")
+
+    def __init__(self, *args, types: list[tuple[str, str]] = (), **kwargs):
+        """`types`: the account's typespj list as (code, libellé), read from Chorus by « Mettre à jour »."""
+        super().__init__(*args, **kwargs)
+        self.fields["type"].choices = [("", "—"), *types]
+        if not types:
+            self.fields["type"].help_text = (
+                "Liste vide : cliquez sur « Mettre à jour » dans Paramètres > Pièces > Chorus Pro pour la "
+                "récupérer."
+            )
+        self.fields["type"].error_messages["required"] = "Choisissez le type de la pièce (liste Chorus Pro)."
 
     def clean_fichier(self):
         upload = self.cleaned_data["fichier"]

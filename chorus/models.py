@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from geoprod import crypto
 from geoprod.models import Cabinet
-from geoprod.validators import validate_siret
+from geoprod.validators import validate_siret, validate_siret_digits
 
 
 class Environment(models.TextChoices):
@@ -34,8 +35,10 @@ class ChorusAccount(models.Model):
     """Paramètres > Pièces > bloc Chorus Pro of one cabinet."""
 
     cabinet = models.OneToOneField(Cabinet, on_delete=models.CASCADE, related_name="chorus_account")
+    # Qualification issues fictitious supplier identifiers (00000000178051…) without a valid checksum: the
+    # checksum is enforced in clean(), for the simulator and production only.
     siret_fournisseur = models.CharField(
-        "identifiant fournisseur (SIRET)", max_length=14, validators=[validate_siret]
+        "identifiant fournisseur (SIRET)", max_length=14, validators=[validate_siret_digits]
     )
     login = models.CharField("compte technique", max_length=120)
     password_encrypted = models.TextField(blank=True, editable=False)
@@ -50,6 +53,13 @@ class ChorusAccount(models.Model):
     structure_designation = models.CharField(max_length=255, blank=True, editable=False)
     services = models.JSONField("services déclarés dans Chorus Pro", default=list, blank=True, editable=False)
     banks = models.JSONField("banques déclarées dans Chorus Pro", default=list, blank=True, editable=False)
+    # Chorus's reference lists (typespj, motifs/exonerationtva) as [{"code", "libelle"}], read by « Mettre à jour ».
+    attachment_types = models.JSONField(
+        "types de pièces jointes Chorus Pro", default=list, blank=True, editable=False
+    )
+    exemption_motives = models.JSONField(
+        "motifs d'exonération de TVA Chorus Pro", default=list, blank=True, editable=False
+    )
     password_expires_on = models.DateField(null=True, blank=True, editable=False)
     synced_at = models.DateTimeField("dernière mise à jour", null=True, blank=True, editable=False)
     last_error = models.TextField(blank=True, editable=False)
@@ -60,6 +70,13 @@ class ChorusAccount(models.Model):
 
     def __str__(self) -> str:
         return f"Chorus Pro — {self.cabinet}"
+
+    def clean(self) -> None:
+        if settings.CHORUS_ENV != Environment.SANDBOX:
+            try:
+                validate_siret(self.siret_fournisseur)
+            except ValidationError as e:
+                raise ValidationError({"siret_fournisseur": e.messages}) from None
 
     @property
     def password(self) -> str:
@@ -79,6 +96,12 @@ class ChorusAccount(models.Model):
 
     def active_services(self) -> list[dict]:
         return [s for s in self.services if s.get("actif", True)]
+
+    def attachment_type_choices(self) -> list[tuple[str, str]]:
+        return [(t["code"], t["libelle"]) for t in self.attachment_types]
+
+    def exemption_motive_choices(self) -> list[tuple[str, str]]:
+        return [(m["code"], m["libelle"]) for m in self.exemption_motives]
 
 
 class SubmissionState(models.TextChoices):
@@ -197,7 +220,7 @@ class ChorusSubmission(models.Model):
     piece_jointe_id = models.BigIntegerField("numéro pièce jointe", null=True, blank=True)
     deposited_at = models.DateTimeField("date création", null=True, blank=True)
     pdf_sha256 = models.CharField(max_length=64, blank=True)
-    # Factur-X path: the flux number, followed with consulterCR until the invoice exists in Chorus.
+    # Factur-X path: the flux number, followed with consulterCRDetaille until the invoice exists in Chorus.
     numero_flux_depot = models.CharField("numéro de flux", max_length=40, blank=True)
 
     destinataire_siret = models.CharField("destinataire", max_length=14, blank=True)
@@ -292,21 +315,12 @@ class ChorusSubmission(models.Model):
         return bool(stops_early and self.chorus_status in FINAL_WITHOUT_PAYMENT_REPORT)
 
 
-class AttachmentType(models.TextChoices):
-    BON_COMMANDE = "BON_DE_COMMANDE", "Bon de commande"
-    DEVIS = "DEVIS", "Devis"
-    PROCES_VERBAL = "PROCES_VERBAL", "Procès-verbal"
-    PLAN = "PLAN", "Plan"
-    CONTRAT = "CONTRAT", "Contrat"
-    AUTRE = "AUTRE", "Autre"
-
-
 class ChorusAttachment(models.Model):
     """A complementary attachment sent to Chorus and linked to a submission."""
 
     submission = models.ForeignKey(ChorusSubmission, on_delete=models.CASCADE, related_name="attachments")
     designation = models.CharField("désignation", max_length=100)
-    type = models.CharField("type", max_length=30, choices=AttachmentType.choices)
+    type = models.CharField("type", max_length=60)  # a code of the account's typespj list
     filename = models.CharField("fichier", max_length=50)
     size = models.PositiveIntegerField("taille (octets)")
     piece_jointe_id = models.BigIntegerField("numéro pièce jointe")
@@ -319,6 +333,11 @@ class ChorusAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.designation
+
+    @property
+    def type_label(self) -> str:
+        types = self.submission.account.attachment_type_choices()
+        return next((libelle for code, libelle in types if code == self.type), self.type)
 
 
 class ChorusStatusChange(models.Model):

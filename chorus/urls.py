@@ -6,6 +6,7 @@ app_name = "chorus"
 urlpatterns = [
     path("compte/", views.account_save, name="account-save"),
     path("compte/mettre-a-jour/", views.account_sync, name="account-sync"),
+    path("compte/tester/", views.account_test, name="account-test"),
     path("factures/<int:pk>/envoyer/", views.invoice_send, name="invoice-send"),
     path("factures/<int:pk>/rafraichir/", views.invoice_refresh, name="invoice-refresh"),
     path("envois/<int:pk>/", views.submission_detail, name="submission-detail"),

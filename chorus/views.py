@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from chorus import client, selectors, services, tasks
+from chorus import client, refusals, selectors, services, tasks
 from chorus.forms import AccountForm, AttachmentForm, SubmissionForm
 from chorus.models import ChorusAttachment, ChorusSubmission, SubmissionState
 from geoprod.degraded import QUEUE_DOWN
@@ -50,12 +51,26 @@ def account_sync(request):
     try:
         services.update_account(account=account)
     except client.ChorusError as e:
-        messages.error(request, e.message)
+        messages.error(request, refusals.explain(e).message)
         return _render_pieces(request, AccountForm(request.POST, instance=account))
     messages.success(
         request, f"Structure {account.id_structure} ({account.structure_designation}) mise à jour."
     )
     return redirect("/parametres/pieces/#chorus-pro")
+
+
+@admin_required
+@require_POST
+def account_test(request):
+    """« Tester la connexion »: saves what was typed, then runs the step-by-step check (chorus_doctor)."""
+    form = _posted_account_form(request)
+    if not form.is_valid():
+        return _render_pieces(request, form)
+    account = form.save()
+    report = services.diagnose(account=account)
+    cabinet = current_cabinet(request)
+    context = {"form": PiecesForm(instance=cabinet), "tab": "pieces", "chorus_report": report}
+    return render(request, "geoprod/settings_pieces.html", context)
 
 
 @require_POST
@@ -69,7 +84,7 @@ def invoice_send(request, pk: int):
         messages.error(request, str(e))
         return redirect(invoice)
     except client.ChorusError as e:
-        messages.error(request, f"Connexion à Chorus Pro impossible : {e.message}")
+        messages.error(request, f"Connexion à Chorus Pro impossible. {refusals.explain(e).message}")
         return redirect(invoice)
     if submission.state in (SubmissionState.NEW, SubmissionState.DEPOSITING):  # not (yet) in Chorus
         try:
@@ -78,7 +93,9 @@ def invoice_send(request, pk: int):
             services.record_not_queued(submission_id=submission.pk)
             raise
         except client.ChorusError as e:
-            messages.error(request, f"Le dépôt du PDF dans Chorus Pro a échoué : {e.message}")
+            messages.error(
+                request, f"Le dépôt du PDF dans Chorus Pro a échoué. {refusals.explain(e).message}"
+            )
         except services.SubmissionError as e:
             messages.error(request, str(e))
     return redirect(submission)
@@ -99,7 +116,7 @@ def _refresh(request, submission) -> None:
     try:
         services.refresh_status(submission=submission)
     except client.ChorusError as e:
-        messages.error(request, f"Chorus Pro n'a pas pu être consulté : {e.message}")
+        messages.error(request, f"Chorus Pro n'a pas pu être consulté. {refusals.explain(e).message}")
     else:
         messages.success(request, f"Statut Chorus Pro : {submission.status_display}.")
 
@@ -114,12 +131,33 @@ def submission_detail(request, pk: int):
         return _progress(request, get_for_cabinet(qs, cabinet, pk=pk))
     submission = selectors.submission_for_page(cabinet=cabinet, pk=pk)
     form = SubmissionForm(request.POST or None, instance=submission)
-    if request.method == "POST" and submission.is_editable and form.is_valid():
+    if request.method != "POST":
+        return _render_submission(request, submission, form)
+    if not submission.is_editable:
+        return _refuse_stale_edit(request, submission)
+    if form.is_valid():
         form.save()
+        if not form.saved:  # « Soumettre » from another tab got there between our read and our write
+            return _refuse_stale_edit(request, submission)
         if "X-Autosave" not in request.headers:  # a background save tells nobody
             messages.success(request, "Brouillon de l'envoi enregistré.")
         return redirect(submission)
     return _render_submission(request, submission, form)
+
+
+STALE_EDIT = (
+    "Modification refusée : cet envoi a changé depuis l'ouverture de cette page (soumis depuis un autre "
+    "onglet ou par un collègue). Vos saisies n'ont pas été enregistrées ; la page montre l'envoi tel qu'il est."
+)
+
+
+def _refuse_stale_edit(request, submission):
+    """An older tab's edit after « Soumettre »: said out loud (409), never silently dropped."""
+    if "X-Autosave" in request.headers:  # the page's script shows the text, then reloads the page
+        return HttpResponse(STALE_EDIT, status=409, content_type="text/plain; charset=utf-8")
+    submission.refresh_from_db()
+    messages.error(request, STALE_EDIT)
+    return _render_submission(request, submission, status=409)
 
 
 def _progress(request, submission):
@@ -141,7 +179,7 @@ def _render_submission(request, submission, form=None, attachment_form=None, sta
         "submission": submission,
         "invoice": submission.invoice,
         "form": form or SubmissionForm(instance=submission),
-        "attachment_form": attachment_form or AttachmentForm(),
+        "attachment_form": attachment_form or _attachment_form(submission),
     }
     return render(request, "chorus/submission.html", context, status=status)
 
@@ -151,7 +189,9 @@ def submission_lookup(request, pk: int):
     """Loupe: keeps what was typed, then fetches the recipient's designation and services."""
     submission = selectors.submission_for_page(cabinet=current_cabinet(request), pk=pk)
     form = SubmissionForm(request.POST, instance=submission)
-    if not submission.is_editable or not form.is_valid():
+    if not submission.is_editable:
+        return _refuse_stale_edit(request, submission)
+    if not form.is_valid():
         return _render_submission(request, submission, form)
     submission = form.save()
     try:
@@ -160,14 +200,20 @@ def submission_lookup(request, pk: int):
         _add_errors(form, e.errors)
         return _render_submission(request, submission, form)
     except client.ChorusError as e:
-        messages.error(request, e.message)
+        explained = refusals.explain(e)
+        form.add_error(explained.field or None, explained.message)
+        return _render_submission(request, submission, form)
     return redirect(submission)
+
+
+def _attachment_form(submission, *args) -> AttachmentForm:
+    return AttachmentForm(*args, types=submission.account.attachment_type_choices())
 
 
 @require_POST
 def attachment_add(request, pk: int):
     submission = selectors.submission_for_page(cabinet=current_cabinet(request), pk=pk)
-    form = AttachmentForm(request.POST, request.FILES)
+    form = _attachment_form(submission, request.POST, request.FILES)
     if not form.is_valid():
         return _render_submission(request, submission, attachment_form=form)
     upload = form.cleaned_data["fichier"]
@@ -176,8 +222,11 @@ def attachment_add(request, pk: int):
             submission=submission, content=upload.read(), filename=upload.safe_name, extension=upload.extension,
             mime=upload.content_type, designation=form.cleaned_data["designation"], type=form.cleaned_data["type"],
         )  # fmt: skip
-    except (services.SubmissionError, client.ChorusError) as e:
-        form.add_error("fichier", getattr(e, "message", str(e)))
+    except services.SubmissionError as e:
+        form.add_error("fichier", str(e))
+        return _render_submission(request, submission, attachment_form=form)
+    except client.ChorusError as e:
+        form.add_error("fichier", refusals.explain(e).message)
         return _render_submission(request, submission, attachment_form=form)
     messages.success(request, f"Pièce jointe « {form.cleaned_data['designation']} » ajoutée.")
     return redirect(f"{submission.get_absolute_url()}#pieces-jointes")
@@ -213,10 +262,10 @@ def submission_submit(request, pk: int):
         tasks.submit_invoice.delay(submission.pk)
     except client.ChorusError as e:
         submission.refresh_from_db()
-        field = submission.last_error_field
+        explained = refusals.explain(e)
         form = SubmissionForm(request.POST, instance=submission)
         form.is_valid()
-        form.add_error(field or None, e.message)
+        form.add_error(explained.field or None, explained.message)
         return _render_submission(request, submission, form)
     submission.refresh_from_db()
     if submission.is_submitted:

@@ -16,6 +16,13 @@ def compact_siret(value: str) -> str:
     return stdnum_siret.compact(value or "")
 
 
+def validate_siret_digits(value: str) -> None:
+    """Fourteen digits, checksum not checked (for identifiers issued by test platforms)."""
+    number = compact_siret(value or "")
+    if number and (not number.isdigit() or len(number) != 14):
+        raise ValidationError("Le SIRET doit comporter 14 chiffres.", code="siret_length")
+
+
 def validate_siret(value: str) -> None:
     if not value:
         return

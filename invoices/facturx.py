@@ -116,8 +116,18 @@ def notes(invoice: Invoice) -> list[dict]:
     return result
 
 
+def seller_siret(invoice: Invoice) -> str:
+    """The SIRET the XML names the seller by: for a public buyer, the supplier structure of the cabinet's
+    Chorus Pro account (the flux is refused when it names another one), else the cabinet's own SIRET."""
+    account = getattr(invoice.cabinet, "chorus_account", None)  # reverse one-to-one: None when not set up
+    if account is not None and account.siret_fournisseur and invoice.client.is_public_body:
+        return account.siret_fournisseur
+    return invoice.cabinet.siret
+
+
 def _seller(invoice: Invoice) -> dict:
     cabinet = invoice.cabinet
+    siret = seller_siret(invoice)
     party: dict = {
         "name": cabinet.raison_sociale,
         "addr_l1": cabinet.adresse,
@@ -125,12 +135,12 @@ def _seller(invoice: Invoice) -> dict:
         "city": cabinet.ville,
         "country_code": "FR",
     }
-    if cabinet.siret:
+    if siret:
         party |= {
-            "legal_identifier": cabinet.siren,
+            "legal_identifier": siret[:9],
             "legal_identifier_schemeid": "0002",
-            "identifiers": {"0009": cabinet.siret},
-            "einvoicing_addr": cabinet.siren,
+            "identifiers": {"0009": siret},
+            "einvoicing_addr": siret[:9],
             "einvoicing_addr_schemeid": "0225",
         }
     if cabinet.tva_intracom:
@@ -338,6 +348,37 @@ class Summary:
     total_ttc: Decimal
     prepaid: Decimal
     due: Decimal
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Who the XML names as seller and buyer, and the buyer's references Chorus Pro routes on."""
+
+    seller_siret: str  # BT-29 (scheme 0009)
+    buyer_siret: str  # BT-46 (scheme 0009)
+    service_code: str  # BT-10
+    engagement: str  # BT-13
+    payment_means: str  # BT-81
+
+
+def routing(xml: bytes) -> Routing:
+    """Reads the routing data back from a CII XML."""
+    root = etree.fromstring(xml)
+    agreement = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement/"
+
+    def text(path: str) -> str:
+        found = root.xpath(agreement + path, namespaces=NS)
+        return (found[0].text or "").strip() if found else ""
+
+    return Routing(
+        seller_siret=text("ram:SellerTradeParty/ram:GlobalID[@schemeID='0009']"),
+        buyer_siret=text("ram:BuyerTradeParty/ram:GlobalID[@schemeID='0009']"),
+        service_code=text("ram:BuyerReference"),
+        engagement=text("ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID"),
+        payment_means=text(
+            "../ram:ApplicableHeaderTradeSettlement/ram:SpecifiedTradeSettlementPaymentMeans/ram:TypeCode"
+        ),
+    )
 
 
 def summary(xml: bytes) -> Summary:

@@ -178,6 +178,7 @@ def make_submission(
 
 def make_chorus_account(cabinet: Cabinet, *, ready: bool = True, **kw):
     from chorus.models import ChorusAccount
+    from chorus.simulator.seed_data import MOTIFS_EXONERATION, TYPES_PJ
 
     defaults = dict(siret_fournisseur=cabinet.siret, login=CHORUS_LOGIN)
     if ready:
@@ -186,6 +187,8 @@ def make_chorus_account(cabinet: Cabinet, *, ready: bool = True, **kw):
             structure_designation=cabinet.raison_sociale,
             services=[{"id": 11, "code": "COMPTA", "libelle": "Comptabilité", "actif": True}],
             banks=[{"id": 501, "nom": "Compte courant Crédit Agricole"}],
+            attachment_types=[{"code": code, "libelle": libelle} for _, code, libelle in TYPES_PJ],
+            exemption_motives=[{"code": code, "libelle": libelle} for code, libelle in MOTIFS_EXONERATION],
         )
     defaults.update(kw)
     account = ChorusAccount(cabinet=cabinet, **defaults)
@@ -213,7 +216,7 @@ def make_one_of_each(cabinet: Cabinet) -> dict:
     attachment = ChorusAttachment.objects.create(
         submission=submission,
         designation="Plan",
-        type="PLAN",
+        type="PJ_PLAN",
         filename="plan.pdf",
         size=10,
         piece_jointe_id=1,

@@ -94,6 +94,11 @@ class ChorusClient:
     ) -> Any:
         return self._http.call(operation, path, body, parse, safe=safe, accept_codes=accept_codes)
 
+    def check_token(self) -> None:
+        """Asks PISTE for a new token: the application's credentials work on this environment."""
+        # Chorus: PISTE oauth/token (chorus-api-reference.md §1.2)
+        self._http.renew_token()
+
     # -- supplier set-up -----------------------------------------------------------------------------------
 
     def active_structures(self) -> list[Structure]:
@@ -333,11 +338,15 @@ class ChorusClient:
             safe=False,
         )
 
-    def flux_report(self, numero_flux_depot: str) -> FluxReport:
-        # Chorus: transverses/v1/consulterCR (chorus-api.md §3, Factur-X / structured flows)
+    def flux_report(
+        self, numero_flux_depot: str, *, syntaxe: str | None = files.FACTURX_SYNTAX
+    ) -> FluxReport:
+        """The flux's detailed integration report. consulterCR, its older twin, was unreliable for Factur-X
+        (OCA moved off it), so the detailed one is read (chorus-api-reference.md §3.17)."""
+        # Chorus: transverses/v1/consulterCRDetaille (chorus-api-reference.md §3.17)
         return self._post(
             "flux_report",
-            "transverses/v1/consulterCR",
-            files._build_flux_report(numero_flux_depot),
+            "transverses/v1/consulterCRDetaille",
+            files._build_flux_report(numero_flux_depot, syntaxe),
             lambda d: files._parse_flux_report(d, numero_flux_depot),
         )

@@ -10,6 +10,7 @@ class ChorusError(Exception):
         super().__init__(message)
         self.message = message
         self.http_status = http_status
+        self.operation = ""  # the client's name of the call that failed, set by the transport
 
 
 class ChorusUnavailable(ChorusError):

@@ -144,11 +144,14 @@ def _parse_flux_deposit(data: Mapping[str, Any]) -> FluxDeposit:
     )
 
 
-# -- transverses/v1/consulterCR ------------------------------------------------------------------------------
+# -- transverses/v1/consulterCRDetaille ----------------------------------------------------------------------
 
 
-def _build_flux_report(numero_flux_depot: str) -> dict[str, Any]:
-    return {"numeroFluxDepot": numero_flux_depot}
+def _build_flux_report(numero_flux_depot: str, syntaxe: str | None) -> dict[str, Any]:
+    body: dict[str, Any] = {"numeroFluxDepot": numero_flux_depot}
+    if syntaxe:
+        body["syntaxeFlux"] = syntaxe
+    return body
 
 
 def _parse_flux_report(data: Mapping[str, Any], numero_flux_depot: str) -> FluxReport:

@@ -79,7 +79,6 @@ class SubmitRequest:
     type_tva: str = "TVA_SUR_DEBIT"
     mode_paiement: str = "VIREMENT"
     devise: str = "EUR"
-    date_echeance_paiement: date | None = None
     code_service_executant: str | None = None
     id_service_fournisseur: int | None = None
     id_coordonnee_bancaire: int | None = None
@@ -198,12 +197,7 @@ def _build_submit(r: SubmitRequest) -> dict[str, Any]:
         "numeroFactureSaisi": r.numero_facture,
         "dateFacture": r.date_facture.isoformat(),
     }
-    # (?) dateEcheancePaiement sits at the top level in chorus-api.md; the consult reply has it in references.
-    _put(
-        body,
-        "dateEcheancePaiement",
-        r.date_echeance_paiement.isoformat() if r.date_echeance_paiement else None,
-    )
+    # No due date here: the reference's request table has none (the PDF and the Factur-X carry it).
     body["idUtilisateurCourant"] = r.id_utilisateur_courant
     _put(body, "commentaire", r.commentaire)
     body |= {

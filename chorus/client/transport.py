@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 import requests
 
 from .config import SIMULATOR, Endpoints, PisteApp, TechnicalAccount
-from .errors import ChorusAuthError, ChorusRateLimited, ChorusRejected, ChorusUnavailable
+from .errors import ChorusAuthError, ChorusError, ChorusRateLimited, ChorusRejected, ChorusUnavailable
 from .journal import Exchange, Journaled, Redactor, safe_writer
 from .values import dumps, integer
 
@@ -131,7 +131,10 @@ class Transport:
         while True:
             try:
                 return self._call_with_token(operation, method, path, body, parse, accept_codes)
-            except ChorusUnavailable as e:
+            except ChorusError as e:
+                e.operation = e.operation or operation  # which call, for chorus/refusals.py
+                if not isinstance(e, ChorusUnavailable):
+                    raise
                 wait = self._retry.delay(attempt, e) if attempt < attempts else None
                 if wait is None:
                     raise
@@ -172,7 +175,7 @@ class Transport:
             "Authorization": f"Bearer {token}",
             "cpro-account": self._cpro_account,
             "Content-Type": "application/json;charset=utf-8",
-            "Accept": "application/json",
+            "Accept": "application/json;charset=utf-8",
         }
         data = dumps(body) if body is not None else None
         redactor = self._redact.with_secret(token)
@@ -223,6 +226,11 @@ class Transport:
             )
 
     # -- PISTE token -----------------------------------------------------------------------------------
+
+    def renew_token(self) -> str:
+        """A fresh PISTE token, the cached one dropped (« Tester la connexion »)."""
+        self._cache.delete(self._token_key)
+        return self._fetch_token()
 
     def _token(self) -> str:
         cached = self._cache.get(self._token_key)

@@ -2,6 +2,7 @@
 
 from chorus.services.account import update_account
 from chorus.services.connection import client_for
+from chorus.services.doctor import diagnose
 from chorus.services.refresh import (
     moving_accounts,
     pending_submissions,
@@ -31,6 +32,7 @@ __all__ = [
     "check_submission",
     "client_for",
     "deposit_invoice_pdf",
+    "diagnose",
     "lookup_recipient",
     "moving_accounts",
     "pending_submissions",

@@ -10,12 +10,14 @@ chorus-api.md §3 « Factur-X / structured flows ».
 from __future__ import annotations
 
 from django.utils import timezone
+from lxml import etree
 
 from chorus import client
 from chorus.models import ChorusSubmission
 from chorus.models import SubmissionState as State
 from chorus.services import connection
-from invoices import journal
+from invoices import facturx, journal
+from invoices.errors import InvoicingError
 from invoices.models import DocumentAction
 
 INTEGRATED = "IN_INTEGRE"
@@ -85,3 +87,52 @@ def follow_flux(*, submission_id: int) -> ChorusSubmission:
 def is_pending(sub: ChorusSubmission) -> bool:
     """A deposited flux whose report has not said « intégré » or « rejeté » yet."""
     return bool(sub.numero_flux_depot) and sub.state in (State.UNKNOWN, State.SENDING)
+
+
+def precheck(*, sub: ChorusSubmission, pdf: bytes) -> dict[str, str]:
+    """What Chorus would reject in this Factur-X, checked before the flux goes: the seller must be the account's
+    structure, and the buyer's rules (service code BT-10, engagement BT-13) met. The routing read from the XML is
+    kept on the submission. Raises ChorusAuthError, ChorusUnavailable (from the recipient look-up)."""
+    from chorus.services.submission import SubmissionError, lookup_recipient, recipient_rule_errors
+
+    try:
+        routing = facturx.routing(facturx.xml_from_pdf(pdf))
+    except (InvoicingError, etree.XMLSyntaxError):
+        return {"__all__": "Vérification Géoprod : le PDF ne contient pas de Factur-X lisible. " + REISSUE}
+    if routing.seller_siret != sub.account.siret_fournisseur:
+        return {
+            "__all__": f"Vérification Géoprod : la Factur-X désigne le vendeur par l'identifiant "
+            f"{routing.seller_siret or '(aucun)'}, mais la structure Chorus Pro du compte technique est "
+            f"{sub.account.siret_fournisseur} : Chorus Pro rejetterait le flux. " + REISSUE
+        }
+    if not routing.payment_means:
+        # Chorus rejects such a flux (« …SpecifiedTradeSettlementPaymentMeans.TypeCode.value est obligatoire »).
+        return {
+            "__all__": "Vérification Géoprod : la Factur-X n'indique pas de moyen de paiement (BT-81), que Chorus "
+            "Pro exige ; il y figure dès que l'IBAN du cabinet est renseigné (Paramètres, onglet Cabinet). "
+            + REISSUE
+        }
+    sub.service_code, sub.numero_engagement = routing.service_code, routing.engagement
+    try:
+        lookup_recipient(submission=sub, siret=routing.buyer_siret)
+    except SubmissionError as e:
+        return e.errors
+    sub.save(update_fields=["service_code", "numero_engagement", "updated_at"])
+    rules = {
+        "service_code": f"le code service « {sub.service_code} » de la Factur-X (BT-10) n'est pas un service actif "
+        "de ce destinataire auquel une facture peut être adressée."
+        if sub.service_code
+        else "ce destinataire exige un code service, que la Factur-X ne porte pas (BT-10).",
+        "numero_engagement": "ce destinataire (ou son service) exige un numéro d'engagement, que la Factur-X ne "
+        "porte pas (BT-13).",
+    }
+    return {
+        field: f"Vérification Géoprod : {rules.get(field, message)} {REISSUE}"
+        for field, message in recipient_rule_errors(sub).items()
+    }
+
+
+REISSUE = (
+    "La Factur-X est figée à la validation : déposez cette facture au format « PDF non signé » (les champs "
+    "Chorus se saisissent alors à l'envoi), ou corrigez la fiche et émettez un avoir puis une nouvelle facture."
+)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from chorus import client
+from chorus import client, refusals
 from chorus.models import (
     DRAFT_FIELDS,
     NO_PAYMENT_REPORT_RULE,
@@ -37,7 +37,7 @@ class SubmissionError(Exception):
 
 def start_submission(*, invoice: Invoice, account: ChorusAccount | None) -> ChorusSubmission:
     """The invoice's submission, created with what the invoice already says. An account whose credentials were
-    never synchronised (« Mettre à jour ») is synchronised first.
+    never synchronised (« Mettre à jour »), or without Chorus's reference lists, is synchronised first.
 
     Raises SubmissionError, and ChorusError subclasses from that synchronisation.
     """
@@ -45,13 +45,18 @@ def start_submission(*, invoice: Invoice, account: ChorusAccount | None) -> Chor
         raise SubmissionError(
             {"__all__": "Seule une facture validée, avec son PDF, peut être envoyée à Chorus Pro."}
         )
-    if account is not None and account.login and account.has_password and not account.id_structure:
+    never_synced = account is not None and not account.id_structure
+    # An account synchronised before the reference lists were cached has neither: fetch them once.
+    without_lists = account is not None and not (account.attachment_types or account.exemption_motives)
+    if account is not None and account.login and account.has_password and (never_synced or without_lists):
         update_account(account=account)
     if account is None or not account.is_ready:
         message = "Le raccordement à Chorus Pro n'est pas configuré : voir Paramètres > Pièces > Chorus Pro."
         raise SubmissionError({"__all__": message})
     origin = invoice.origin_reference
     type_tva, motif = vat.chorus_prefill(invoice.vat_regime, invoice.exemption_code)
+    if motif not in {code for code, _ in account.exemption_motive_choices()}:
+        motif = ""  # only a code of Chorus's own list is sent; the user picks one
     submission, _ = ChorusSubmission.objects.get_or_create(  # two clicks on « Envoyer » share one row
         invoice=invoice,
         defaults=dict(
@@ -97,11 +102,13 @@ def _is_stale(sub: ChorusSubmission) -> bool:
     return sub.sending_since is not None and sub.sending_since < stale_before()
 
 
-def _record_error(sub: ChorusSubmission, state: str, error: client.ChorusError, field: str = "") -> None:
+def _record_error(sub: ChorusSubmission, state: str, error: client.ChorusError) -> None:
+    """Keeps the sentence the screens show, the field it concerns and the raw code (refusals.py)."""
+    explained = refusals.explain(error)
     sub.state = state
-    sub.last_error = error.message
-    sub.last_error_code = getattr(error, "code", "") or ""
-    sub.last_error_field = field
+    sub.last_error = explained.message
+    sub.last_error_code = explained.code[:40]
+    sub.last_error_field = explained.field
     sub.save(update_fields=["state", "last_error", "last_error_code", "last_error_field", "updated_at"])
 
 
@@ -130,7 +137,13 @@ def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
         message = f"{e} Envoi bloqué." if isinstance(e, InvoiceLocked) else "PDF de la facture introuvable."
         ChorusSubmission.objects.filter(pk=sub.pk).update(last_error=message, last_error_code="PDF")
         raise SubmissionError({"__all__": message}) from e
-    # Depositing a PDF twice is harmless (the first pièce jointe stays unused): a stale claim is retaken.
+    if sub.account.deposit_format == DepositFormat.FACTURX and seen == State.NEW:
+        # No « Soumettre » follows a flux: what Chorus would reject is refused here, before anything is sent.
+        if errors := facturx_deposit.precheck(sub=sub, pdf=pdf):
+            message = " ".join(errors.values())
+            ChorusSubmission.objects.filter(pk=sub.pk).update(last_error=message, last_error_code="FACTURX")
+            raise SubmissionError(errors)
+    # Depositing twice is harmless (the first pièce jointe stays unused), so a stale claim is simply retaken.
     if not _claim(sub, seen, State.DEPOSITING):
         return sub
     if sub.account.deposit_format == DepositFormat.FACTURX:
@@ -269,8 +282,37 @@ def check_submission(*, submission: ChorusSubmission) -> dict[str, str]:
             lookup_recipient(submission=sub, siret=sub.destinataire_siret)
         except SubmissionError as e:
             errors.update(e.errors)
+    if "destinataire_siret" not in errors:
+        errors.update(recipient_rule_errors(sub))
+    if sub.invoice.kind == InvoiceKind.AVOIR and not sub.numero_facture_origine:
+        errors["numero_facture_origine"] = "Le N° de facture d'origine est obligatoire pour un avoir."
+    if not sub.type_tva:
+        errors["type_tva"] = "Choisissez le type de TVA."
+    elif sub.type_tva == TvaType.EXONERATION and not sub.motif_exoneration:
+        errors["motif_exoneration"] = "Le motif d'exonération est obligatoire avec le type Exonération."
+    motives = {code for code, _ in sub.account.exemption_motive_choices()}
+    if sub.motif_exoneration and sub.motif_exoneration not in motives:
+        errors["motif_exoneration"] = (
+            "Ce motif n'est pas dans la liste de Chorus Pro : choisissez-en un (liste mise à jour par "
+            "« Mettre à jour » dans Paramètres)."
+        )
+    types = {code for code, _ in sub.account.attachment_type_choices()}
+    if unknown := [a.designation for a in sub.attachments.all() if a.type not in types]:
+        errors["__all__"] = (
+            f"Type de pièce jointe inconnu de Chorus Pro pour : {', '.join(unknown)}. Retirez la pièce et "
+            "ajoutez-la de nouveau avec un type de la liste."
+        )
+    if not sub.mode_paiement:
+        errors["mode_paiement"] = "Choisissez le mode de règlement."
+    return errors
+
+
+def recipient_rule_errors(sub: ChorusSubmission) -> dict[str, str]:
+    """The recipient's rules (service code, engagement number, the chosen service's own rule) against what
+    the submission carries; the recipient must have been looked up. Calls Chorus for the service's rule."""
+    errors: dict[str, str] = {}
     rules = sub.destinataire_rules
-    if sub.destinataire_id_structure and "destinataire_siret" not in errors:
+    if sub.destinataire_id_structure:
         if rules.get("codeServiceDoitEtreRenseigne") and not sub.service_code:
             errors["service_code"] = "Ce destinataire exige un code service : choisissez un service."
         if rules.get("numeroEJDoitEtreRenseigne") and not sub.numero_engagement:
@@ -286,14 +328,6 @@ def check_submission(*, submission: ChorusSubmission) -> dict[str, str]:
             )
             if service.engagement_required:
                 errors["numero_engagement"] = f"Le service {chosen['code']} exige un numéro d'engagement."
-    if sub.invoice.kind == InvoiceKind.AVOIR and not sub.numero_facture_origine:
-        errors["numero_facture_origine"] = "Le N° de facture d'origine est obligatoire pour un avoir."
-    if not sub.type_tva:
-        errors["type_tva"] = "Choisissez le type de TVA."
-    elif sub.type_tva == TvaType.EXONERATION and not sub.motif_exoneration:
-        errors["motif_exoneration"] = "Le motif d'exonération est obligatoire avec le type Exonération."
-    if not sub.mode_paiement:
-        errors["mode_paiement"] = "Choisissez le mode de règlement."
     return errors
 
 
@@ -302,7 +336,6 @@ def build_submit_request(sub: ChorusSubmission) -> client.SubmitRequest:
     return client.SubmitRequest(
         numero_facture=invoice.number,
         date_facture=invoice.issue_date,
-        date_echeance_paiement=invoice.due_date,
         id_fournisseur=sub.account.id_structure,
         id_service_fournisseur=sub.id_service_fournisseur,
         id_coordonnee_bancaire=sub.id_coordonnee_bancaire,
@@ -380,23 +413,6 @@ def submit_invoice(*, submission_id: int) -> ChorusSubmission:
         _record_error(sub, State.UNKNOWN, e)
         raise
     except client.ChorusError as e:
-        _record_error(sub, State.READY, e, field=_field_of(e))
+        _record_error(sub, State.READY, e)
         raise
     return _record_submitted(sub, result)
-
-
-# Which field a Chorus refusal is about, from words of its libellé (Chorus does not name the field).
-_FIELD_HINTS = (
-    ("engagement", "numero_engagement"),
-    ("service", "service_code"),
-    ("destinataire", "destinataire_siret"),
-    ("origine", "numero_facture_origine"),
-    ("exon", "motif_exoneration"),
-    ("marché", "numero_marche"),
-    ("bancaire", "id_coordonnee_bancaire"),
-)
-
-
-def _field_of(error: client.ChorusError) -> str:
-    libelle = getattr(error, "libelle", "").lower()
-    return next((field for word, field in _FIELD_HINTS if word in libelle), "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from chorus.simulator import codes, params, state
+from chorus.simulator import codes, params, seed_data, state
 from chorus.simulator.api import Call, Refusal
 from chorus.simulator.models import ATTACHMENT_ID_BASE, SimAttachment, SimService, SimStructure
 
@@ -29,11 +29,22 @@ TYPES_TVA = ("TVA_SUR_DEBIT", "TVA_SUR_ENCAISSEMENT", "EXONERATION", "SANS_TVA")
 MODES_PAIEMENT = ("CHEQUE", "PRELEVEMENT", "VIREMENT", "ESPECE", "AUTRE", "REPORT")
 FACTURES_PUBLIQUES = "FACTURES_PUBLIQUES"
 NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9+\-_/]{1,35}$")
+# The top-level request fields of soumettre in chorus-api-reference.md §3.10; anything else is refused like
+# the unknown fields of §5.1 (a top-level dateEcheancePaiement, for one, is in no public example).
+SUBMIT_FIELDS = frozenset(
+    {
+        "modeDepot", "numeroFactureSaisi", "dateFacture", "idUtilisateurCourant", "commentaire", "destinataire",
+        "fournisseur", "cadreDeFacturation", "references", "lignePoste", "ligneTva", "montantTotal",
+        "pieceJointePrincipale", "pieceJointeComplementaire",
+    }
+)  # fmt: skip
 
 
 def check_submission(call: Call) -> dict:
     """Returns the SimInvoice fields of a valid submission. Raises Refusal on the first broken rule."""
     body = call.body
+    if unknown := sorted(set(body) - SUBMIT_FIELDS):
+        raise Refusal(codes.CHAMP_INCONNU, f"Champ(s) inconnu(s) dans la requête : {', '.join(unknown)}.")
     mode = params.enum(body, "modeDepot", MODES_DEPOT, required=True)
     cadre = params.obj(body, "cadreDeFacturation")
     code_cadre = params.enum(cadre, "codeCadreFacturation", CADRES, required=True)
@@ -89,11 +100,7 @@ def _numbering(body: dict, mode: str) -> dict:
             codes.DATE_FACTURE_FUTURE, "La date de facture ne peut pas être postérieure à la date de dépôt."
         )
     params.text(body, "commentaire", max_length=200)
-    return {
-        "numero": numero,
-        "date_facture": date_facture,
-        "date_echeance": params.day(body, "dateEcheancePaiement"),
-    }
+    return {"numero": numero, "date_facture": date_facture}
 
 
 def _references(body: dict) -> dict:
@@ -103,10 +110,16 @@ def _references(body: dict) -> dict:
         raise Refusal(codes.VALEUR_INVALIDE, f"Devise « {devise} » invalide (code ISO 4217 attendu).")
     type_facture = params.enum(refs, "typeFacture", TYPES_FACTURE, required=True)
     type_tva = params.enum(refs, "typeTva", TYPES_TVA, required=body.get("modeDepot") == "SAISIE_API")
-    if type_tva == "EXONERATION" and not params.text(refs, "motifExonerationTva"):
+    motif = params.text(refs, "motifExonerationTva")
+    if type_tva == "EXONERATION" and not motif:
         raise Refusal(
             codes.MOTIF_EXONERATION_OBLIGATOIRE,
             "Le motif d'exonération de TVA est obligatoire (typeTva EXONERATION).",
+        )
+    if motif and motif not in {code for code, _ in seed_data.MOTIFS_EXONERATION}:
+        raise Refusal(
+            codes.MOTIF_EXONERATION_INCONNU,
+            f"Motif d'exonération « {motif} » inconnu (liste transverses/v1/recuperer/motifs/exonerationtva).",
         )
     origine = params.text(refs, "numeroFactureOrigine", max_length=40)
     if type_facture == "AVOIR" and not origine:
@@ -215,8 +228,15 @@ def _attachments(call: Call, mode: str) -> None:
     for item in objects(principal, "pieceJointePrincipale"):
         params.text(item, "pieceJointePrincipaleDesignation", max_length=100)
         check_attachment(call, params.integer(item, "pieceJointePrincipaleId", required=True))
+    known_types = {code for _, code, _ in seed_data.TYPES_PJ}
     for item in objects(call.body.get("pieceJointeComplementaire") or [], "pieceJointeComplementaire"):
         check_attachment(call, params.integer(item, "pieceJointeComplementaireId", required=True))
+        type_pj = params.text(item, "pieceJointeComplementaireType")
+        if type_pj and type_pj not in known_types:
+            raise Refusal(
+                codes.TYPE_PIECE_JOINTE_INCONNU,
+                f"Type de pièce jointe « {type_pj} » inconnu (liste transverses/v1/recuperer/typespj).",
+            )
 
 
 def objects(value: object, name: str) -> list[dict]:

@@ -21,6 +21,7 @@ def chorus_settings_block(context):
         "form": form,
         "account": form.instance,
         "environment": Environment(settings.CHORUS_ENV).label,
+        "report": context.get("chorus_report"),
         "csrf_token": context.get("csrf_token"),
     }
 

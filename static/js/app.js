@@ -18,6 +18,12 @@ document.addEventListener("submit", (event) => {
 // page (or adding an attachment with the other form) loses nothing typed.
 document.querySelectorAll("form[data-autosave]").forEach((form) => {
   form.addEventListener("change", () => {
-    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", headers: { "X-Autosave": "1" } });
+    fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin", headers: { "X-Autosave": "1" } })
+      .then(async (response) => {
+        if (response.status === 409) {  // changed elsewhere since this page was read: say so, show it as it is
+          window.alert(await response.text());
+          window.location.reload();
+        }
+      });
   });
 });

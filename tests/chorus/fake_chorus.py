@@ -44,6 +44,9 @@ class FakeChorus:
             raise self.fail.pop(operation)
 
     # supplier set-up
+    def check_token(self):
+        self._call("check_token")
+
     def active_structures(self):
         self._call("active_structures")
         return [client.Structure(25000001, "81234567600017", "Géomètres Experts Garonne", "SIRET", "ACTIF")]
@@ -70,6 +73,14 @@ class FakeChorus:
     def bank_accounts(self, id_structure):
         self._call("bank_accounts")
         return [client.BankAccount(501, "Compte courant")]
+
+    def attachment_types(self):
+        self._call("attachment_types")
+        return [client.AttachmentType(3, "PJ_PLAN", "Plan"), client.AttachmentType(5, "PJ_AUTRE", "Autre")]
+
+    def exemption_motives(self):
+        self._call("exemption_motives")
+        return [client.ExemptionMotive("EXONERATION_261", "Exonération de TVA, article 261 du CGI")]
 
     def find_structure(self, siret):
         self._call("find_structure")
@@ -119,7 +130,7 @@ class FakeChorus:
         found = self.submitted.get(numero)
         return self.states[found.identifiant_facture_cpp] if found else None
 
-    # Factur-X flux (deposer/flux, consulterCR)
+    # Factur-X flux (deposer/flux, consulterCRDetaille)
     def deposit_flux(self, content, filename, **kw):
         from invoices import facturx
 

@@ -82,3 +82,38 @@ def test_mettre_a_jour_with_refused_credentials_keeps_the_form(client_as, admin,
 @pytest.mark.parametrize("name", ["chorus:account-save", "chorus:account-sync"])
 def test_comptable_cannot_change_the_block(client_as, comptable, name):
     assert client_as(comptable).post(reverse(name), _data()).status_code == 403
+
+
+@pytest.mark.parametrize("button", ["chorus:account-save", "chorus:account-sync"])
+def test_qualification_supplier_identifier_without_checksum_is_accepted(
+    client_as, admin, cabinet, button, monkeypatch, settings
+):
+    # Qualification issues fictitious supplier identifiers whose SIRET key is wrong.
+    settings.CHORUS_ENV = "sandbox"
+    monkeypatch.setattr("chorus.services.update_account", lambda *, account: account)
+    data = _data(siret_fournisseur="00000000178051", deposit_format="facturx")
+    response = client_as(admin).post(reverse(button), data)
+    assert response.status_code == 302
+    assert ChorusAccount.objects.get(cabinet=cabinet).siret_fournisseur == "00000000178051"
+
+
+@pytest.mark.parametrize("environment", ["simulator", "production"])
+def test_supplier_identifier_checksum_is_enforced_outside_qualification(
+    client_as, admin, cabinet, environment, settings
+):
+    settings.CHORUS_ENV = environment
+    response = client_as(admin).post(reverse("chorus:account-save"), _data(siret_fournisseur="00000000178051"))
+    assert response.status_code == 200 and not ChorusAccount.objects.exists()
+    assert "clé de contrôle incorrecte" in body(response)
+    assert 'value="00000000178051"' in body(response)
+
+
+def test_recipient_checksum_is_enforced_even_in_qualification(cabinet, chorus, settings):
+    from chorus.forms import SubmissionForm
+
+    settings.CHORUS_ENV = "sandbox"
+    account = factories.make_chorus_account(cabinet, siret_fournisseur="00000000178051")
+    invoice = factories.make_invoice(cabinet, client=factories.make_public_client(cabinet), issued=True)
+    sub = factories.make_submission(invoice, account)
+    form = SubmissionForm({"destinataire_siret": "00000000415073", "mode_paiement": "VIREMENT"}, instance=sub)
+    assert not form.is_valid() and "clé de contrôle" in form.errors["destinataire_siret"][0]

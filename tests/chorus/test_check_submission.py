@@ -86,3 +86,39 @@ def test_missing_recipient_and_pdf(chorus, account, cabinet):
     errors = services.check_submission(submission=sub)
     assert errors["destinataire_siret"] == "Le destinataire est obligatoire."
     assert "pas encore déposé" in errors["__all__"]
+
+
+def test_exemption_motive_must_come_from_chorus_list(sub):
+    sub.service_code = "URBA"
+    sub.type_tva = TvaType.EXONERATION
+    sub.motif_exoneration = "ARTICLE_261"
+    errors = services.check_submission(submission=sub)
+    assert errors["motif_exoneration"].startswith("Ce motif n'est pas dans la liste de Chorus Pro")
+    sub.motif_exoneration = "EXONERATION_261"
+    assert services.check_submission(submission=sub) == {}
+
+
+def test_attachment_with_a_type_outside_chorus_list_blocks_submit(sub):
+    from chorus.models import ChorusAttachment
+
+    sub.service_code = "URBA"
+    ChorusAttachment.objects.create(
+        submission=sub, designation="Vieux plan", type="PLAN", filename="p.pdf", size=3, piece_jointe_id=7
+    )
+    assert "Vieux plan" in services.check_submission(submission=sub)["__all__"]
+
+
+def test_prefilled_motive_is_kept_only_when_chorus_lists_it(chorus, cabinet, mairie):
+    invoice = factories.make_invoice(cabinet, client=mairie, issued=True)
+    account = factories.make_chorus_account(cabinet, exemption_motives=[])
+    invoice.vat_regime, invoice.exemption_code = "exoneration", "261-4"
+    sub = services.start_submission(invoice=invoice, account=account)
+    assert (sub.type_tva, sub.motif_exoneration) == (TvaType.EXONERATION, "")
+
+
+def test_an_account_synchronised_before_the_reference_lists_fetches_them_on_envoyer(chorus, cabinet, mairie):
+    account = factories.make_chorus_account(cabinet, attachment_types=[], exemption_motives=[])
+    invoice = factories.make_invoice(cabinet, client=mairie, issued=True)
+    services.start_submission(invoice=invoice, account=account)
+    account.refresh_from_db()
+    assert chorus.calls["attachment_types"] == 1 and account.attachment_types

@@ -9,6 +9,7 @@ from chorus import client, services
 from chorus.forms import AccountForm
 from chorus.models import ChorusSubmission, DepositFormat, SubmissionState
 from chorus.services import facturx_deposit
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +19,13 @@ def facturx_account(account):
     account.deposit_format = DepositFormat.FACTURX
     account.save()
     return account
+
+
+@pytest.fixture
+def issued_invoice(cabinet, mairie, facturx_account):
+    """Issued once the account exists, so its Factur-X names the account's structure; the Mairie requires a
+    service code, carried as BT-10."""
+    return factories.make_invoice(cabinet, client=mairie, issued=True, objet="Relevé", code_service="URBA")
 
 
 @pytest.fixture
@@ -137,3 +145,70 @@ def test_envoyer_again_on_a_deposited_flux_queues_nothing(
     response = client_as(comptable).post(reverse("chorus:invoice-send", args=[issued_invoice.pk]))
     assert response["Location"] == deposited.get_absolute_url()
     assert queued == []
+
+
+def test_the_embedded_xml_names_the_chorus_accounts_structure_as_seller(cabinet, mairie, settings):
+    from invoices import facturx
+
+    settings.CHORUS_ENV = "sandbox"
+    factories.make_chorus_account(cabinet, siret_fournisseur="00000000178051")
+    invoice = factories.make_invoice(cabinet, client=mairie, issued=True, code_service="URBA")
+    routing = facturx.routing(facturx.xml_from_pdf(invoice.pdf_bytes()))
+    assert (routing.seller_siret, routing.buyer_siret) == ("00000000178051", mairie.siret)
+    private = factories.make_invoice(cabinet, client=factories.make_client(cabinet), issued=True)
+    assert facturx.routing(facturx.xml_from_pdf(private.pdf_bytes())).seller_siret == cabinet.siret
+
+
+def test_a_seller_other_than_the_accounts_structure_is_refused_before_the_flux(chorus, cabinet, mairie):
+    invoice = factories.make_invoice(
+        cabinet, client=mairie, issued=True, code_service="URBA"
+    )  # no account yet
+    account = factories.make_chorus_account(
+        cabinet, siret_fournisseur="81234567600025", deposit_format="facturx"
+    )
+    sub = services.start_submission(invoice=invoice, account=account)
+    with pytest.raises(services.SubmissionError) as e:
+        services.deposit_invoice_pdf(submission_id=sub.pk)
+    assert "vendeur par l'identifiant 81234567600017" in e.value.errors["__all__"]
+    assert chorus.calls["deposit_flux"] == 0
+    sub.refresh_from_db()
+    assert sub.state == SubmissionState.NEW and sub.last_error.startswith("Vérification Géoprod")
+
+
+def test_recipient_rules_are_prechecked_on_the_factur_x_path(chorus, cabinet, mairie, facturx_account):
+    invoice = factories.make_invoice(
+        cabinet, client=mairie, issued=True
+    )  # no BT-10 for a service-only Mairie
+    sub = services.start_submission(invoice=invoice, account=facturx_account)
+    with pytest.raises(services.SubmissionError) as e:
+        services.deposit_invoice_pdf(submission_id=sub.pk)
+    assert "exige un code service, que la Factur-X ne porte pas (BT-10)" in e.value.errors["service_code"]
+    assert (chorus.calls["find_structure"], chorus.calls["deposit_flux"]) == (1, 0)
+
+
+def test_an_engagement_required_by_the_recipient_is_prechecked(chorus, cabinet, facturx_account):
+    lyon = factories.make_public_client(cabinet, nom="Commune de Lyon", siret="21690123100011")
+    invoice = factories.make_invoice(cabinet, client=lyon, issued=True)
+    sub = services.start_submission(invoice=invoice, account=facturx_account)
+    with pytest.raises(services.SubmissionError) as e:
+        services.deposit_invoice_pdf(submission_id=sub.pk)
+    assert "(BT-13)" in e.value.errors["numero_engagement"]
+    assert chorus.calls["deposit_flux"] == 0
+
+
+def test_the_routing_read_from_the_xml_is_kept_on_the_submission(chorus, deposited):
+    deposited.refresh_from_db()
+    assert (deposited.destinataire_designation, deposited.service_code) == ("Mairie de Toulouse", "URBA")
+
+
+def test_a_factur_x_without_payment_means_is_refused_before_the_flux(
+    chorus, cabinet, mairie, facturx_account
+):
+    cabinet.iban = ""
+    cabinet.save()
+    invoice = factories.make_invoice(cabinet, client=mairie, issued=True, code_service="URBA")
+    sub = services.start_submission(invoice=invoice, account=facturx_account)
+    with pytest.raises(services.SubmissionError) as e:
+        services.deposit_invoice_pdf(submission_id=sub.pk)
+    assert "moyen de paiement (BT-81)" in e.value.errors["__all__"]
+    assert chorus.calls["deposit_flux"] == 0

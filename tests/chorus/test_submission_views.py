@@ -106,14 +106,17 @@ def test_soumettre_then_read_only_and_exactly_once(client_as, comptable, sent, c
     assert sent.numero_marche == ""  # read-only once submitted
 
 
-def test_chorus_refusal_is_shown_with_its_code_next_to_the_field(client_as, comptable, sent, chorus):
+def test_chorus_refusal_is_shown_in_words_next_to_the_field(client_as, comptable, sent, chorus):
     c = client_as(comptable)
     c.post(reverse("chorus:submission-lookup", args=[sent.pk]), _form(sent))
     chorus.fail["submit"] = client.ChorusRejected("20202", "Le numéro d'engagement est absent ou invalide")
     response = c.post(reverse("chorus:submission-submit", args=[sent.pk]), _form(sent, service_code="URBA"))
     text = body(response)
-    assert "(code 20202) : Le numéro d'engagement est absent ou invalide" in text
+    assert "« Le numéro d'engagement est absent ou invalide ». Corrigez ce point" in text
+    assert "code 20202" not in text
     assert 'id="id_numero_engagement_error"' in text
+    sent.refresh_from_db()
+    assert sent.last_error_code == "20202"  # the raw code is kept
 
 
 def test_attachment_add_and_remove(client_as, comptable, sent, chorus):
@@ -121,7 +124,7 @@ def test_attachment_add_and_remove(client_as, comptable, sent, chorus):
     pdf = SimpleUploadedFile("plan bornage.pdf", b"%PDF-1.4 plan", content_type="application/pdf")
     response = c.post(
         reverse("chorus:attachment-add", args=[sent.pk]),
-        {"fichier": pdf, "designation": "Plan", "type": "PLAN"},
+        {"fichier": pdf, "designation": "Plan", "type": "PJ_PLAN"},
     )
     assert response.status_code == 302 and chorus.calls["add_attachment"] == 1
     attachment = ChorusAttachment.objects.get(submission=sent)
@@ -156,7 +159,7 @@ def test_oversize_attachment_is_refused(client_as, comptable, sent, chorus, sett
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
     response = client_as(comptable).post(
         reverse("chorus:attachment-add", args=[sent.pk]),
-        {"fichier": big, "designation": "Gros", "type": "PLAN"},
+        {"fichier": big, "designation": "Gros", "type": "PJ_PLAN"},
     )
     assert "dépasse 10 Mo" in body(response) and chorus.calls["add_attachment"] == 0
 
@@ -212,3 +215,67 @@ def test_deposit_progress_is_polled_cheaply_and_reloads_when_done(
     ChorusSubmission.objects.filter(pk=sub.pk).update(state=SubmissionState.READY)
     assert c.get(url, headers={"HX-Request": "true"})["HX-Refresh"] == "true"
     assert client_as(stranger).get(url, headers={"HX-Request": "true"}).status_code == 404
+
+
+def test_attachment_types_offered_are_the_accounts_chorus_list(client_as, comptable, sent, chorus):
+    text = body(client_as(comptable).get(sent.get_absolute_url()))
+    assert '<option value="PJ_PLAN">Plan</option>' in text
+    assert 'value="PLAN"' not in text
+
+
+def test_attachment_type_outside_the_list_is_refused_before_any_call(client_as, comptable, sent, chorus):
+    pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4 plan", content_type="application/pdf")
+    response = client_as(comptable).post(
+        reverse("chorus:attachment-add", args=[sent.pk]),
+        {"fichier": pdf, "designation": "Plan", "type": "PLAN"},
+    )
+    assert chorus.calls["add_attachment"] == 0
+    assert "Sélectionnez un choix valide" in body(response)
+
+
+def test_an_older_tabs_edit_after_soumettre_is_refused_with_a_message(client_as, comptable, sent, chorus):
+    c = client_as(comptable)
+    c.post(reverse("chorus:submission-lookup", args=[sent.pk]), _form(sent))
+    c.post(reverse("chorus:submission-submit", args=[sent.pk]), _form(sent, service_code="URBA"))
+    sent.refresh_from_db()
+    assert sent.is_submitted
+    response = c.post(sent.get_absolute_url(), _form(sent, service_code="URBA", numero_marche="M-ONGLET"))
+    assert response.status_code == 409
+    assert "Modification refusée" in body(response)
+    sent.refresh_from_db()
+    assert sent.numero_marche == ""
+
+
+def test_an_older_tabs_loupe_after_soumettre_is_refused_with_a_message(client_as, comptable, sent, chorus):
+    c = client_as(comptable)
+    c.post(reverse("chorus:submission-lookup", args=[sent.pk]), _form(sent))
+    c.post(reverse("chorus:submission-submit", args=[sent.pk]), _form(sent, service_code="URBA"))
+    response = c.post(reverse("chorus:submission-lookup", args=[sent.pk]), _form(sent))
+    assert response.status_code == 409 and "Modification refusée" in body(response)
+
+
+def test_an_edit_losing_the_race_to_soumettre_is_refused_with_a_message(
+    client_as, comptable, sent, chorus, monkeypatch
+):
+    monkeypatch.setattr("chorus.services.save_draft", lambda *, submission: False)
+    response = client_as(comptable).post(sent.get_absolute_url(), _form(sent, numero_marche="M-1"))
+    assert response.status_code == 409 and "Modification refusée" in body(response)
+
+
+def test_an_older_tabs_autosave_is_answered_409_with_the_reason(
+    client_as, comptable, sent, chorus, monkeypatch
+):
+    monkeypatch.setattr("chorus.services.save_draft", lambda *, submission: False)
+    response = client_as(comptable).post(
+        sent.get_absolute_url(), _form(sent, numero_marche="M-1"), headers={"X-Autosave": "1"}
+    )
+    assert response.status_code == 409 and response.content.decode().startswith("Modification refusée")
+
+
+def test_exemption_motives_offered_are_the_accounts_chorus_list(client_as, comptable, sent, chorus):
+    text = body(client_as(comptable).get(sent.get_absolute_url()))
+    assert '<option value="EXONERATION_261">Exonération de TVA, article 261 du CGI</option>' in text
+    response = client_as(comptable).post(
+        sent.get_absolute_url(), _form(sent, motif_exoneration="ARTICLE_261")
+    )
+    assert response.status_code == 200 and "Sélectionnez un choix valide" in body(response)

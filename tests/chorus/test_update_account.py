@@ -19,10 +19,26 @@ def test_update_account_saves_structure_services_and_banks(chorus, cabinet):
     assert account.is_ready and account.last_error == ""
 
 
-def test_wrong_siret_is_explained(chorus, cabinet):
+def test_update_account_caches_the_reference_lists(chorus, cabinet):
+    account = factories.make_chorus_account(cabinet, ready=False)
+    services.update_account(account=account)
+    account.refresh_from_db()
+    assert account.attachment_types == [
+        {"code": "PJ_PLAN", "libelle": "Plan"},
+        {"code": "PJ_AUTRE", "libelle": "Autre"},
+    ]
+    assert account.exemption_motives == [
+        {"code": "EXONERATION_261", "libelle": "Exonération de TVA, article 261 du CGI"}
+    ]
+
+
+def test_wrong_siret_is_explained_as_the_products_own_check(chorus, cabinet):
     account = factories.make_chorus_account(cabinet, ready=False, siret_fournisseur="79845612500011")
-    with pytest.raises(client.ChorusRejected, match="aucune structure de SIRET 79845612500011"):
+    with pytest.raises(client.ChorusError, match="aucune structure d'identifiant 79845612500011") as e:
         services.update_account(account=account)
+    assert not isinstance(e.value, client.ChorusRejected)
+    assert e.value.message.startswith("Vérification Géoprod")
+    assert "Chorus Pro a refusé" not in e.value.message
     account.refresh_from_db()
     assert account.id_structure is None and "81234567600017" in account.last_error
 

@@ -8,7 +8,7 @@ import pytest
 from chorus import services
 from chorus.models import DepositFormat, SubmissionState
 from chorus.services import connection, facturx_deposit
-from chorus.simulator.models import SimInvoice
+from chorus.simulator.models import SimFlux, SimInvoice
 from invoices import pdf
 from tests import factories
 
@@ -62,14 +62,21 @@ def test_factur_x_flux_is_integrated_found_and_followed(simulator, account, cabi
     assert sub.chorus_status not in ("", "DEPOSEE", "IN_INTEGRE")
 
 
-def test_flux_missing_a_required_service_code_is_rejected_with_its_reason(simulator, account, cabinet):
+def test_flux_missing_a_required_service_code_is_refused_before_it_is_sent(simulator, account, cabinet):
     mairie = factories.make_public_client(cabinet)  # Mairie de Toulouse requires a service code (BT-10)
-    sub = _send(account, factories.make_invoice(cabinet, client=mairie, issued=True))
+    invoice = factories.make_invoice(cabinet, client=mairie, issued=True)
+    sub = services.start_submission(invoice=invoice, account=account)
+    with pytest.raises(services.SubmissionError) as e:
+        services.deposit_invoice_pdf(submission_id=sub.pk)
+    assert "(BT-10)" in e.value.errors["service_code"]
+    assert not SimFlux.objects.exists()
+    # Sent anyway, the simulator rejects it for the same reason.
+    api = connection.client_for(account)
+    flux = api.deposit_flux(invoice.pdf_bytes(), invoice.pdf_filename())
     simulator.advance_clock(minutes=15)
-    sub = facturx_deposit.follow_flux(submission_id=sub.pk)
-    assert sub.state == SubmissionState.NEW
-    assert "code service du destinataire (BT-10) est obligatoire" in sub.last_error
-    assert not SimInvoice.objects.exists()
+    report = api.flux_report(flux.numero_flux_depot)
+    assert report.etat == "IN_REJETE"
+    assert any("code service du destinataire (BT-10) est obligatoire" in err for err in report.erreurs)
 
 
 def test_service_code_typed_on_the_invoice_reaches_chorus(simulator, account, cabinet):
@@ -83,23 +90,25 @@ def test_service_code_typed_on_the_invoice_reaches_chorus(simulator, account, ca
 
 
 @pytest.mark.parametrize(
-    ("code_service", "reason"),
+    ("code_service", "field", "reason"),
     [
-        ("URBANISME", "numéro d'engagement (BT-13) est obligatoire"),  # the service requires an engagement
-        ("FACTURES_PUBLIQUES", "réservé aux factures entre entités publiques"),
+        ("URBANISME", "numero_engagement", "numéro d'engagement (BT-13) est obligatoire"),
+        ("FACTURES_PUBLIQUES", "service_code", "réservé aux factures entre entités publiques"),
     ],
 )
 def test_flux_follows_the_same_recipient_rules_as_soumettre(
-    simulator, account, cabinet, code_service, reason
+    simulator, account, cabinet, code_service, field, reason
 ):
     mairie = factories.make_public_client(cabinet)
-    sub = _send(
-        account, factories.make_invoice(cabinet, client=mairie, issued=True, code_service=code_service)
-    )
+    invoice = factories.make_invoice(cabinet, client=mairie, issued=True, code_service=code_service)
+    sub = services.start_submission(invoice=invoice, account=account)
+    with pytest.raises(services.SubmissionError) as e:
+        services.deposit_invoice_pdf(submission_id=sub.pk)
+    assert e.value.errors[field].startswith("Vérification Géoprod")
+    api = connection.client_for(account)
+    flux = api.deposit_flux(invoice.pdf_bytes(), invoice.pdf_filename())
     simulator.advance_clock(minutes=15)
-    sub = facturx_deposit.follow_flux(submission_id=sub.pk)
-    assert sub.state == SubmissionState.NEW
-    assert reason in sub.last_error
+    assert any(reason in err for err in api.flux_report(flux.numero_flux_depot).erreurs)
     assert not SimInvoice.objects.exists()
 
 

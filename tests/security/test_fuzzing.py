@@ -11,7 +11,8 @@ from django.forms.models import model_to_dict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chorus.models import AttachmentType, ChorusSubmission, SubmissionState
+from chorus.models import ChorusSubmission, SubmissionState
+from chorus.simulator.seed_data import TYPES_PJ
 from geoprod.forms import CabinetIdentityForm
 from tests import factories
 from tests.security.hostile import HUGE_TEXT, TEXT, UNICODE_DIGITS, check_answer, multipart, timed
@@ -92,7 +93,7 @@ def test_chorus_submission_form(
     filename=st.one_of(TEXT, st.sampled_from(["plan.pdf", "../../plan.pdf", "a\\b.PDF", "x\r\n.pdf"])),
     content=st.one_of(st.binary(max_size=300), st.just(b"%PDF-1.4 plan")),
     designation=TEXT,
-    type=st.one_of(TEXT, st.sampled_from(AttachmentType.values)),
+    type=st.one_of(TEXT, st.sampled_from([code for _, code, _ in TYPES_PJ])),
 )
 def test_attachment_form(comptable_client, submission, filename, content, designation, type):
     ChorusSubmission.objects.filter(pk=submission.pk).update(state=SubmissionState.READY)

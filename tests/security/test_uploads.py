@@ -68,7 +68,7 @@ def outside_media(settings, tmp_path):
 
 def _attach(client, submission, filename, content, mime="application/pdf"):
     body, content_type = multipart(
-        {"designation": "Plan de bornage", "type": "PLAN"}, {"fichier": (filename, content, mime)}
+        {"designation": "Plan de bornage", "type": "PJ_PLAN"}, {"fichier": (filename, content, mime)}
     )
     return client.generic(
         "POST", f"/chorus/envois/{submission.pk}/pieces-jointes/", body, content_type=content_type

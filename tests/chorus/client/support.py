@@ -58,7 +58,7 @@ class PisteMock:
         assert request.headers["Authorization"] == f"Bearer {TOKEN}"
         assert request.headers["cpro-account"] == CPRO_ACCOUNT
         assert request.headers["Content-Type"] == "application/json;charset=utf-8"
-        assert request.headers["Accept"] == "application/json"
+        assert request.headers["Accept"] == "application/json;charset=utf-8"
         assert request.req_kwargs["timeout"] == (5, 30)
         return json.loads(request.body) if request.body else None
 
@@ -109,7 +109,6 @@ def make_submit():
         defaults: dict[str, Any] = dict(
             numero_facture="FA-2026-00042",
             date_facture=date(2026, 11, 27),
-            date_echeance_paiement=date(2026, 12, 27),
             id_fournisseur=25123456,
             code_destinataire="12345678200028",
             code_service_executant="SERVICE_DEST_SERV_OBL",

@@ -302,7 +302,6 @@ def test_submit_sends_the_full_contract_body(api, piste, make_submit):
         "modeDepot": "DEPOT_PDF_API",
         "numeroFactureSaisi": "FA-2026-00042",
         "dateFacture": "2026-11-27",
-        "dateEcheancePaiement": "2026-12-27",
         "idUtilisateurCourant": 0,
         "commentaire": "Dossier 2026-113 - bornage parcelle AB 12",
         "cadreDeFacturation": {"codeCadreFacturation": "A1_FACTURE_FOURNISSEUR"},
@@ -698,11 +697,11 @@ def test_deposit_flux_facturx(api, piste):
 def test_flux_report(api, piste):
     piste.token()
     piste.reply(
-        "transverses/v1/consulterCR",
+        "transverses/v1/consulterCRDetaille",
         json=OK
         | {
             "numeroFluxDepot": "CPP-FLUX-0001",
-            "etatCourantFlux": "IN_REJETE",
+            "etatCourantDepotFlux": "IN_REJETE",
             "dateDepotFlux": "2026-11-27T15:10:25.536+01:00",
             "fichierCR": base64.b64encode(b"%PDF-CR").decode(),
             "listeErreurTechnique": [{"codeErreur": "E1", "libelleErreur": "Balise manquante"}],
@@ -711,7 +710,10 @@ def test_flux_report(api, piste):
 
     report = api.flux_report("CPP-FLUX-0001")
 
-    assert piste.sent("transverses/v1/consulterCR") == {"numeroFluxDepot": "CPP-FLUX-0001"}
+    assert piste.sent("transverses/v1/consulterCRDetaille") == {
+        "numeroFluxDepot": "CPP-FLUX-0001",
+        "syntaxeFlux": "IN_DP_E2_CII_FACTURX",
+    }
     assert (report.etat, report.erreurs, report.report_pdf) == (
         "IN_REJETE",
         ("Balise manquante",),

@@ -217,3 +217,11 @@ def test_errors_are_chorus_errors_with_french_messages():
         assert issubclass(cls, client.ChorusError)
     rejected = client.ChorusRejected("20001", "Destinataire introuvable")
     assert str(rejected) == "Chorus Pro a refusé la demande (code 20001) : Destinataire introuvable"
+
+
+def test_the_transport_names_the_failed_operation(api, piste):
+    piste.token()
+    piste.reply("transverses/v1/ajouter/fichier", status=400, json={"codeRetour": 20003, "libelle": "x"})
+    with pytest.raises(client.ChorusRejected) as e:
+        api.add_attachment(b"%PDF", name="a.pdf", mime="application/pdf", extension="PDF")
+    assert e.value.operation == "add_attachment"

@@ -80,7 +80,7 @@ def test_file_bodies_are_replaced_by_their_size(api, piste, journal):
     piste.reply("transverses/v1/ajouter/fichier", json={"codeRetour": 0, "pieceJointeId": 2})
     piste.reply("factures/v1/deposer/flux", json={"codeRetour": 0, "numeroFluxDepot": "F1"})
     piste.reply(
-        "transverses/v1/consulterCR",
+        "transverses/v1/consulterCRDetaille",
         json={"codeRetour": 0, "etatCourantFlux": "IN_INTEGRE", "fichierCR": base64.b64encode(PDF).decode()},
     )
 

@@ -350,3 +350,42 @@ def test_saisie_api_needs_the_vat_regime(sim):
     body = sim.invoice(modeDepot="SAISIE_API")
     del body["references"]["typeTva"]
     assert _refusal(sim, body) == 20100
+
+
+def test_an_undocumented_top_level_field_is_refused(sim):
+    # A top-level due date is in no public example of soumettre (chorus-api-reference.md §3.10).
+    body = sim.invoice() | {"dateEcheancePaiement": "2026-12-27"}
+    refusal = sim.refused(SUBMIT, body)
+    assert refusal["codeRetour"] == 20121 and "dateEcheancePaiement" in refusal["libelle"]
+
+
+def test_an_attachment_type_from_typespj_is_accepted(sim):
+    extra = [
+        {
+            "pieceJointeComplementaireDesignation": "Plan",
+            "pieceJointeComplementaireId": sim.upload(),
+            "pieceJointeComplementaireType": "PJ_PLAN",
+        }
+    ]
+    sim.ok(SUBMIT, sim.invoice(pieceJointeComplementaire=extra))
+
+
+def test_an_attachment_type_outside_typespj_is_refused(sim):
+    extra = [
+        {
+            "pieceJointeComplementaireDesignation": "Plan",
+            "pieceJointeComplementaireId": sim.upload(),
+            "pieceJointeComplementaireType": "PLAN",
+        }
+    ]
+    assert _refusal(sim, sim.invoice(pieceJointeComplementaire=extra)) == 20123
+
+
+def test_an_exemption_motive_outside_the_list_is_refused(sim):
+    body = _with(sim.invoice(), "references", typeTva="EXONERATION", motifExonerationTva="ARTICLE_261")
+    assert _refusal(sim, body) == 20122
+
+
+def test_an_exemption_motive_from_the_list_is_accepted(sim):
+    body = _with(sim.invoice(), "references", typeTva="EXONERATION", motifExonerationTva="EXONERATION_261")
+    sim.ok(SUBMIT, body)
