@@ -148,11 +148,13 @@ def test_a_live_deposit_or_submit_is_never_taken_for_dead():
 
 
 def test_killed_factur_x_deposit_whose_flux_created_the_invoice_is_not_deposited_again(
-    chorus, account, issued_invoice
+    chorus, account, cabinet, mairie
 ):
     account.deposit_format = DepositFormat.FACTURX
     account.save()
-    sub = services.start_submission(invoice=issued_invoice, account=account)
+    # The Factur-X carries the service code this recipient requires (checked before any flux goes).
+    invoice = factories.make_invoice(cabinet, client=mairie, issued=True, code_service="URBA")
+    sub = services.start_submission(invoice=invoice, account=account)
     flux = services.deposit_invoice_pdf(submission_id=sub.pk).numero_flux_depot
     chorus.integrate_flux(flux)  # Chorus created the invoice from the flux…
     ChorusSubmission.objects.filter(pk=sub.pk).update(
