@@ -96,8 +96,8 @@ def check_creditable(origin: Invoice, ttc: Decimal) -> None:
     """An avoir of `ttc` fits in what remains to credit on `origin`. Raises InvoicingError."""
     if ttc > origin.creditable_amount:
         raise InvoicingError(
-            f"Le montant de l'avoir ({ttc} € TTC) dépasse ce qui reste à créditer sur la facture "
-            f"{origin.number} ({origin.creditable_amount} € TTC).",
+            f"Le montant de l'avoir ({totals.money_fr(ttc)} TTC) dépasse ce qui reste à créditer sur la facture "
+            f"{origin.number} ({totals.money_fr(origin.creditable_amount)} TTC).",
             field="lines",
         )
 
