@@ -52,3 +52,12 @@ def test_deducted_acomptes_are_named_factures_d_acompte(cabinet):
     text = pdftotext(solde.pdf_bytes())
     assert f"Facture d'acompte N° {acompte.number} du {acompte.issue_date:%d/%m/%Y}" in text
     assert "Facture partielle" not in text
+
+
+def test_avoir_page_speaks_of_an_avoir(cabinet, client_as, comptable):
+    original = factories.make_invoice(cabinet, issued=True)
+    avoir = services.issue_invoice(invoice=services.create_credit_note(invoice=original))
+    page = client_as(comptable).get(f"/factures/{avoir.pk}/").content.decode()
+    assert "Date de l&#x27;avoir" in page or "Date de l'avoir" in page
+    assert "Date de facture</dt>" not in page and "Échéance</dt>" not in page
+    assert "Échéance</dt>" in client_as(comptable).get(f"/factures/{original.pk}/").content.decode()
