@@ -8,7 +8,7 @@ from django import forms
 
 from clients.models import Client, Dossier
 from geoprod import limits
-from invoices import terms, vat
+from invoices import terms, totals, vat
 from invoices.models import (
     Invoice,
     InvoiceStatus,
@@ -253,7 +253,7 @@ class PaymentForm(forms.Form):
         self.invoices = list(invoices)
         for invoice in self.invoices:
             self.fields[f"alloc_{invoice.pk}"] = forms.DecimalField(
-                label=f"{invoice.number} — reste dû {invoice.amount_due} €",
+                label=f"{invoice.number} — reste dû {totals.money_fr(invoice.amount_due)}",
                 required=False,
                 localize=True,
                 max_digits=12,

@@ -143,11 +143,18 @@ def render_quote_pdf(quote: Quote) -> bytes:
 
 
 def render_reminder_pdf(reminder: Reminder) -> bytes:
-    from invoices.services.reminders import stated_rate  # services build on this module
+    from invoices.services.reminders import (  # services build on this module
+        dates_fr,
+        earlier_reminders,
+        stated_rate,
+    )
 
     invoice = reminder.invoice
+    earlier = earlier_reminders(reminder)
     context = {
         "reminder": reminder,
+        "earlier": earlier,
+        "earlier_dates": dates_fr([r.sent_on for r in earlier]),
         "invoice": invoice,
         "late_rate": stated_rate(invoice),
         "cabinet": invoice.cabinet,

@@ -29,6 +29,12 @@ def decimal_fr(value: Decimal | int | str) -> str:
     return format(Decimal(value).normalize(), "f").replace(".", ",")
 
 
+def money_fr(value: Decimal | int | str) -> str:
+    """1300 → « 1 300,00 € »: an amount written the French way, with non-breaking spaces so it never wraps."""
+    grouped = format(money(value), ",.2f")
+    return grouped.replace(",", "\xa0").replace(".", ",") + "\xa0€"
+
+
 def line_ht(quantity: Decimal, unit_price: Decimal) -> Decimal:
     return money(Decimal(quantity) * Decimal(unit_price))
 

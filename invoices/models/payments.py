@@ -14,6 +14,7 @@ from geoprod.models import Cabinet
 from invoices.errors import InvoiceLocked
 from invoices.models.common import MONEY
 from invoices.models.invoices import Invoice
+from invoices.totals import money_fr
 
 
 class PaymentMode(models.TextChoices):
@@ -78,7 +79,7 @@ class PaymentAllocation(models.Model):
         verbose_name = "affectation de règlement"
 
     def __str__(self) -> str:
-        return f"{self.amount} → {self.invoice_id}"
+        return f"{money_fr(self.amount)} → {self.invoice_id}"
 
 
 class ReminderLevel(models.IntegerChoices):

@@ -96,8 +96,8 @@ def check_creditable(origin: Invoice, ttc: Decimal) -> None:
     """An avoir of `ttc` fits in what remains to credit on `origin`. Raises InvoicingError."""
     if ttc > origin.creditable_amount:
         raise InvoicingError(
-            f"Le montant de l'avoir ({ttc} € TTC) dépasse ce qui reste à créditer sur la facture "
-            f"{origin.number} ({origin.creditable_amount} € TTC).",
+            f"Le montant de l'avoir ({totals.money_fr(ttc)} TTC) dépasse ce qui reste à créditer sur la facture "
+            f"{origin.number} ({totals.money_fr(origin.creditable_amount)} TTC).",
             field="lines",
         )
 
@@ -248,7 +248,7 @@ def create_credit_note(*, invoice: Invoice, lines: Sequence[LineInput] | None = 
         objet=f"Avoir sur la facture N° {invoice.number} du {invoice.issue_date:%d/%m/%Y}",
         vat_regime=invoice.vat_regime,
         exemption_code=invoice.exemption_code,
-        footer_text=invoice.footer_text,
+        footer_text="",  # the invoice's footer states its payment terms, which an avoir does not have
         numero_engagement=invoice.numero_engagement,
         numero_marche=invoice.numero_marche,
         code_service=invoice.code_service,

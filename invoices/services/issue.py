@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from invoices import facturx, facturx_validation, journal, numbering, pdf, terms
+from invoices import facturx, facturx_validation, journal, numbering, pdf, terms, totals
 from invoices.errors import InvoiceLocked, InvoicingError
 from invoices.models import DocumentAction, Invoice, InvoiceKind, InvoiceStatus, Quote
 from invoices.services import ledger
@@ -58,8 +58,8 @@ def check_order_not_overcredited(avoir: Invoice) -> None:
     remaining = invoiced_ht(quote)
     if avoir.total_ht > remaining:
         raise InvoicingError(
-            f"L'avoir ({avoir.total_ht} € HT) dépasse ce qui reste facturé sur la commande "
-            f"{quote.number} ({remaining} € HT).",
+            f"L'avoir ({totals.money_fr(avoir.total_ht)} HT) dépasse ce qui reste facturé sur la commande "
+            f"{quote.number} ({totals.money_fr(remaining)} HT).",
             field="lines",
         )
 
@@ -144,6 +144,6 @@ def _issue(invoice: Invoice, today: datetime.date, written: list) -> Invoice:
         journal.record(
             action=DocumentAction.CREDITED,
             invoice=origin,
-            detail=f"Avoir N° {invoice.number} de {invoice.total_ttc} € TTC",
+            detail=f"Avoir N° {invoice.number} de {totals.money_fr(invoice.total_ttc)} TTC",
         )
     return invoice

@@ -52,7 +52,8 @@ def record_payment(
     allocated = sum(wanted.values(), Decimal("0.00"))
     if allocated != amount:
         raise InvoicingError(
-            f"La somme affectée aux factures ({allocated} €) doit être égale au montant du règlement ({amount} €).",
+            f"La somme affectée aux factures ({totals.money_fr(allocated)}) doit être égale au montant du "
+            f"règlement ({totals.money_fr(amount)}).",
             field="allocations",
         )
     locked = Invoice.objects.select_for_update().filter(pk__in=wanted).order_by("pk")
@@ -73,8 +74,8 @@ def record_payment(
             raise InvoicingError("Un montant affecté ne peut pas être négatif.", field="allocations")
         if part > invoice.amount_due:
             raise InvoicingError(
-                f"Le montant affecté à la facture {invoice.number} ({part} €) dépasse le reste dû "
-                f"({invoice.amount_due} €).",
+                f"Le montant affecté à la facture {invoice.number} ({totals.money_fr(part)}) dépasse le reste dû "
+                f"({totals.money_fr(invoice.amount_due)}).",
                 field="allocations",
             )
     payment.save()
@@ -84,7 +85,7 @@ def record_payment(
         journal.record(
             action=DocumentAction.PAYMENT_RECORDED,
             invoice=invoices[pk],
-            detail=f"{part} € ({payment.get_mode_display()}) du {payment.date:%d/%m/%Y}",
+            detail=f"{totals.money_fr(part)} ({payment.get_mode_display()}) du {payment.date:%d/%m/%Y}",
         )
     return payment
 
@@ -124,6 +125,6 @@ def reverse_payment(*, payment: Payment, date: datetime.date, reason: str = "", 
         journal.record(
             action=DocumentAction.PAYMENT_REVERSED,
             invoice=invoices[allocation.invoice_id],
-            detail=f"{allocation.amount} € du {payment.date:%d/%m/%Y}",
+            detail=f"{totals.money_fr(allocation.amount)} du {payment.date:%d/%m/%Y}",
         )
     return counter

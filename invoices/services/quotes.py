@@ -157,7 +157,8 @@ def invoice_order_part(
         raise InvoicingError("Le montant HT doit être positif.", field="amount_ht")
     if amount_ht > remaining:
         raise InvoicingError(
-            f"Le montant ({amount_ht} € HT) dépasse ce qui reste à facturer sur la commande ({remaining} € HT).",
+            f"Le montant ({totals.money_fr(amount_ht)} HT) dépasse ce qui reste à facturer sur la commande "
+            f"({totals.money_fr(remaining)} HT).",
             field="amount_ht",
         )
     # Débours are split apart from the taxable lines of the same rate: they stay outside the VAT base.

@@ -25,6 +25,20 @@ def stated_rate(invoice: Invoice) -> Decimal:
     return invoice.late_rate if invoice.late_rate is not None else invoice.cabinet.late_penalty_rate
 
 
+def earlier_reminders(reminder: Reminder) -> list[Reminder]:
+    """The relances sent on the same invoice before this one, oldest first: a letter's wording cites them."""
+    earlier = Reminder.objects.filter(invoice_id=reminder.invoice_id).order_by("sent_on", "id")
+    if reminder.pk is not None:
+        earlier = earlier.filter(id__lt=reminder.pk)
+    return list(earlier)
+
+
+def dates_fr(dates: list[datetime.date]) -> str:
+    """[d1, d2, d3] → « 01/08/2026, 15/08/2026 et 01/09/2026 »."""
+    written = [f"{d:%d/%m/%Y}" for d in dates]
+    return " et ".join([", ".join(written[:-1]), written[-1]]) if len(written) > 1 else "".join(written)
+
+
 @transaction.atomic
 def send_reminder(
     *, invoice: Invoice, level: int | None = None, today: datetime.date | None = None

@@ -5,11 +5,10 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.numberformat import format as number_format
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
-from invoices.totals import decimal_fr
+from invoices.totals import decimal_fr, money_fr
 
 register = template.Library()
 
@@ -25,9 +24,9 @@ def _decimal(value) -> Decimal | None:
 def money(value) -> str:
     """1300 → « 1 300,00 € » (non-breaking spaces, so the amount never wraps)."""
     amount = _decimal(value)
-    if amount is None:
+    if amount is None or not amount.is_finite():
         return ""
-    return number_format(amount, ",", 2, grouping=3, thousand_sep="\xa0", force_grouping=True) + "\xa0€"
+    return money_fr(amount)
 
 
 @register.filter

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from invoices import services
 from invoices.models import Payment
 from tests import factories
@@ -58,3 +60,29 @@ def test_a_client_whose_only_open_document_is_an_avoir_is_not_offered(cabinet, c
     invoice = factories.make_invoice(cabinet, client=client, issued=True)
     services.issue_invoice(invoice=services.create_credit_note(invoice=invoice))  # credits it in full
     assert "SARL Avoir Seul" not in client_as(comptable).get("/factures/reglements/nouveau/").content.decode()
+
+
+def test_payment_screens_write_amounts_the_french_way(cabinet, client_as, comptable):
+    invoice = factories.make_invoice(
+        cabinet, lines=[("Bornage", "1", "1100.00", "20.00"), ("Plan", "1", "0.23", "20.00")], issued=True
+    )
+    http = client_as(comptable)
+    form = http.get(f"/factures/reglements/nouveau/?client={invoice.client_id}").content.decode()
+    assert f"{invoice.number} — reste dû 1\xa0320,28\xa0€" in form
+    data = {
+        "client": invoice.client_id,
+        "date": "2026-10-01",
+        "amount": "1 000,00",
+        "mode": "cheque",
+        f"alloc_{invoice.pk}": "1 500,00",
+    }
+    page = http.post("/factures/reglements/nouveau/", data).content.decode()
+    assert "(1\xa0500,00\xa0€) doit être égale au montant du règlement (1\xa0000,00\xa0€)" in page
+    data["amount"] = "1 500,00"
+    page = http.post("/factures/reglements/nouveau/", data).content.decode()
+    assert "(1\xa0500,00\xa0€) dépasse le reste dû (1\xa0320,28\xa0€)" in page
+    data["amount"] = data[f"alloc_{invoice.pk}"] = "1 000,00"
+    http.post("/factures/reglements/nouveau/", data)
+    history = http.get(f"/factures/{invoice.pk}/").content.decode()
+    assert "1\xa0000,00\xa0€ (Chèque) du 01/10/2026" in history
+    assert not re.search(r"\d\.\d\d\s*€", form + page + history)

@@ -91,3 +91,11 @@ def test_split_parts_always_sum_to_the_amount(amount, bases):
 )
 def test_decimal_fr(value, text):
     assert totals.decimal_fr(Decimal(value)) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [("1300", "1\xa0300,00\xa0€"), ("530.275", "530,28\xa0€"), ("-1234567.5", "-1\xa0234\xa0567,50\xa0€"), ("0", "0,00\xa0€")],
+)
+def test_money_fr(value, text):
+    assert totals.money_fr(Decimal(value)) == text
