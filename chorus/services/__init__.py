@@ -23,6 +23,7 @@ from chorus.services.submission import (
     save_draft,
     start_submission,
     submit_invoice,
+    why_not_sendable,
 )
 
 __all__ = [
@@ -46,4 +47,5 @@ __all__ = [
     "start_submission",
     "submit_invoice",
     "update_account",
+    "why_not_sendable",
 ]

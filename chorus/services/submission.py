@@ -35,12 +35,29 @@ class SubmissionError(Exception):
         self.errors = errors
 
 
+def why_not_sendable(invoice: Invoice) -> str:
+    """Why « Chorus Pro : Envoyer » is not offered for this invoice, in French; "" when it is."""
+    if not invoice.is_issued:
+        return "Seule une facture validée peut être envoyée à Chorus Pro."
+    buyer = invoice.client
+    if not buyer.receives_chorus:
+        return (
+            "Chorus Pro n'est proposé que pour un acheteur public (collectivité territoriale, État, "
+            "établissement public) ou un client marqué « destinataire Chorus Pro » sur sa fiche."
+        )
+    if not buyer.siret:
+        return "Le client n'a pas de N° SIRET : Chorus Pro identifie le destinataire par son SIRET."
+    return ""
+
+
 def start_submission(*, invoice: Invoice, account: ChorusAccount | None) -> ChorusSubmission:
     """The invoice's submission, created with what the invoice already says. An account whose credentials were
     never synchronised (« Mettre à jour »), or without Chorus's reference lists, is synchronised first.
 
     Raises SubmissionError, and ChorusError subclasses from that synchronisation.
     """
+    if reason := why_not_sendable(invoice):
+        raise SubmissionError({"__all__": reason})
     if not invoice.is_issued or not invoice.pdf:
         raise SubmissionError(
             {"__all__": "Seule une facture validée, avec son PDF, peut être envoyée à Chorus Pro."}

@@ -43,4 +43,11 @@ def chorus_invoice_block(context, invoice):
         if invoice.is_issued
         else None
     )
-    return {"invoice": invoice, "submission": submission, "csrf_token": context.get("csrf_token")}
+    from chorus.services import why_not_sendable
+
+    return {
+        "invoice": invoice,
+        "submission": submission,
+        "refusal": why_not_sendable(invoice) if invoice.is_issued and submission is None else "",
+        "csrf_token": context.get("csrf_token"),
+    }
