@@ -28,7 +28,8 @@ def chorus_settings_block(context):
 
 @register.inclusion_tag("chorus/_logo.html")
 def chorus_mark(submission):
-    """The Chorus Pro logo for an invoice sent to Chorus, with its status as tooltip (nothing otherwise)."""
+    """The Chorus Pro logo for an invoice submitted to Chorus, with its status as tooltip (nothing for an envoi
+    not submitted yet: deposited only, or refused)."""
     return {"submission": submission}
 
 
