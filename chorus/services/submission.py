@@ -160,6 +160,12 @@ def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
             message = " ".join(errors.values())
             ChorusSubmission.objects.filter(pk=sub.pk).update(last_error=message, last_error_code="FACTURX")
             raise SubmissionError(errors)
+    if (
+        sub.account.deposit_format == DepositFormat.PDF
+        and seen == State.NEW
+        and not sub.destinataire_id_structure
+    ):
+        _check_recipient_before_deposit(sub)
     # Depositing twice is harmless (the first pièce jointe stays unused), so a stale claim is simply retaken.
     if not _claim(sub, seen, State.DEPOSITING):
         return sub
@@ -187,6 +193,24 @@ def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
         detail=f"Pièce jointe {deposit.piece_jointe_id}",
     )
     return sub
+
+
+def _check_recipient_before_deposit(sub: ChorusSubmission) -> None:
+    """A recipient Chorus would refuse must not cost a deposit: it is looked up first (kept for the screen).
+    Raises SubmissionError (recorded on the row), ChorusError subclasses."""
+    try:
+        lookup_recipient(submission=sub, siret=sub.destinataire_siret)
+    except SubmissionError as e:
+        ChorusSubmission.objects.filter(pk=sub.pk).update(
+            last_error=" ".join(e.errors.values()),
+            last_error_code="DESTINATAIRE",
+            last_error_field="destinataire_siret",
+            updated_at=timezone.now(),
+        )
+        raise
+    except client.ChorusError as e:
+        _record_error(sub, State.NEW, e)
+        raise
 
 
 def record_not_queued(*, submission_id: int) -> None:

@@ -71,3 +71,23 @@ def test_client_form_marks_a_chorus_recipient(client_as, comptable, cabinet):
     buyer.refresh_from_db()
     assert buyer.destinataire_chorus
     assert "Destinataire Chorus Pro" in body(client_as(comptable).get(buyer.get_absolute_url()))
+
+
+def test_refused_recipient_never_causes_a_deposit(client_as, comptable, chorus, account, cabinet):
+    unknown = factories.make_public_client(cabinet, siret="73282932000074")
+    invoice = factories.make_invoice(cabinet, client=unknown, issued=True)
+    response = client_as(comptable).post(reverse("chorus:invoice-send", args=[invoice.pk]), follow=True)
+    assert "Aucune structure Chorus Pro ne porte le SIRET 73282932000074." in body(response)
+    assert chorus.calls["find_structure"] == 1
+    assert chorus.calls["deposit_pdf"] == 0
+    sub = ChorusSubmission.objects.get(invoice=invoice)
+    assert sub.piece_jointe_id is None and not sub.deposit_pending
+    assert sub.last_error_field == "destinataire_siret"
+
+
+def test_recipient_is_known_once_the_pdf_is_deposited(client_as, comptable, chorus, account, issued_invoice):
+    client_as(comptable).post(reverse("chorus:invoice-send", args=[issued_invoice.pk]))
+    sub = ChorusSubmission.objects.get(invoice=issued_invoice)
+    assert sub.destinataire_designation == "Mairie de Toulouse"
+    assert {s["code"] for s in sub.destinataire_services} >= {"URBA"}
+    assert chorus.calls["find_structure"] == 1 and chorus.calls["deposit_pdf"] == 1
