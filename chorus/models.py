@@ -293,6 +293,16 @@ class ChorusSubmission(models.Model):
         return self.deposit_pending and self.updated_at is not None and self.updated_at < limit
 
     @property
+    def can_abandon(self) -> bool:
+        """« Abandonner l'envoi »: nothing of it is an invoice in Chorus yet (at most an unused PDF deposit), and
+        no worker is on it: a deposit that failed or stalled, or a deposited PDF not submitted."""
+        if self.numero_flux_depot:  # a Factur-X flux creates the invoice itself
+            return False
+        if self.state == SubmissionState.READY:
+            return True
+        return self.state == SubmissionState.NEW and (bool(self.last_error) or self.is_stalled)
+
+    @property
     def status_display(self) -> str:
         if self.is_submitted and self.chorus_status:
             return status_label(self.chorus_status)

@@ -13,6 +13,7 @@ from chorus.services.refresh import (
 )
 from chorus.services.submission import (
     SubmissionError,
+    abandon_submission,
     add_attachment,
     build_submit_request,
     check_submission,
@@ -28,6 +29,7 @@ from chorus.services.submission import (
 
 __all__ = [
     "SubmissionError",
+    "abandon_submission",
     "add_attachment",
     "build_submit_request",
     "check_submission",

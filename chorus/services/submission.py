@@ -213,6 +213,23 @@ def _check_recipient_before_deposit(sub: ChorusSubmission) -> None:
         raise
 
 
+NOT_ABANDONABLE = (
+    "Cet envoi ne peut plus être abandonné : il est en cours de traitement ou déjà soumis à Chorus Pro."
+)
+
+
+def abandon_submission(*, submission: ChorusSubmission) -> None:
+    """« Abandonner l'envoi »: removes an envoi not submitted (an unused deposited PDF stays in the account's
+    space), so the invoice can be sent again later. The row is locked and re-read first: a « Soumettre » or a
+    deposit that claimed it meanwhile wins. Raises SubmissionError."""
+    with transaction.atomic():
+        current = ChorusSubmission.objects.select_for_update().filter(pk=submission.pk).first()
+        if current is None or not current.can_abandon:
+            raise SubmissionError({"__all__": NOT_ABANDONABLE})
+        current.delete()
+        journal.record(action=DocumentAction.CHORUS_ABANDONED, invoice=submission.invoice)
+
+
 def record_not_queued(*, submission_id: int) -> None:
     """The deposit could not be queued (Redis down): the submission says so, with its retry action, instead of
     a deposit spinner that nothing would ever end."""
