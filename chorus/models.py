@@ -206,6 +206,12 @@ DRAFT_FIELDS = [
 ]
 
 
+ORIGIN_INVALID = (
+    "Choisissez la facture d'origine dans la liste : une facture émise par le cabinet et soumise à Chorus Pro "
+    "pour ce même destinataire."
+)
+
+
 class ChorusSubmission(models.Model):
     """The sending of one invoice to Chorus Pro: what the user typed, where it stands, what Chorus said."""
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from chorus import client, refusals
+from chorus import client, refusals, selectors
 from chorus.models import (
     DRAFT_FIELDS,
     NO_PAYMENT_REPORT_RULE,
+    ORIGIN_INVALID,
     ChorusAccount,
     ChorusAttachment,
     ChorusStatusChange,
@@ -342,8 +343,15 @@ def check_submission(*, submission: ChorusSubmission) -> dict[str, str]:
             errors.update(e.errors)
     if "destinataire_siret" not in errors:
         errors.update(recipient_rule_errors(sub))
-    if sub.invoice.kind == InvoiceKind.AVOIR and not sub.numero_facture_origine:
-        errors["numero_facture_origine"] = "Le N° de facture d'origine est obligatoire pour un avoir."
+    if sub.invoice.kind == InvoiceKind.AVOIR:
+        origins = {
+            number
+            for number, _ in selectors.origin_invoices(cabinet=sub.cabinet, siret=sub.destinataire_siret)
+        }
+        if not sub.numero_facture_origine:
+            errors["numero_facture_origine"] = "Le N° de facture d'origine est obligatoire pour un avoir."
+        elif sub.numero_facture_origine not in origins:
+            errors["numero_facture_origine"] = ORIGIN_INVALID
     if not sub.type_tva:
         errors["type_tva"] = "Choisissez le type de TVA."
     elif sub.type_tva == TvaType.EXONERATION and not sub.motif_exoneration:
