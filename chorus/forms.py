@@ -119,7 +119,9 @@ class SubmissionForm(forms.ModelForm):
             else sub.destinataire_siret
         )
         origins = (
-            selectors.origin_invoices(cabinet=sub.cabinet, siret=siret) if sub.invoice.is_credit_note else []
+            selectors.origin_invoices(cabinet_id=sub.cabinet_id, siret=siret)
+            if sub.invoice.is_credit_note
+            else []
         )
         self.fields["numero_facture_origine"].choices = [("", "—")] + origins
 

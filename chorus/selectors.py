@@ -15,14 +15,14 @@ def account_or_new(cabinet: Cabinet) -> ChorusAccount:
     return account_for(cabinet) or ChorusAccount(cabinet=cabinet, siret_fournisseur=cabinet.siret)
 
 
-def origin_invoices(*, cabinet: Cabinet, siret: str) -> list[tuple[str, str]]:
+def origin_invoices(*, cabinet_id: int, siret: str) -> list[tuple[str, str]]:
     """What an avoir may cite as « N° facture d'origine »: the cabinet's issued invoices submitted to Chorus Pro
     for the same recipient, as (number, « number du date »), newest first."""
     from invoices.models import InvoiceKind, InvoiceStatus
 
     rows = (
         ChorusSubmission.objects.filter(
-            cabinet=cabinet, state=SubmissionState.SUBMITTED, destinataire_siret=siret or "-"
+            cabinet_id=cabinet_id, state=SubmissionState.SUBMITTED, destinataire_siret=siret or "-"
         )
         .exclude(invoice__kind=InvoiceKind.AVOIR)
         .exclude(invoice__status=InvoiceStatus.DRAFT)

@@ -346,7 +346,9 @@ def check_submission(*, submission: ChorusSubmission) -> dict[str, str]:
     if sub.invoice.kind == InvoiceKind.AVOIR:
         origins = {
             number
-            for number, _ in selectors.origin_invoices(cabinet=sub.cabinet, siret=sub.destinataire_siret)
+            for number, _ in selectors.origin_invoices(
+                cabinet_id=sub.cabinet_id, siret=sub.destinataire_siret
+            )
         }
         if not sub.numero_facture_origine:
             errors["numero_facture_origine"] = "Le N° de facture d'origine est obligatoire pour un avoir."
