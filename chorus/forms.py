@@ -6,9 +6,11 @@ from pathlib import PurePath
 
 from django import forms
 
+from chorus import selectors
 from chorus.client.files import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_NAME, MAX_FILE_BYTES
 from chorus.models import (
     DRAFT_FIELDS,
+    ORIGIN_INVALID,
     ChorusAccount,
     ChorusSubmission,
     DepositFormat,
@@ -81,6 +83,11 @@ class SubmissionForm(forms.ModelForm):
     )
     type_tva = forms.ChoiceField(label="Type de TVA", choices=TvaType.choices, required=False)
     motif_exoneration = forms.ChoiceField(label="Motif exonération de TVA", required=False)
+    numero_facture_origine = forms.ChoiceField(
+        label="N° facture d'origine",
+        required=False,
+        error_messages={"invalid_choice": ORIGIN_INVALID},
+    )
 
     class Meta:
         model = ChorusSubmission
@@ -105,6 +112,18 @@ class SubmissionForm(forms.ModelForm):
         if sub.motif_exoneration and sub.motif_exoneration not in {code for code, _ in motives}:
             motives.append((sub.motif_exoneration, sub.motif_exoneration))  # flagged by check_submission
         self.fields["motif_exoneration"].choices = [("", "—")] + motives
+        # The recipient typed in this very post counts: the list is read for it, then the choice is checked.
+        siret = (
+            compact_siret(self.data.get("destinataire_siret", ""))
+            if self.is_bound
+            else sub.destinataire_siret
+        )
+        origins = (
+            selectors.origin_invoices(cabinet_id=sub.cabinet_id, siret=siret)
+            if sub.invoice.is_credit_note
+            else []
+        )
+        self.fields["numero_facture_origine"].choices = [("", "—")] + origins
 
     def save(self, commit: bool = True) -> ChorusSubmission:
         """Keeps the typed fields as a draft through save_draft (never a whole-row save, which could put back

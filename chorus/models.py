@@ -206,6 +206,12 @@ DRAFT_FIELDS = [
 ]
 
 
+ORIGIN_INVALID = (
+    "Choisissez la facture d'origine dans la liste : une facture émise par le cabinet et soumise à Chorus Pro "
+    "pour ce même destinataire."
+)
+
+
 class ChorusSubmission(models.Model):
     """The sending of one invoice to Chorus Pro: what the user typed, where it stands, what Chorus said."""
 
@@ -291,6 +297,16 @@ class ChorusSubmission(models.Model):
         if self.state in (SubmissionState.DEPOSITING, SubmissionState.SENDING):
             return self.sending_since is not None and self.sending_since < limit
         return self.deposit_pending and self.updated_at is not None and self.updated_at < limit
+
+    @property
+    def can_abandon(self) -> bool:
+        """« Abandonner l'envoi »: nothing of it is an invoice in Chorus yet (at most an unused PDF deposit), and
+        no worker is on it: a deposit that failed or stalled, or a deposited PDF not submitted."""
+        if self.numero_flux_depot:  # a Factur-X flux creates the invoice itself
+            return False
+        if self.state == SubmissionState.READY:
+            return True
+        return self.state == SubmissionState.NEW and (bool(self.last_error) or self.is_stalled)
 
     @property
     def status_display(self) -> str:

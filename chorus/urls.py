@@ -14,6 +14,7 @@ urlpatterns = [
     path("envois/<int:pk>/pieces-jointes/", views.attachment_add, name="attachment-add"),
     path("pieces-jointes/<int:pk>/supprimer/", views.attachment_remove, name="attachment-remove"),
     path("envois/<int:pk>/soumettre/", views.submission_submit, name="submission-submit"),
+    path("envois/<int:pk>/abandonner/", views.submission_abandon, name="submission-abandon"),
     path("envois/<int:pk>/reprendre/", views.submission_resume, name="submission-resume"),
     path("envois/<int:pk>/rafraichir/", views.submission_refresh, name="submission-refresh"),
 ]

@@ -292,6 +292,19 @@ def submission_resume(request, pk: int):
 
 
 @require_POST
+def submission_abandon(request, pk: int):
+    """« Abandonner l'envoi »: an envoi not submitted is dropped; the invoice page offers « Envoyer » again."""
+    submission = selectors.submission_for_page(cabinet=current_cabinet(request), pk=pk)
+    try:
+        services.abandon_submission(submission=submission)
+    except services.SubmissionError as e:
+        messages.error(request, str(e))
+        return redirect(submission)
+    messages.success(request, f"Envoi Chorus Pro de la facture {submission.invoice.number} abandonné.")
+    return redirect(submission.invoice)
+
+
+@require_POST
 def submission_refresh(request, pk: int):
     submission = selectors.submission_for_page(cabinet=current_cabinet(request), pk=pk)
     _refresh(request, submission)

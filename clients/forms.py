@@ -36,7 +36,7 @@ class ClientForm(forms.ModelForm):
         model = Client
         fields = [
             "nom", "adresse", "code_postal", "ville", "pays", "province", "telephone", "fax", "email",
-            "site_web", "categorie", "siret", "tva_intracom", "groupe", "responsable",
+            "site_web", "categorie", "siret", "tva_intracom", "destinataire_chorus", "groupe", "responsable",
         ]  # fmt: skip
         field_classes = {"responsable": UserChoiceField}
         error_messages = {"nom": {"required": "Le nom du client est obligatoire."}}

@@ -50,6 +50,11 @@ class Client(models.Model):
         help_text="Obligatoire en autoliquidation et pour une prestation intracommunautaire.",
     )
     groupe = models.CharField("groupe", max_length=100, blank=True)
+    destinataire_chorus = models.BooleanField(
+        "destinataire Chorus Pro",
+        default=False,
+        help_text="Client privé qui reçoit ses factures par Chorus Pro (les acheteurs publics y sont d'office).",
+    )
     responsable = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="responsable",
@@ -73,6 +78,11 @@ class Client(models.Model):
     @property
     def is_public_body(self) -> bool:
         return self.categorie in PUBLIC_CATEGORIES
+
+    @property
+    def receives_chorus(self) -> bool:
+        """Invoices to this client may go through Chorus Pro: a public buyer, or a client marked so."""
+        return self.is_public_body or self.destinataire_chorus
 
     @property
     def is_professional(self) -> bool:

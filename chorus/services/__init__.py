@@ -13,6 +13,7 @@ from chorus.services.refresh import (
 )
 from chorus.services.submission import (
     SubmissionError,
+    abandon_submission,
     add_attachment,
     build_submit_request,
     check_submission,
@@ -23,10 +24,12 @@ from chorus.services.submission import (
     save_draft,
     start_submission,
     submit_invoice,
+    why_not_sendable,
 )
 
 __all__ = [
     "SubmissionError",
+    "abandon_submission",
     "add_attachment",
     "build_submit_request",
     "check_submission",
@@ -46,4 +49,5 @@ __all__ = [
     "start_submission",
     "submit_invoice",
     "update_account",
+    "why_not_sendable",
 ]

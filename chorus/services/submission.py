@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from chorus import client, refusals
+from chorus import client, refusals, selectors
 from chorus.models import (
     DRAFT_FIELDS,
     NO_PAYMENT_REPORT_RULE,
+    ORIGIN_INVALID,
     ChorusAccount,
     ChorusAttachment,
     ChorusStatusChange,
@@ -35,12 +36,29 @@ class SubmissionError(Exception):
         self.errors = errors
 
 
+def why_not_sendable(invoice: Invoice) -> str:
+    """Why « Chorus Pro : Envoyer » is not offered for this invoice, in French; "" when it is."""
+    if not invoice.is_issued:
+        return "Seule une facture validée peut être envoyée à Chorus Pro."
+    buyer = invoice.client
+    if not buyer.receives_chorus:
+        return (
+            "Chorus Pro n'est proposé que pour un acheteur public (collectivité territoriale, État, "
+            "établissement public) ou un client marqué « destinataire Chorus Pro » sur sa fiche."
+        )
+    if not buyer.siret:
+        return "Le client n'a pas de N° SIRET : Chorus Pro identifie le destinataire par son SIRET."
+    return ""
+
+
 def start_submission(*, invoice: Invoice, account: ChorusAccount | None) -> ChorusSubmission:
     """The invoice's submission, created with what the invoice already says. An account whose credentials were
     never synchronised (« Mettre à jour »), or without Chorus's reference lists, is synchronised first.
 
     Raises SubmissionError, and ChorusError subclasses from that synchronisation.
     """
+    if reason := why_not_sendable(invoice):
+        raise SubmissionError({"__all__": reason})
     if not invoice.is_issued or not invoice.pdf:
         raise SubmissionError(
             {"__all__": "Seule une facture validée, avec son PDF, peut être envoyée à Chorus Pro."}
@@ -143,6 +161,12 @@ def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
             message = " ".join(errors.values())
             ChorusSubmission.objects.filter(pk=sub.pk).update(last_error=message, last_error_code="FACTURX")
             raise SubmissionError(errors)
+    if (
+        sub.account.deposit_format == DepositFormat.PDF
+        and seen == State.NEW
+        and not sub.destinataire_id_structure
+    ):
+        _check_recipient_before_deposit(sub)
     # Depositing twice is harmless (the first pièce jointe stays unused), so a stale claim is simply retaken.
     if not _claim(sub, seen, State.DEPOSITING):
         return sub
@@ -170,6 +194,41 @@ def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
         detail=f"Pièce jointe {deposit.piece_jointe_id}",
     )
     return sub
+
+
+def _check_recipient_before_deposit(sub: ChorusSubmission) -> None:
+    """A recipient Chorus would refuse must not cost a deposit: it is looked up first (kept for the screen).
+    Raises SubmissionError (recorded on the row), ChorusError subclasses."""
+    try:
+        lookup_recipient(submission=sub, siret=sub.destinataire_siret)
+    except SubmissionError as e:
+        ChorusSubmission.objects.filter(pk=sub.pk).update(
+            last_error=" ".join(e.errors.values()),
+            last_error_code="DESTINATAIRE",
+            last_error_field="destinataire_siret",
+            updated_at=timezone.now(),
+        )
+        raise
+    except client.ChorusError as e:
+        _record_error(sub, State.NEW, e)
+        raise
+
+
+NOT_ABANDONABLE = (
+    "Cet envoi ne peut plus être abandonné : il est en cours de traitement ou déjà soumis à Chorus Pro."
+)
+
+
+def abandon_submission(*, submission: ChorusSubmission) -> None:
+    """« Abandonner l'envoi »: removes an envoi not submitted (an unused deposited PDF stays in the account's
+    space), so the invoice can be sent again later. The row is locked and re-read first: a « Soumettre » or a
+    deposit that claimed it meanwhile wins. Raises SubmissionError."""
+    with transaction.atomic():
+        current = ChorusSubmission.objects.select_for_update().filter(pk=submission.pk).first()
+        if current is None or not current.can_abandon:
+            raise SubmissionError({"__all__": NOT_ABANDONABLE})
+        current.delete()
+        journal.record(action=DocumentAction.CHORUS_ABANDONED, invoice=submission.invoice)
 
 
 def record_not_queued(*, submission_id: int) -> None:
@@ -284,8 +343,17 @@ def check_submission(*, submission: ChorusSubmission) -> dict[str, str]:
             errors.update(e.errors)
     if "destinataire_siret" not in errors:
         errors.update(recipient_rule_errors(sub))
-    if sub.invoice.kind == InvoiceKind.AVOIR and not sub.numero_facture_origine:
-        errors["numero_facture_origine"] = "Le N° de facture d'origine est obligatoire pour un avoir."
+    if sub.invoice.kind == InvoiceKind.AVOIR:
+        origins = {
+            number
+            for number, _ in selectors.origin_invoices(
+                cabinet_id=sub.cabinet_id, siret=sub.destinataire_siret
+            )
+        }
+        if not sub.numero_facture_origine:
+            errors["numero_facture_origine"] = "Le N° de facture d'origine est obligatoire pour un avoir."
+        elif sub.numero_facture_origine not in origins:
+            errors["numero_facture_origine"] = ORIGIN_INVALID
     if not sub.type_tva:
         errors["type_tva"] = "Choisissez le type de TVA."
     elif sub.type_tva == TvaType.EXONERATION and not sub.motif_exoneration:

@@ -28,7 +28,8 @@ def chorus_settings_block(context):
 
 @register.inclusion_tag("chorus/_logo.html")
 def chorus_mark(submission):
-    """The Chorus Pro logo for an invoice sent to Chorus, with its status as tooltip (nothing otherwise)."""
+    """The Chorus Pro logo for an invoice submitted to Chorus, with its status as tooltip (nothing for an envoi
+    not submitted yet: deposited only, or refused)."""
     return {"submission": submission}
 
 
@@ -43,4 +44,11 @@ def chorus_invoice_block(context, invoice):
         if invoice.is_issued
         else None
     )
-    return {"invoice": invoice, "submission": submission, "csrf_token": context.get("csrf_token")}
+    from chorus.services import why_not_sendable
+
+    return {
+        "invoice": invoice,
+        "submission": submission,
+        "refusal": why_not_sendable(invoice) if invoice.is_issued and submission is None else "",
+        "csrf_token": context.get("csrf_token"),
+    }

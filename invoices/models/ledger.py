@@ -73,6 +73,7 @@ class DocumentAction(models.TextChoices):
     PAYMENT_REVERSED = "reglement_annule", "Règlement annulé (contre-passation)"
     REMINDED = "relance", "Relance"
     CHORUS_DEPOSITED = "chorus_depot", "Dépôt Chorus Pro"
+    CHORUS_ABANDONED = "chorus_abandon", "Envoi Chorus Pro abandonné"
     SENT = "envoyee", "Envoyée (Chorus Pro)"
     ACCEPTED = "acceptee", "Devis accepté"
     REFUSED = "refusee", "Devis refusé"

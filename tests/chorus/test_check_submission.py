@@ -78,11 +78,9 @@ def test_avoir_needs_the_origin_number(chorus, account, cabinet, issued_invoice)
     )
 
 
-def test_missing_recipient_and_pdf(chorus, account, cabinet):
-    invoice = factories.make_invoice(
-        cabinet, client=factories.make_client(cabinet, categorie="autre", siret=""), issued=True
-    )
-    sub = services.start_submission(invoice=invoice, account=account)
+def test_missing_recipient_and_pdf(chorus, account, issued_invoice):
+    sub = services.start_submission(invoice=issued_invoice, account=account)
+    sub.destinataire_siret = ""  # cleared on the screen
     errors = services.check_submission(submission=sub)
     assert errors["destinataire_siret"] == "Le destinataire est obligatoire."
     assert "pas encore déposé" in errors["__all__"]

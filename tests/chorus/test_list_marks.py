@@ -23,8 +23,10 @@ def sent(chorus, account, cabinet, mairie):
     return invoice
 
 
-def test_logo_in_the_three_lists(client_as, comptable, sent, cabinet, mairie):
+def test_logo_in_the_three_lists(client_as, comptable, account, sent, cabinet, mairie):
     not_sent = factories.make_invoice(cabinet, client=mairie, issued=True, dossier=sent.dossier)
+    deposited_only = factories.make_invoice(cabinet, client=mairie, issued=True, dossier=sent.dossier)
+    factories.make_submission(deposited_only, account)  # PDF deposited, never submitted: no logo
     c = client_as(comptable)
     for url in (
         reverse("invoices:invoice-list"),
@@ -33,7 +35,8 @@ def test_logo_in_the_three_lists(client_as, comptable, sent, cabinet, mairie):
     ):
         text = body(c.get(url))
         assert text.count(MARK) == 1, url
-        assert not_sent.number in text
+        assert text.count('class="chorus-logo"') == 1, url
+        assert not_sent.number in text and deposited_only.number in text
 
 
 def test_marks_cost_no_extra_query_per_row(client_as, comptable, sent, cabinet, mairie):

@@ -175,6 +175,11 @@ def test_an_avoir_is_sent_the_same_way(site, login, comptable, chorus_account, c
     invoice = factories.make_invoice(cabinet, client=mairie, issued=True)
     page = login(comptable)
     page.goto(f"{site}/factures/{invoice.pk}/")
+    send_to_chorus(page, invoice)  # an avoir cites only an invoice submitted to the same recipient
+    use_loupe(page, mairie.siret, "Mairie de Toulouse")
+    field(page, "Service").select_option("FONCIER")
+    submit(page)
+    page.goto(f"{site}/factures/{invoice.pk}/")
     with page.expect_navigation():
         page.get_by_role("button", name="Créer un avoir").click()
     _submit_and_wait(page, "Valider")
