@@ -37,6 +37,15 @@ class InvoiceStatus(models.TextChoices):
     CANCELLED = "annulee", "Annulée par avoir"
 
 
+# An avoir is masculine: its status reads « Émis », not « Émise ».
+CREDIT_NOTE_STATUS_LABELS = {
+    InvoiceStatus.ISSUED: "Émis",
+    InvoiceStatus.PARTIALLY_PAID: "Partiellement soldé",
+    InvoiceStatus.PAID: "Soldé",
+    InvoiceStatus.CANCELLED: "Annulé",
+}
+
+
 OPEN_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID)
 
 # What may still change on an issued invoice: its payment tracking, never its content. The database
@@ -240,6 +249,17 @@ class Invoice(VatCaseMixin, models.Model):
             and self.due_date < timezone.localdate()
             and not self.is_credit_note
         )
+
+    @property
+    def status_label(self) -> str:
+        if self.is_credit_note and self.status in CREDIT_NOTE_STATUS_LABELS:
+            return CREDIT_NOTE_STATUS_LABELS[self.status]
+        return self.get_status_display()
+
+    @property
+    def validated_message(self) -> str:
+        done = "validé et numéroté" if self.is_credit_note else "validée et numérotée"
+        return f"{self} a été {done}."
 
     @property
     def title(self) -> str:

@@ -15,8 +15,8 @@ from invoices.models.common import MONEY, ExemptionMotif, LineBase, VatCaseMixin
 
 class QuoteStatus(models.TextChoices):
     PENDING = "en_attente", "En attente"
-    ACCEPTED = "acceptee", "Acceptée (commande)"
-    REFUSED = "refusee", "Refusée"
+    ACCEPTED = "acceptee", "Accepté (commande)"
+    REFUSED = "refusee", "Refusé"
 
 
 class Quote(VatCaseMixin, models.Model):

@@ -1,0 +1,26 @@
+"""Status words agree in gender: an avoir and a devis are masculine."""
+
+from __future__ import annotations
+
+from invoices import services
+from invoices.models import QuoteStatus
+from tests import factories
+
+
+def test_validating_an_avoir_says_it_is_valide_masculine(cabinet, client_as, comptable):
+    original = factories.make_invoice(cabinet, issued=True)
+    avoir = services.create_credit_note(invoice=original)
+    page = client_as(comptable).post(f"/factures/{avoir.pk}/valider/", follow=True).content.decode()
+    assert "a été validé et numéroté." in page
+    assert "Émis" in page and "Émise" not in page
+
+
+def test_validating_an_invoice_keeps_the_feminine(cabinet, client_as, comptable):
+    invoice = factories.make_invoice(cabinet)
+    page = client_as(comptable).post(f"/factures/{invoice.pk}/valider/", follow=True).content.decode()
+    assert "a été validée et numérotée." in page
+
+
+def test_devis_statuses_are_masculine():
+    assert QuoteStatus.ACCEPTED.label.startswith("Accepté ")
+    assert QuoteStatus.REFUSED.label == "Refusé"
