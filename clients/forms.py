@@ -68,13 +68,16 @@ class ClientForm(FrenchPostcodeMixin, forms.ModelForm):
         nom, siret = (cleaned.get("nom") or "").strip(), cleaned.get("siret")
         if nom and siret:
             twin = (
-                Client.objects.filter(cabinet=self.instance.cabinet, nom__iexact=nom, siret=compact_siret(siret))
+                Client.objects.filter(
+                    cabinet=self.instance.cabinet, nom__iexact=nom, siret=compact_siret(siret)
+                )
                 .exclude(pk=self.instance.pk)
                 .first()
             )
             if twin:
                 self.add_error(
-                    "nom", f"Le client « {twin.nom} » existe déjà avec ce SIRET dans le cabinet : ouvrez sa fiche."
+                    "nom",
+                    f"Le client « {twin.nom} » existe déjà avec ce SIRET dans le cabinet : ouvrez sa fiche.",
                 )
         return cleaned
 

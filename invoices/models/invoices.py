@@ -177,8 +177,8 @@ class Invoice(VatCaseMixin, models.Model):
     pdf = models.FileField("PDF", upload_to=invoice_pdf_path, blank=True, editable=False)
     pdf_sha256 = models.CharField("empreinte SHA-256 du PDF", max_length=64, blank=True, editable=False)
     issued_at = models.DateTimeField("validée le", null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = InvoiceQuerySet.as_manager()
 
@@ -335,6 +335,7 @@ class InvoiceLine(LineBase):
 
     class Meta(LineBase.Meta):
         verbose_name = "ligne de facture"
+        verbose_name_plural = "lignes de facture"
 
     def save(self, *args, **kwargs):
         if Invoice.objects.filter(pk=self.invoice_id).exclude(status=InvoiceStatus.DRAFT).exists():
