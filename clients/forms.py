@@ -138,9 +138,9 @@ class DossierFilterForm(forms.Form):
     q = forms.CharField(label="Recherche", required=False, max_length=100)
     statut = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous")] + DossierStatus.choices)
     famille = forms.ModelChoiceField(
-        label="Famille de travaux", required=False, queryset=WorkFamily.objects.none()
+        label="Famille de travaux", required=False, queryset=WorkFamily.objects.none(), empty_label="Toutes"
     )
-    responsable = UserChoiceField(label="Responsable", required=False, queryset=None)
+    responsable = UserChoiceField(label="Responsable", required=False, queryset=None, empty_label="Tous")
 
     def __init__(self, *args, cabinet: Cabinet, **kwargs):
         super().__init__(*args, **kwargs)

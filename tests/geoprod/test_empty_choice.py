@@ -18,3 +18,9 @@ def test_the_admin_drop_downs_say_choisir_too(client, db):
     text = body(client.get("/admin/clients/client/add/"))
     assert "— Choisir —" in text
     assert "---------" not in text
+
+
+def test_a_list_filter_offers_all_rather_than_choose(client_as, comptable):
+    text = body(client_as(comptable).get("/dossiers/"))
+    assert '<option value="" selected>Toutes</option>' in text
+    assert "— Choisir —" not in text
