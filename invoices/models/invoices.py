@@ -202,7 +202,7 @@ class Invoice(VatCaseMixin, models.Model):
         if getattr(self, "_stored_issued", False):
             update_fields = kwargs.get("update_fields")
             if update_fields is None or not set(update_fields) <= MUTABLE_AFTER_ISSUE:
-                raise InvoiceLocked(f"La facture {self.number} est émise : elle ne peut plus être modifiée.")
+                raise InvoiceLocked(self.locked_message("plus être modifié", "plus être modifiée"))
         stored = getattr(self, "_stored_status", None)
         if stored is not None:
             check_transition(stored, self.status)
@@ -216,7 +216,7 @@ class Invoice(VatCaseMixin, models.Model):
 
     def delete(self, *args, **kwargs):
         if self.is_issued or getattr(self, "_stored_issued", False):
-            raise InvoiceLocked(f"La facture {self.number} est émise : elle ne peut pas être supprimée.")
+            raise InvoiceLocked(self.locked_message("pas être supprimé", "pas être supprimée"))
         with dbguard.as_invoice_locked():
             return super().delete(*args, **kwargs)
 
@@ -256,10 +256,22 @@ class Invoice(VatCaseMixin, models.Model):
             return CREDIT_NOTE_STATUS_LABELS[self.status]
         return self.get_status_display()
 
+    def gendered(self, masculine: str, feminine: str) -> str:
+        """The word that agrees with the document: an avoir is masculine, a facture feminine."""
+        return masculine if self.is_credit_note else feminine
+
+    @property
+    def subject(self) -> str:
+        return self.gendered(f"L'avoir {self.number}", f"La facture {self.number}")
+
     @property
     def validated_message(self) -> str:
-        done = "validé et numéroté" if self.is_credit_note else "validée et numérotée"
-        return f"{self} a été {done}."
+        return f"{self} a été {self.gendered('validé et numéroté', 'validée et numérotée')}."
+
+    def locked_message(self, masculine: str, feminine: str) -> str:
+        """« La facture F-0001 est émise : elle ne peut plus être modifiée », agreed for an avoir."""
+        g = self.gendered
+        return f"{self.subject} est {g('émis', 'émise')} : {g('il', 'elle')} ne peut {g(masculine, feminine)}."
 
     @property
     def title(self) -> str:

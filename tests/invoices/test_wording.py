@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from invoices import services
+from invoices.errors import InvoicingError
 from invoices.models import QuoteStatus
 from tests import factories
 
@@ -24,3 +27,14 @@ def test_validating_an_invoice_keeps_the_feminine(cabinet, client_as, comptable)
 def test_devis_statuses_are_masculine():
     assert QuoteStatus.ACCEPTED.label.startswith("Accepté ")
     assert QuoteStatus.REFUSED.label == "Refusé"
+
+
+def test_an_issued_avoir_is_refused_in_the_masculine(cabinet):
+    original = factories.make_invoice(cabinet, issued=True)
+    avoir = services.issue_invoice(invoice=services.create_credit_note(invoice=original))
+    with pytest.raises(InvoicingError, match=rf"^L'avoir {avoir.number} est déjà émis\.$"):
+        services.issue_invoice(invoice=avoir)
+    with pytest.raises(InvoicingError, match="est émis : il ne peut pas être supprimé."):
+        services.delete_draft(invoice=avoir)
+    with pytest.raises(InvoicingError, match=rf"^La facture {original.number} est émise : elle ne peut plus"):
+        original.save()
