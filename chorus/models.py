@@ -219,7 +219,9 @@ class ChorusSubmission(models.Model):
     invoice = models.OneToOneField(
         "invoices.Invoice", on_delete=models.PROTECT, related_name="chorus_submission"
     )
-    account = models.ForeignKey(ChorusAccount, on_delete=models.PROTECT, related_name="submissions")
+    account = models.ForeignKey(
+        ChorusAccount, verbose_name="compte", on_delete=models.PROTECT, related_name="submissions"
+    )
     state = models.CharField(max_length=20, choices=SubmissionState.choices, default=SubmissionState.NEW)
     sending_since = models.DateTimeField(null=True, blank=True)
 
@@ -257,8 +259,8 @@ class ChorusSubmission(models.Model):
     last_error = models.TextField(blank=True)
     last_error_code = models.CharField(max_length=40, blank=True)
     last_error_field = models.CharField(max_length=60, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     class Meta:
         verbose_name = "envoi Chorus Pro"
@@ -340,7 +342,7 @@ class ChorusAttachment(models.Model):
     filename = models.CharField("fichier", max_length=50)
     size = models.PositiveIntegerField("taille (octets)")
     piece_jointe_id = models.BigIntegerField("numéro pièce jointe")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     class Meta:
         verbose_name = "pièce jointe complémentaire"
@@ -357,12 +359,16 @@ class ChorusAttachment(models.Model):
 
 
 class ChorusStatusChange(models.Model):
-    submission = models.ForeignKey(ChorusSubmission, on_delete=models.CASCADE, related_name="status_changes")
-    status = models.CharField(max_length=40)
-    changed_at = models.DateTimeField()
-    comment = models.TextField(blank=True)
+    submission = models.ForeignKey(
+        ChorusSubmission, verbose_name="envoi", on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField("statut", max_length=40)
+    changed_at = models.DateTimeField("changé le")
+    comment = models.TextField("commentaire", blank=True)
 
     class Meta:
+        verbose_name = "changement de statut Chorus Pro"
+        verbose_name_plural = "changements de statut Chorus Pro"
         ordering = ["-changed_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -392,8 +398,8 @@ class ChorusExchange(models.Model):
     code_retour = models.CharField(max_length=40, blank=True)
     request = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
     response = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    error = models.TextField("erreur", blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     class Meta:
         verbose_name = "échange avec Chorus Pro"
@@ -407,17 +413,21 @@ class ChorusExchange(models.Model):
 class ChorusRefreshRun(models.Model):
     """What one refresh run (nightly or by hand) did for one cabinet."""
 
-    account = models.ForeignKey(ChorusAccount, on_delete=models.CASCADE, related_name="refresh_runs")
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-    window_start = models.DateTimeField(null=True, blank=True)
-    api_calls = models.PositiveIntegerField(default=0)
-    checked = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    succeeded = models.BooleanField(default=False)
-    error = models.TextField(blank=True)
+    account = models.ForeignKey(
+        ChorusAccount, verbose_name="compte", on_delete=models.CASCADE, related_name="refresh_runs"
+    )
+    started_at = models.DateTimeField("commencé le")
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    window_start = models.DateTimeField("depuis le", null=True, blank=True)
+    api_calls = models.PositiveIntegerField("appels à l'API", default=0)
+    checked = models.PositiveIntegerField("envois vérifiés", default=0)
+    updated = models.PositiveIntegerField("envois mis à jour", default=0)
+    succeeded = models.BooleanField("réussi", default=False)
+    error = models.TextField("erreur", blank=True)
 
     class Meta:
+        verbose_name = "relevé des statuts Chorus Pro"
+        verbose_name_plural = "relevés des statuts Chorus Pro"
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:

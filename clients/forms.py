@@ -6,10 +6,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from clients.models import Client, Contact, Dossier, DossierStatus, WorkFamily
+from clients.models import FRANCE, Client, Contact, Dossier, DossierStatus, WorkFamily
 from geoprod.forms import CompactField
 from geoprod.models import Cabinet
 from geoprod.templatetags.geoprod_tags import person
+from geoprod.validators import compact_siret, validate_french_postcode
 
 
 def _cabinet_users(cabinet: Cabinet):
@@ -21,7 +22,22 @@ class UserChoiceField(forms.ModelChoiceField):
         return person(obj)
 
 
-class ClientForm(forms.ModelForm):
+class FrenchPostcodeMixin:
+    """A French address carries a 5-digit postcode; a foreign one keeps its own format."""
+
+    def clean(self):
+        cleaned = super().clean()
+        postcode = (cleaned.get("code_postal") or "").strip()
+        cleaned["code_postal"] = postcode
+        if (cleaned.get("pays") or "").strip().lower() in FRANCE:
+            try:
+                validate_french_postcode(postcode)
+            except forms.ValidationError as e:
+                self.add_error("code_postal", e)
+        return cleaned
+
+
+class ClientForm(FrenchPostcodeMixin, forms.ModelForm):
     site_web = forms.URLField(
         label="Site internet",
         required=False,
@@ -47,8 +63,26 @@ class ClientForm(forms.ModelForm):
         self.fields["responsable"].queryset = _cabinet_users(cabinet)
         self.fields["siret"].widget.attrs["placeholder"] = "14 chiffres"
 
+    def clean(self):
+        cleaned = super().clean()
+        nom, siret = (cleaned.get("nom") or "").strip(), cleaned.get("siret")
+        if nom and siret:
+            twin = (
+                Client.objects.filter(
+                    cabinet=self.instance.cabinet, nom__iexact=nom, siret=compact_siret(siret)
+                )
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            if twin:
+                self.add_error(
+                    "nom",
+                    f"Le client « {twin.nom} » existe déjà avec ce SIRET dans le cabinet : ouvrez sa fiche.",
+                )
+        return cleaned
 
-class CoordinatesForm(forms.ModelForm):
+
+class CoordinatesForm(FrenchPostcodeMixin, forms.ModelForm):
     """« Mise à jour coordonnées »: only the contact details of a client."""
 
     site_web = ClientForm.base_fields["site_web"]
@@ -104,9 +138,9 @@ class DossierFilterForm(forms.Form):
     q = forms.CharField(label="Recherche", required=False, max_length=100)
     statut = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous")] + DossierStatus.choices)
     famille = forms.ModelChoiceField(
-        label="Famille de travaux", required=False, queryset=WorkFamily.objects.none()
+        label="Famille de travaux", required=False, queryset=WorkFamily.objects.none(), empty_label="Toutes"
     )
-    responsable = UserChoiceField(label="Responsable", required=False, queryset=None)
+    responsable = UserChoiceField(label="Responsable", required=False, queryset=None, empty_label="Tous")
 
     def __init__(self, *args, cabinet: Cabinet, **kwargs):
         super().__init__(*args, **kwargs)

@@ -63,7 +63,7 @@ class Client(models.Model):
         blank=True,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     class Meta:
         ordering = ["nom", "id"]
@@ -195,7 +195,7 @@ class Dossier(models.Model):
         "statut", max_length=20, choices=DossierStatus.choices, default=DossierStatus.COMMANDE
     )
     commune = models.CharField("commune des travaux", max_length=100, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     class Meta:
         ordering = ["-numero"]

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from clients.models import WorkFamily
 from geoprod import images, limits, throttling
 from geoprod.models import Cabinet
+from geoprod.validators import validate_french_postcode
 
 
 class CompactField(forms.CharField):
@@ -61,6 +62,11 @@ class CabinetIdentityForm(forms.ModelForm):
 
     def clean_bic(self) -> str:
         return self.cleaned_data.get("bic", "").strip().upper()
+
+    def clean_code_postal(self) -> str:
+        postcode = self.cleaned_data.get("code_postal", "").strip()
+        validate_french_postcode(postcode)
+        return postcode
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")

@@ -102,10 +102,12 @@ class Counter(models.Model):
     """A per-cabinet gapless counter (dossier numbers, invoice series). Incremented under a row lock."""
 
     cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="counters")
-    name = models.CharField(max_length=60)
-    value = models.PositiveIntegerField(default=0)
+    name = models.CharField("série", max_length=60)
+    value = models.PositiveIntegerField("dernier numéro", default=0)
 
     class Meta:
+        verbose_name = "compteur"
+        verbose_name_plural = "compteurs"
         constraints = [models.UniqueConstraint(fields=["cabinet", "name"], name="unique_counter_per_cabinet")]
 
     def __str__(self) -> str:
@@ -115,12 +117,14 @@ class Counter(models.Model):
 class LoginFailures(models.Model):
     """Failed logins counted for one address, one account, or one (account, address) pair (geoprod/throttling)."""
 
-    scope = models.CharField(max_length=10)
-    key = models.CharField(max_length=250)
-    failures = models.PositiveIntegerField(default=0)
-    last_failure_at = models.DateTimeField()
+    scope = models.CharField("portée", max_length=10)
+    key = models.CharField("clé", max_length=250)
+    failures = models.PositiveIntegerField("échecs", default=0)
+    last_failure_at = models.DateTimeField("dernier échec le")
 
     class Meta:
+        verbose_name = "échecs de connexion"
+        verbose_name_plural = "échecs de connexion"
         constraints = [models.UniqueConstraint(fields=["scope", "key"], name="unique_login_failures_key")]
         indexes = [models.Index(fields=["last_failure_at"], name="login_failures_time")]
 
@@ -131,11 +135,13 @@ class LoginFailures(models.Model):
 class KnownLoginAddress(models.Model):
     """An address an account logged in from: guessing on that account elsewhere does not slow it down here."""
 
-    username = models.CharField(max_length=150)
-    ip_address = models.GenericIPAddressField()
-    last_login_at = models.DateTimeField()
+    username = models.CharField("identifiant", max_length=150)
+    ip_address = models.GenericIPAddressField("adresse IP")
+    last_login_at = models.DateTimeField("dernière connexion le")
 
     class Meta:
+        verbose_name = "adresse de connexion connue"
+        verbose_name_plural = "adresses de connexion connues"
         constraints = [
             models.UniqueConstraint(fields=["username", "ip_address"], name="unique_known_login_address")
         ]

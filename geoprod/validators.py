@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
 from schwifty import BIC, IBAN
@@ -35,6 +37,17 @@ def validate_siret(value: str) -> None:
         raise ValidationError(
             "Ce numéro SIRET n'est pas valide (clé de contrôle incorrecte).", code="siret_invalid"
         ) from None
+
+
+def validate_french_postcode(value: str) -> None:
+    """Five digits, from 01 (Ain) to 98 (overseas); Corsica is 20xxx, not 2A/2B."""
+    if not value:
+        return
+    if not re.fullmatch(r"(0[1-9]|[1-8][0-9]|9[0-8])[0-9]{3}", value):
+        raise ValidationError(
+            "Un code postal français comporte 5 chiffres (ex. : 31000, 20000 en Corse, 97400 à La Réunion).",
+            code="postcode_invalid",
+        )
 
 
 def validate_tva_intracom(value: str) -> None:

@@ -49,7 +49,24 @@ LINE_SETS = [
         ("Délimitation du domaine public — procès-verbal et arrêté d'alignement", "1", "forfait", "2400.00"),
         ("Levé des emprises et report sur plan cadastral", "1", "forfait", "780.00"),
     ],
+    [
+        ("État descriptif de division — relevé des lots et calcul des tantièmes", "1", "forfait", "1650.00"),
+        ("Plans des lots (format PDF)", "12", "u", "45.00"),
+    ],
 ]
+# The line set that fits each family of work, so that a topography dossier is not billed a bornage.
+FAMILY_LINES = {
+    "Bornage amiable contradictoire": 0,
+    "Topographie": 1,
+    "Division / copropriété": 2,
+    "Plan de division": 2,
+    "Document d'arpentage": 2,
+    "Implantation": 3,
+    "Mesurage": 4,
+    "Relevé d'intérieur": 4,
+    "Délimitation du domaine public": 5,
+    "État descriptif de division": 6,
+}
 
 # (days ago, outcome) for each issued invoice, oldest first: numbers follow dates.
 ISSUED = [
@@ -65,6 +82,13 @@ ISSUED = [
     (12, "open"),
     (4, "paid_cash"),
 ]
+
+
+def _lines_for(
+    dossier: Dossier | None, index: int, scale: Decimal = ONE, rate: str = "20.00"
+) -> list[LineInput]:
+    family = dossier.famille.libelle if dossier and dossier.famille_id else ""
+    return _lines(FAMILY_LINES.get(family, index), scale, rate)
 
 
 def _lines(index: int, scale: Decimal = ONE, rate: str = "20.00") -> list[LineInput]:
@@ -97,7 +121,9 @@ def seed_demo_invoices(*, cabinet: Cabinet) -> None:
     cabinet already has invoices or has no client."""
     if Invoice.objects.filter(cabinet=cabinet).exists():
         return
-    dossiers = list(Dossier.objects.filter(cabinet=cabinet).select_related("client").order_by("numero"))
+    dossiers = list(
+        Dossier.objects.filter(cabinet=cabinet).select_related("client", "famille").order_by("numero")
+    )
     clients = list(Client.objects.filter(cabinet=cabinet).order_by("nom"))
     if not clients:
         return
@@ -122,7 +148,7 @@ def _seed(cabinet: Cabinet, dossiers: list[Dossier], clients: list[Client], toda
             cabinet=cabinet,
             client=client,
             dossier=dossier,
-            lines=_lines(i, kw.pop("scale", ONE), kw.pop("rate", "20.00")),
+            lines=_lines_for(dossier, i, kw.pop("scale", ONE), kw.pop("rate", "20.00")),
             **kw,
         )
 
@@ -133,14 +159,26 @@ def _seed(cabinet: Cabinet, dossiers: list[Dossier], clients: list[Client], toda
         cabinet=cabinet,
         client=order_client,
         dossier=order_dossier,
-        lines=_lines(2, D("2")),
+        lines=_lines_for(order_dossier, 2, D("2")),
         date=ago(75),
         objet=order_dossier.objet if order_dossier else "Division parcellaire",
     )
     quote = services.decide_quote(quote=quote, accepted=True)
     Quote.objects.filter(pk=quote.pk).update(decided_on=ago(72))
-    pending = services.create_quote(cabinet=cabinet, client=clients[-1], lines=_lines(1), date=ago(8))
-    refused = services.create_quote(cabinet=cabinet, client=clients[0], lines=_lines(3), date=ago(50))
+    pending = services.create_quote(
+        cabinet=cabinet,
+        client=clients[-1],
+        lines=_lines(1),
+        date=ago(8),
+        objet="Relevé topographique préalable au permis de construire",
+    )
+    refused = services.create_quote(
+        cabinet=cabinet,
+        client=clients[0],
+        lines=_lines(3),
+        date=ago(50),
+        objet="Implantation d'une extension de bâtiment",
+    )
     services.decide_quote(quote=refused, accepted=False)
     del pending
 
@@ -198,7 +236,7 @@ def _seed(cabinet: Cabinet, dossiers: list[Dossier], clients: list[Client], toda
                     services.send_reminder(invoice=invoice, today=today)
 
     # Drafts the team is still working on.
-    draft(1, objet="Relevé complémentaire — à valider")
+    draft(1, objet="Prestation complémentaire — à valider")
     draft(3, scale=D("1.5"))
     draft(
         4,

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_htmx",
     "django_celery_beat",
     "geoprod",
@@ -73,6 +74,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "geoprod.urls"
 WSGI_APPLICATION = "geoprod.wsgi.application"
 
+# Widget templates come from templates/ first: a drop-down's empty choice reads « — Choisir — ».
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",

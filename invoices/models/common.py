@@ -64,7 +64,7 @@ class Unit(models.TextChoices):
 
 
 class LineBase(models.Model):
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField("rang", default=0)
     designation = models.CharField(
         "désignation", max_length=limits.DESIGNATION_MAX_CHARS, validators=limits.DESIGNATION_VALIDATORS
     )

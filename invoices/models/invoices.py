@@ -37,6 +37,15 @@ class InvoiceStatus(models.TextChoices):
     CANCELLED = "annulee", "Annulée par avoir"
 
 
+# An avoir is masculine: its status reads « Émis », not « Émise ».
+CREDIT_NOTE_STATUS_LABELS = {
+    InvoiceStatus.ISSUED: "Émis",
+    InvoiceStatus.PARTIALLY_PAID: "Partiellement soldé",
+    InvoiceStatus.PAID: "Soldé",
+    InvoiceStatus.CANCELLED: "Annulé",
+}
+
+
 OPEN_STATUSES = (InvoiceStatus.ISSUED, InvoiceStatus.PARTIALLY_PAID)
 
 # What may still change on an issued invoice: its payment tracking, never its content. The database
@@ -168,8 +177,8 @@ class Invoice(VatCaseMixin, models.Model):
     pdf = models.FileField("PDF", upload_to=invoice_pdf_path, blank=True, editable=False)
     pdf_sha256 = models.CharField("empreinte SHA-256 du PDF", max_length=64, blank=True, editable=False)
     issued_at = models.DateTimeField("validée le", null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
 
     objects = InvoiceQuerySet.as_manager()
 
@@ -193,7 +202,7 @@ class Invoice(VatCaseMixin, models.Model):
         if getattr(self, "_stored_issued", False):
             update_fields = kwargs.get("update_fields")
             if update_fields is None or not set(update_fields) <= MUTABLE_AFTER_ISSUE:
-                raise InvoiceLocked(f"La facture {self.number} est émise : elle ne peut plus être modifiée.")
+                raise InvoiceLocked(self.locked_message("plus être modifié", "plus être modifiée"))
         stored = getattr(self, "_stored_status", None)
         if stored is not None:
             check_transition(stored, self.status)
@@ -207,7 +216,7 @@ class Invoice(VatCaseMixin, models.Model):
 
     def delete(self, *args, **kwargs):
         if self.is_issued or getattr(self, "_stored_issued", False):
-            raise InvoiceLocked(f"La facture {self.number} est émise : elle ne peut pas être supprimée.")
+            raise InvoiceLocked(self.locked_message("pas être supprimé", "pas être supprimée"))
         with dbguard.as_invoice_locked():
             return super().delete(*args, **kwargs)
 
@@ -240,6 +249,29 @@ class Invoice(VatCaseMixin, models.Model):
             and self.due_date < timezone.localdate()
             and not self.is_credit_note
         )
+
+    @property
+    def status_label(self) -> str:
+        if self.is_credit_note and self.status in CREDIT_NOTE_STATUS_LABELS:
+            return CREDIT_NOTE_STATUS_LABELS[self.status]
+        return self.get_status_display()
+
+    def gendered(self, masculine: str, feminine: str) -> str:
+        """The word that agrees with the document: an avoir is masculine, a facture feminine."""
+        return masculine if self.is_credit_note else feminine
+
+    @property
+    def subject(self) -> str:
+        return self.gendered(f"L'avoir {self.number}", f"La facture {self.number}")
+
+    @property
+    def validated_message(self) -> str:
+        return f"{self} a été {self.gendered('validé et numéroté', 'validée et numérotée')}."
+
+    def locked_message(self, masculine: str, feminine: str) -> str:
+        """« La facture F-0001 est émise : elle ne peut plus être modifiée », agreed for an avoir."""
+        g = self.gendered
+        return f"{self.subject} est {g('émis', 'émise')} : {g('il', 'elle')} ne peut {g(masculine, feminine)}."
 
     @property
     def title(self) -> str:
@@ -315,6 +347,7 @@ class InvoiceLine(LineBase):
 
     class Meta(LineBase.Meta):
         verbose_name = "ligne de facture"
+        verbose_name_plural = "lignes de facture"
 
     def save(self, *args, **kwargs):
         if Invoice.objects.filter(pk=self.invoice_id).exclude(status=InvoiceStatus.DRAFT).exists():

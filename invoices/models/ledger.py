@@ -133,6 +133,7 @@ class IntegrityCheck(models.Model):
 
     class Meta:
         verbose_name = "vérification d'intégrité"
+        verbose_name_plural = "vérifications d'intégrité"
         ordering = ["-started_at", "-id"]
 
     def __str__(self) -> str:

@@ -47,9 +47,9 @@ class Payment(models.Model):
         related_name="reversal",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name="saisi par", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     class Meta:
         verbose_name = "règlement"
@@ -77,6 +77,7 @@ class PaymentAllocation(models.Model):
 
     class Meta:
         verbose_name = "affectation de règlement"
+        verbose_name_plural = "affectations de règlement"
 
     def __str__(self) -> str:
         return f"{money_fr(self.amount)} → {self.invoice_id}"
@@ -109,7 +110,7 @@ class Reminder(models.Model):
     penalties = models.DecimalField("pénalités de retard", **MONEY)
     indemnity = models.DecimalField("indemnité forfaitaire", **MONEY)
     pdf = models.FileField("lettre", upload_to=reminder_pdf_path, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     class Meta:
         verbose_name = "relance"

@@ -15,8 +15,8 @@ from invoices.models.common import MONEY, ExemptionMotif, LineBase, VatCaseMixin
 
 class QuoteStatus(models.TextChoices):
     PENDING = "en_attente", "En attente"
-    ACCEPTED = "acceptee", "Acceptée (commande)"
-    REFUSED = "refusee", "Refusée"
+    ACCEPTED = "acceptee", "Accepté (commande)"
+    REFUSED = "refusee", "Refusé"
 
 
 class Quote(VatCaseMixin, models.Model):
@@ -50,7 +50,7 @@ class Quote(VatCaseMixin, models.Model):
     total_ht = models.DecimalField("total HT", **MONEY)
     total_vat = models.DecimalField("total TVA", **MONEY)
     total_ttc = models.DecimalField("total TTC", **MONEY)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     class Meta:
         verbose_name = "devis"
@@ -78,3 +78,4 @@ class QuoteLine(LineBase):
 
     class Meta(LineBase.Meta):
         verbose_name = "ligne de devis"
+        verbose_name_plural = "lignes de devis"

@@ -169,7 +169,7 @@ def update_invoice(*, invoice: Invoice, lines: Sequence[LineInput], **fields) ->
     """
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.is_issued:
-        raise InvoiceLocked(f"La facture {invoice.number} est émise : elle ne peut plus être modifiée.")
+        raise InvoiceLocked(invoice.locked_message("plus être modifié", "plus être modifiée"))
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvoicingError(f"Champs non modifiables : {', '.join(sorted(unknown))}.")
@@ -198,7 +198,7 @@ def delete_draft(*, invoice: Invoice) -> None:
     """
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.is_issued:
-        raise InvoiceLocked(f"La facture {invoice.number} est émise : elle ne peut pas être supprimée.")
+        raise InvoiceLocked(invoice.locked_message("pas être supprimé", "pas être supprimée"))
     journal.record(action=DocumentAction.DELETED, invoice=invoice)
     invoice.lines.all().delete()
     invoice.delete()

@@ -88,7 +88,7 @@ def issue_invoice(*, invoice: Invoice, today: datetime.date | None = None) -> In
 def _issue(invoice: Invoice, today: datetime.date, written: list) -> Invoice:
     invoice = Invoice.objects.select_for_update().select_related("cabinet", "client").get(pk=invoice.pk)
     if invoice.is_issued:
-        raise InvoiceLocked(f"La facture {invoice.number} est déjà émise.")
+        raise InvoiceLocked(f"{invoice.subject} est déjà {invoice.gendered('émis', 'émise')}.")
     if invoice.client.siret_error():
         raise InvoicingError(
             f"Client « {invoice.client.nom} » : {invoice.client.siret_error()} Complétez sa fiche.",

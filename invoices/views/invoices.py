@@ -94,7 +94,7 @@ def invoice_issue(request, pk: int):
         Invoice,
         pk,
         lambda inv: services.issue_invoice(invoice=inv),
-        "{obj} a été validée et numérotée.",
+        "{obj.validated_message}",
     )
 
 

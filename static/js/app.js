@@ -27,3 +27,23 @@ document.querySelectorAll("form[data-autosave]").forEach((form) => {
       });
   });
 });
+
+// « Ajouter une ligne »: a new empty line from the formset's template, numbered after the last one.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-add-line]");
+  if (!button) return;
+  const prefix = button.dataset.addLine;
+  const total = document.getElementById(`id_${prefix}-TOTAL_FORMS`);
+  const max = document.getElementById(`id_${prefix}-MAX_NUM_FORMS`);
+  const index = Number(total.value);
+  if (max && index >= Number(max.value)) {
+    button.disabled = true;
+    return;
+  }
+  const template = document.getElementById(`${prefix}-empty-line`);
+  const row = template.innerHTML.replaceAll("__prefix__", String(index));
+  document.querySelector(`[data-lines="${prefix}"]`).insertAdjacentHTML("beforeend", row);
+  total.value = String(index + 1);
+  const first = document.getElementById(`id_${prefix}-${index}-designation`);
+  if (first) first.focus();
+});

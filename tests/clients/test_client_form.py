@@ -43,6 +43,9 @@ def test_it_creates_a_client_with_compact_siret(client_as, comptable, cabinet):
         ({"nom": ""}, "Le nom du client est obligatoire."),
         ({"nom": "x" * 201}, "au plus 200 caractères"),
         ({"email": "pas-un-mail"}, "Saisissez une adresse de courriel valide."),
+        ({"code_postal": "ABCDE"}, "Un code postal français comporte 5 chiffres"),
+        ({"code_postal": "00100"}, "Un code postal français comporte 5 chiffres"),
+        ({"code_postal": "٣١٧٧٠"}, "Un code postal français comporte 5 chiffres"),
     ],
 )
 def test_bad_input_gives_french_error_and_keeps_what_was_typed(client_as, comptable, overrides, message):
@@ -88,3 +91,39 @@ def test_a_foreign_company_needs_no_siret_and_keeps_its_vat_number_compact(clien
     )
     assert client_as(comptable).post(URL, data).status_code == 302
     assert Client.objects.get(nom="Liège SPRL").tva_intracom == "BE0403019261"
+
+
+@pytest.mark.parametrize("postcode", ["20000", "97400", "98800", "01000"])
+def test_corsica_and_overseas_postcodes_are_french(client_as, comptable, postcode):
+    response = client_as(comptable).post(URL, _data(code_postal=postcode))
+    assert response.status_code == 302
+    assert Client.objects.get(nom="Mairie de Colomiers").code_postal == postcode
+
+
+def test_a_foreign_postcode_keeps_its_own_format(client_as, comptable):
+    response = client_as(comptable).post(URL, _data(pays="Belgique", code_postal="B-1000", categorie="particulier"))
+    assert response.status_code == 302
+
+
+def test_a_second_client_with_the_same_name_and_siret_is_refused(client_as, comptable, cabinet, other_cabinet):
+    http = client_as(comptable)
+    assert http.post(URL, _data()).status_code == 302
+    response = http.post(URL, _data(nom="MAIRIE DE COLOMIERS", adresse="1 place Alex Raymond"))
+    text = body(response)
+    assert response.status_code == 200
+    assert "Le client « Mairie de Colomiers » existe déjà avec ce SIRET dans le cabinet" in text
+    assert 'value="Toulouse Métropole"' in text
+    assert Client.objects.filter(cabinet=cabinet).count() == 1
+
+
+def test_the_same_client_in_another_cabinet_is_not_a_duplicate(client_as, comptable, cabinet, other_cabinet):
+    factories.make_client(other_cabinet, nom="Mairie de Colomiers", siret="21310069600011")
+    assert client_as(comptable).post(URL, _data()).status_code == 302
+
+
+def test_editing_a_client_is_not_a_duplicate_of_itself(client_as, comptable, cabinet):
+    http = client_as(comptable)
+    http.post(URL, _data())
+    created = Client.objects.get(nom="Mairie de Colomiers")
+    response = http.post(reverse("clients:client-edit", args=[created.pk]), _data(ville="Colomiers Centre"))
+    assert response.status_code == 302

@@ -60,6 +60,8 @@ def test_admin_saves_cabinet_identity_normalised(client_as, admin, cabinet):
         ("tva_intracom", "FR00812345676", "numéro de TVA intracommunautaire n'est pas valide"),
         ("iban", "FR7630006000011234567890180", "Cet IBAN n'est pas valide."),
         ("raison_sociale", "", "La raison sociale est obligatoire."),
+        ("code_postal", "ABCDE", "Un code postal français comporte 5 chiffres"),
+        ("code_postal", "3100", "Un code postal français comporte 5 chiffres"),
     ],
 )
 def test_bad_identity_gives_french_error_and_keeps_input(client_as, admin, cabinet, field, value, message):

@@ -51,4 +51,4 @@ def test_refused_quote_cannot_be_edited(cabinet, client_as, comptable):
     http.post(f"/factures/devis/{quote.pk}/decision/", {"decision": "refuser"})
     response = http.get(f"/factures/devis/{quote.pk}/modifier/")
     assert response.status_code == 302
-    assert "Refusée" in http.get("/factures/devis/").content.decode()
+    assert "Refusé" in http.get("/factures/devis/").content.decode()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from chorus import demo as chorus_demo
 from clients import services as client_services
@@ -63,7 +66,7 @@ CABINETS = [
             dict(
                 nom="SCI Les Jardins d'Occitanie",
                 categorie=Category.ENTREPRISE,
-                siret="79845612500011",
+                siret="45218796600018",
                 adresse="8 rue des Lilas",
                 code_postal="31500",
                 ville="Toulouse",
@@ -80,7 +83,7 @@ CABINETS = [
             dict(
                 nom="Promotion Garonne Habitat",
                 categorie=Category.ENTREPRISE,
-                siret="81234567600017",
+                siret="53184629300011",
                 adresse="45 boulevard de Strasbourg",
                 code_postal="31000",
                 ville="Toulouse",
@@ -170,6 +173,14 @@ CABINETS = [
 ]
 
 
+def _opened_on(rank: int) -> datetime.datetime:
+    """Dossiers opened a month apart, the first about eleven months ago, all before the demo invoices and
+    within the year their numbers belong to."""
+    now = timezone.now()
+    opened = now - datetime.timedelta(days=330 - 30 * rank)
+    return max(opened, now.replace(month=1, day=1, hour=9, minute=0, second=0, microsecond=0))
+
+
 class Command(BaseCommand):
     help = "Charge les données de démonstration (deux cabinets, utilisateurs, clients, dossiers, factures)."
 
@@ -211,8 +222,8 @@ class Command(BaseCommand):
             )
             clients[client.nom] = client
         families = {f.libelle: f for f in WorkFamily.objects.filter(cabinet=cabinet)}
-        for client_name, objet, family, statut in spec["dossiers"]:
-            client_services.create_dossier(
+        for rank, (client_name, objet, family, statut) in enumerate(spec["dossiers"]):
+            dossier = client_services.create_dossier(
                 cabinet=cabinet,
                 client=clients[client_name],
                 objet=objet,
@@ -221,6 +232,7 @@ class Command(BaseCommand):
                 responsable=responsable,
                 commune=clients[client_name].ville,
             )
+            type(dossier).objects.filter(pk=dossier.pk).update(created_at=_opened_on(rank))
         return cabinet
 
     def _platform_account(self) -> None:
