@@ -139,8 +139,8 @@ class IntegrityCheck(models.Model):
     def __str__(self) -> str:
         return f"Vérification du {self.started_at:%d/%m/%Y %H:%M}"
 
-    # Far above the time a cabinet's register takes; past it, the run's worker is presumed dead.
-    STALE_AFTER = datetime.timedelta(hours=1)
+    # The task's hard time limit plus a margin: past it, the worker that ran the check has been killed.
+    STALE_AFTER = datetime.timedelta(seconds=settings.CHORUS_REFRESH_TIME_LIMIT + 60)
 
     @property
     def is_running(self) -> bool:

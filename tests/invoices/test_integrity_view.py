@@ -81,3 +81,17 @@ def test_a_run_whose_worker_died_stops_polling(cabinet, admin, client_as):
     IntegrityCheck.objects.create(cabinet=cabinet, started_at=timezone.now() - datetime.timedelta(hours=2))
     fragment = client_as(admin).get(URL, HTTP_HX_REQUEST="true").content.decode()
     assert "hx-trigger" not in fragment and "interrompue sans résultat" in fragment
+
+
+def test_a_run_is_presumed_dead_just_after_the_task_hard_limit(cabinet, settings):
+    import datetime
+
+    from django.utils import timezone
+
+    limit = datetime.timedelta(seconds=settings.CHORUS_REFRESH_TIME_LIMIT)
+    within = IntegrityCheck.objects.create(cabinet=cabinet, started_at=timezone.now() - limit)
+    killed = IntegrityCheck.objects.create(
+        cabinet=cabinet, started_at=timezone.now() - limit - datetime.timedelta(minutes=2)
+    )
+    assert within.is_running and not within.is_stale
+    assert killed.is_stale and not killed.is_running

@@ -48,10 +48,15 @@ def _snapshot(*roots: Path) -> set[str]:
 
 
 @pytest.fixture
-def outside_media(settings, tmp_path):
+def outside_media(settings, tmp_path, monkeypatch):
     """Files named after an upload (or Django's temporary upload files) that appeared during the test anywhere
-    but in MEDIA_ROOT: the repository and the temp folder, where other processes write too."""
-    roots = (ROOT, Path(tempfile.gettempdir()))
+    but in MEDIA_ROOT: the repository and this process's temp folder. The temp folder is made private to the
+    test so that other processes writing to /tmp at the same time cannot be mistaken for a leak."""
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))
+    settings.FILE_UPLOAD_TEMP_DIR = str(private_tmp)
+    roots = (ROOT, private_tmp)
     before = _snapshot(*roots)
 
     def appeared() -> set[str]:
