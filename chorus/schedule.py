@@ -8,12 +8,13 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 
 NIGHTLY_REFRESH = "Rafraîchissement nocturne Chorus Pro"
 SWEEP = "Reprise des envois Chorus Pro interrompus"
+REMINDERS = "Relances automatiques"
 
 
 def install_schedule() -> None:
     """The sweeper runs every CHORUS_SWEEP_SECONDS (settings win at every start). The nightly refresh is
-    created at 02:30 Paris time (after the day's submissions, before office hours); a time changed since in
-    the admin is kept."""
+    created at 02:30 Paris time (after the day's submissions, before office hours), the automatic relances at
+    07:00; a time changed since in the admin is kept."""
     period = dict(every=settings.CHORUS_SWEEP_SECONDS, period=IntervalSchedule.SECONDS)
     every = IntervalSchedule.objects.filter(**period).first() or IntervalSchedule.objects.create(**period)
     PeriodicTask.objects.update_or_create(
@@ -29,3 +30,14 @@ def install_schedule() -> None:
             timezone="Europe/Paris",
         )
         PeriodicTask.objects.create(name=NIGHTLY_REFRESH, task="chorus.tasks.refresh_all", crontab=nightly)
+    if not PeriodicTask.objects.filter(name=REMINDERS).exists():
+        # 07:00 Paris: the day's relances are written before the comptable opens « Relances du jour ».
+        morning, _ = CrontabSchedule.objects.get_or_create(
+            minute="0",
+            hour="7",
+            day_of_week="*",
+            day_of_month="*",
+            month_of_year="*",
+            timezone="Europe/Paris",
+        )
+        PeriodicTask.objects.create(name=REMINDERS, task="invoices.tasks.run_reminder_plans", crontab=morning)

@@ -10,10 +10,12 @@ from clients.models import Client, Dossier
 from geoprod import limits
 from invoices import terms, totals, vat
 from invoices.models import (
+    HoldReason,
     Invoice,
     InvoiceStatus,
     PaymentMode,
     Quote,
+    ReminderChannel,
     ReminderLevel,
     Unit,
     VatRate,
@@ -176,7 +178,7 @@ class InvoiceForm(VatRegimeMixin, CabinetScopedForm):
         help_texts = {
             "footer_text": limits.FOOTER_HELP,
             "payment_terms_days": "Au plus 60 jours (ou 45 jours fin de mois) pour une entreprise, "
-            "30 jours pour un acheteur public ; libre pour un particulier."
+            "30 jours pour un acheteur public ; libre pour un particulier.",
         }
 
     def clean(self):
@@ -282,3 +284,64 @@ class PaymentForm(forms.Form):
 class ReverseForm(forms.Form):
     date = forms.DateField(label="Date de la contre-passation", widget=DATE_WIDGET)
     reason = forms.CharField(label="Motif", max_length=100, required=False)
+
+
+class ReminderPlanForm(forms.Form):
+    """Paramètres > Relances: the plan on or off, and for each tone whether it is used, when and how."""
+
+    enabled = forms.BooleanField(label="Relancer automatiquement chaque matin", required=False)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        steps = {s.level: s for s in plan.steps.all()}
+        self.initial.setdefault("enabled", plan.enabled)
+        self.levels = []
+        for level, label in ReminderLevel.choices:
+            step = steps.get(level)
+            self.fields[f"active_{level}"] = forms.BooleanField(label=label, required=False)
+            self.fields[f"days_{level}"] = forms.IntegerField(
+                label="Jours après l'échéance", min_value=1, max_value=365, required=False
+            )
+            self.fields[f"channel_{level}"] = forms.ChoiceField(
+                label="Envoi", choices=ReminderChannel.choices
+            )
+            self.initial.setdefault(f"active_{level}", step is not None)
+            self.initial.setdefault(f"days_{level}", step.days_after_due if step else None)
+            self.initial.setdefault(f"channel_{level}", step.channel if step else ReminderChannel.LETTER)
+            self.levels.append(
+                (label, self[f"active_{level}"], self[f"days_{level}"], self[f"channel_{level}"])
+            )
+
+    def clean(self):
+        data = super().clean()
+        previous = 0
+        for level, label in ReminderLevel.choices:
+            if not data.get(f"active_{level}"):
+                continue
+            days = data.get(f"days_{level}")
+            if days is None:
+                self.add_error(f"days_{level}", f"Indiquez après combien de jours envoyer le « {label} ».")
+            elif days <= previous:
+                self.add_error(
+                    f"days_{level}",
+                    "Chaque étape vient après la précédente : indiquez un nombre de jours plus grand.",
+                )
+            else:
+                previous = days
+        if data.get("enabled") and not any(data.get(f"active_{level}") for level in ReminderLevel.values):
+            self.add_error("enabled", "Activez au moins une étape pour relancer automatiquement.")
+        return data
+
+    def steps(self) -> list[tuple[int, int, str]]:
+        """(level, days, channel) of the active steps."""
+        data = self.cleaned_data
+        return [
+            (level, data[f"days_{level}"], data[f"channel_{level}"])
+            for level in ReminderLevel.values
+            if data.get(f"active_{level}")
+        ]
+
+
+class ReminderHoldForm(forms.Form):
+    reason = forms.ChoiceField(label="Motif", choices=HoldReason.choices)
+    note = forms.CharField(label="Précision", max_length=200, required=False)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from invoices.views import invoices, payments, quotes
+from invoices.views import invoices, payments, quotes, reminders
 
 app_name = "invoices"
 urlpatterns = [
@@ -16,6 +16,12 @@ urlpatterns = [
     path("<int:pk>/factur-x.xml", invoices.invoice_facturx, name="invoice-facturx"),
     path("<int:pk>/relancer/", invoices.invoice_remind, name="invoice-remind"),
     path("<int:pk>/relances/<int:reminder_pk>/pdf/", invoices.reminder_pdf, name="reminder-pdf"),
+    path("<int:pk>/exclure-des-relances/", reminders.invoice_hold, name="invoice-hold"),
+    path("relances/", reminders.reminders_today, name="reminders-today"),
+    path("relances/lancer/", reminders.reminders_run, name="reminders-run"),
+    path("relances/<int:pk>/envoyee/", reminders.reminder_mark_sent, name="reminder-mark-sent"),
+    path("relances/exclusions/<int:pk>/lever/", reminders.hold_lift, name="hold-lift"),
+    path("clients/<int:pk>/exclure-des-relances/", reminders.client_hold, name="client-hold"),
     path("devis/", quotes.quote_list, name="quote-list"),
     path("devis/nouveau/", quotes.quote_create, name="quote-create"),
     path("devis/<int:pk>/", quotes.quote_detail, name="quote-detail"),

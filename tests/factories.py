@@ -221,8 +221,13 @@ def make_one_of_each(cabinet: Cabinet) -> dict:
         size=10,
         piece_jointe_id=1,
     )
-    invoicing.send_reminder(invoice=overdue)
+    from invoices.services import reminder_plan
+
+    reminder = invoicing.send_reminder(invoice=overdue)
+    hold = reminder_plan.hold(cabinet=cabinet, invoice=overdue, reason="litige")
     return {
+        "hold-lift": hold,
+        "reminder-mark": reminder,
         "attachment": attachment,
         "submission": submission,
         "contact": make_contact(mairie),

@@ -17,11 +17,14 @@ from invoices.models.payments import (
     PaymentAllocation,
     PaymentMode,
     Reminder,
+    ReminderChannel,
+    ReminderDelivery,
     ReminderLevel,
     reminder_pdf_path,
 )
 from invoices.models.quotes import Quote, QuoteLine, QuoteStatus
 from invoices.models.rates import EcbRate
+from invoices.models.reminder_plans import HoldReason, ReminderHold, ReminderPlan, ReminderStep
 
 __all__ = [
     "MONEY",
@@ -44,8 +47,14 @@ __all__ = [
     "Quote",
     "QuoteLine",
     "QuoteStatus",
+    "HoldReason",
     "Reminder",
+    "ReminderChannel",
+    "ReminderDelivery",
+    "ReminderHold",
     "ReminderLevel",
+    "ReminderPlan",
+    "ReminderStep",
     "Unit",
     "VatRate",
     "VatRegime",

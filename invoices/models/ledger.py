@@ -72,6 +72,8 @@ class DocumentAction(models.TextChoices):
     PAYMENT_RECORDED = "reglement", "Règlement enregistré"
     PAYMENT_REVERSED = "reglement_annule", "Règlement annulé (contre-passation)"
     REMINDED = "relance", "Relance"
+    REMINDERS_HELD = "relances_suspendues", "Exclue des relances automatiques"
+    REMINDERS_RESUMED = "relances_reprises", "Relances automatiques reprises"
     CHORUS_DEPOSITED = "chorus_depot", "Dépôt Chorus Pro"
     CHORUS_ABANDONED = "chorus_abandon", "Envoi Chorus Pro abandonné"
     SENT = "envoyee", "Envoyée (Chorus Pro)"

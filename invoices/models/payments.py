@@ -47,7 +47,12 @@ class Payment(models.Model):
         related_name="reversal",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="saisi par", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="saisi par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
@@ -94,6 +99,20 @@ class ReminderLevel(models.IntegerChoices):
         return cls(min(sent + 1, cls.FORMAL))
 
 
+class ReminderChannel(models.TextChoices):
+    EMAIL = "email", "par e-mail"
+    LETTER = "courrier", "par courrier"
+
+
+class ReminderDelivery(models.TextChoices):
+    """Where a relance stands once written: sent, or waiting for a person (print and post, no address…)."""
+
+    TO_HANDLE = "a_traiter", "À traiter"
+    QUEUED = "en_cours", "Envoi en cours"
+    SENT = "envoyee", "Envoyée"
+    FAILED = "echec", "Échec d'envoi"
+
+
 def reminder_pdf_path(reminder: Reminder, filename: str) -> str:
     return f"relances/{reminder.cabinet_id}/{filename}"
 
@@ -110,6 +129,15 @@ class Reminder(models.Model):
     penalties = models.DecimalField("pénalités de retard", **MONEY)
     indemnity = models.DecimalField("indemnité forfaitaire", **MONEY)
     pdf = models.FileField("lettre", upload_to=reminder_pdf_path, blank=True)
+    # Written by the morning plan (automatic) or by a person (« Relancer payeur »); how it leaves and whether
+    # it has left: a letter waits for someone to post it, an e-mail is sent by the outbox.
+    automatic = models.BooleanField("automatique", default=False)
+    channel = models.CharField("envoi", max_length=10, choices=ReminderChannel.choices, default="courrier")
+    delivery = models.CharField(
+        "état de l'envoi", max_length=10, choices=ReminderDelivery.choices, default=ReminderDelivery.SENT
+    )
+    delivery_note = models.CharField("à faire", max_length=255, blank=True)
+    handled_at = models.DateTimeField("traitée le", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     class Meta:

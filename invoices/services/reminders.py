@@ -11,7 +11,14 @@ from django.utils import timezone
 
 from invoices import journal, pdf, totals
 from invoices.errors import InvoicingError
-from invoices.models import DocumentAction, Invoice, Reminder, ReminderLevel
+from invoices.models import (
+    DocumentAction,
+    Invoice,
+    Reminder,
+    ReminderChannel,
+    ReminderDelivery,
+    ReminderLevel,
+)
 
 
 def late_penalties(*, amount_due: Decimal, annual_rate: Decimal, days_late: int) -> Decimal:
@@ -41,9 +48,16 @@ def dates_fr(dates: list[datetime.date]) -> str:
 
 @transaction.atomic
 def send_reminder(
-    *, invoice: Invoice, level: int | None = None, today: datetime.date | None = None
+    *,
+    invoice: Invoice,
+    level: int | None = None,
+    today: datetime.date | None = None,
+    channel: str = ReminderChannel.LETTER,
+    automatic: bool = False,
 ) -> Reminder:
     """Records a relance with its letter; the level defaults to one more than the last one (max 3).
+    A relance written by a person is handed to them (delivery « envoyée »); the morning plan's ones start
+    « à traiter » and are delivered by reminder_plan.deliver().
 
     Raises InvoicingError when the invoice is not overdue or the level is unknown.
     """
@@ -71,6 +85,9 @@ def send_reminder(
         if professional
         else Decimal("0.00"),
         indemnity=pdf.INDEMNITY if professional else Decimal("0.00"),
+        channel=channel,
+        automatic=automatic,
+        delivery=ReminderDelivery.TO_HANDLE if automatic else ReminderDelivery.SENT,
     )
     content = pdf.render_reminder_pdf(reminder)
     reminder.pdf.save(
@@ -81,5 +98,6 @@ def send_reminder(
     reminder.save()
     invoice.reminder_count += 1
     invoice.save(update_fields=["reminder_count", "updated_at"])
-    journal.record(action=DocumentAction.REMINDED, invoice=invoice, detail=reminder.get_level_display())
+    detail = reminder.get_level_display() + (" (relance automatique)" if automatic else "")
+    journal.record(action=DocumentAction.REMINDED, invoice=invoice, detail=detail)
     return reminder

@@ -35,3 +35,16 @@ def client_dashboard_block(client):
 @register.inclusion_tag("invoices/blocks/dossier_dashboard.html")
 def dossier_dashboard_block(dossier):
     return {"board": selectors.dossier_dashboard(dossier=dossier), "dossier": dossier}
+
+
+@register.inclusion_tag("invoices/_reminder_hold.html", takes_context=True)
+def client_reminder_hold_block(context, client):
+    from invoices.views.reminders import reminder_hold_context
+
+    found = reminder_hold_context(client=client)
+    return {
+        **found,
+        "hold": found["client_hold"],
+        "client_page": True,
+        "csrf_token": context.get("csrf_token"),
+    }

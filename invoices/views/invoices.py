@@ -26,6 +26,7 @@ from invoices.forms import (
 )
 from invoices.models import Invoice, ReminderLevel
 from invoices.views.common import id_or_404, post_action, save_with_lines
+from invoices.views.reminders import reminder_hold_context
 
 
 def invoice_list(request):
@@ -83,6 +84,7 @@ def invoice_detail(request, pk: int):
         "reminders": invoice.reminders.all(),
         "events": selectors.document_history(invoice=invoice),
         "reminder_form": ReminderForm(initial={"level": ReminderLevel.after(invoice.reminder_count)}),
+        **reminder_hold_context(invoice=invoice),
     }
     return render(request, "invoices/invoice_detail.html", context)
 

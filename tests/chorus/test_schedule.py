@@ -40,3 +40,15 @@ def test_nightly_time_changed_in_the_admin_is_kept_and_the_sweeper_follows_setti
     assert PeriodicTask.objects.get(name=schedule.NIGHTLY_REFRESH).crontab.hour == "4"
     assert PeriodicTask.objects.get(name=schedule.SWEEP).interval.every == 45
     assert PeriodicTask.objects.filter(name__in=[schedule.SWEEP, schedule.NIGHTLY_REFRESH]).count() == 2
+
+
+def test_beat_start_installs_the_morning_relances():
+    PeriodicTask.objects.filter(name=schedule.REMINDERS).delete()
+    beat_init.send(sender=None)
+    morning = PeriodicTask.objects.get(name=schedule.REMINDERS)
+    assert morning.task == "invoices.tasks.run_reminder_plans" and morning.enabled
+    assert (morning.crontab.hour, morning.crontab.minute, str(morning.crontab.timezone)) == (
+        "7",
+        "0",
+        "Europe/Paris",
+    )
