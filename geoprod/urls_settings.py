@@ -1,5 +1,6 @@
 from django.urls import path
 
+from einvoicing import views as einvoicing_views
 from geoprod import views
 from invoices.views import ledger, reminders
 
@@ -11,5 +12,7 @@ urlpatterns = [
     path("familles/", views.settings_families, name="families"),
     path("familles/<int:pk>/basculer/", views.settings_family_toggle, name="family-toggle"),
     path("registre/", ledger.integrity, name="integrity"),
+    path("facturation-electronique/", einvoicing_views.settings_platform, name="platform"),
+    path("facturation-electronique/tester/", einvoicing_views.platform_test, name="platform-test"),
     path("relances/", reminders.settings_reminders, name="reminders"),
 ]

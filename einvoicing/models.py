@@ -1,0 +1,65 @@
+"""A cabinet's Plateforme Agréée: where it is, the cabinet's credentials there (secret encrypted at rest,
+never shown back), and the VAT regime that sets the e-reporting calendar."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from geoprod import crypto
+from geoprod.models import Cabinet
+
+
+class VatReportingRegime(models.TextChoices):
+    """Sets how often e-reporting is due (reference.md §6, décret 2022-1299)."""
+
+    REEL_MENSUEL = "reel_mensuel", "Réel normal mensuel"
+    REEL_TRIMESTRIEL = "reel_trimestriel", "Réel normal trimestriel"
+    SIMPLIFIE = "simplifie", "Réel simplifié"
+    FRANCHISE = "franchise", "Franchise en base"
+
+
+class PlatformAccount(models.Model):
+    """Paramètres > Facturation électronique of one cabinet."""
+
+    cabinet = models.OneToOneField(Cabinet, on_delete=models.CASCADE, related_name="platform_account")
+    name = models.CharField("plateforme agréée", max_length=120)
+    flow_url = models.URLField(
+        "adresse de l'API Flow", max_length=255, help_text="Ex. https://api.plateforme.fr/flow-service"
+    )
+    directory_url = models.URLField(
+        "adresse de l'API Annuaire",
+        max_length=255,
+        help_text="Ex. https://api.plateforme.fr/directory-service",
+    )
+    token_url = models.URLField("adresse du serveur de jetons", max_length=255)
+    client_id = models.CharField("identifiant client", max_length=200)
+    client_secret_encrypted = models.TextField(blank=True, editable=False)
+    vat_regime = models.CharField(
+        "régime de TVA (e-reporting)",
+        max_length=20,
+        choices=VatReportingRegime.choices,
+        default=VatReportingRegime.REEL_MENSUEL,
+    )
+    electronic_address = models.CharField(
+        "adresse électronique du cabinet (BT-34)", max_length=125, blank=True, editable=False
+    )
+    checked_at = models.DateTimeField("dernier test", null=True, blank=True, editable=False)
+    last_error = models.TextField(blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "plateforme agréée"
+        verbose_name_plural = "plateformes agréées"
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.cabinet}"
+
+    @property
+    def client_secret(self) -> str:
+        return crypto.decrypt(self.client_secret_encrypted)
+
+    def set_client_secret(self, raw: str) -> None:
+        self.client_secret_encrypted = crypto.encrypt(raw)
+
+    @property
+    def has_secret(self) -> bool:
+        return bool(self.client_secret_encrypted)

@@ -1,0 +1,44 @@
+"""Paramètres > Facturation électronique (cabinet admins): the PA settings and « Tester la connexion »."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from einvoicing import services
+from einvoicing.forms import PlatformAccountForm
+from einvoicing.models import PlatformAccount
+from geoprod.tenancy import admin_required, current_cabinet
+
+
+@admin_required
+def settings_platform(request, form=None, report=None):
+    cabinet = current_cabinet(request)
+    account = PlatformAccount.objects.filter(cabinet=cabinet).first()
+    if form is None and request.method == "POST":
+        form = PlatformAccountForm(request.POST, instance=account or PlatformAccount(cabinet=cabinet))
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "client_secret"}
+            services.save_account(cabinet=cabinet, data=data, secret=form.cleaned_data["client_secret"])
+            messages.success(request, "Les paramètres de la plateforme agréée ont été enregistrés.")
+            return redirect("settings:platform")
+    context = {
+        "form": form or PlatformAccountForm(instance=account),
+        "account": account,
+        "report": report,
+        "tab": "platform",
+    }
+    return render(request, "einvoicing/settings_platform.html", context)
+
+
+@require_POST
+@admin_required
+def platform_test(request):
+    account = PlatformAccount.objects.filter(cabinet=current_cabinet(request)).first()
+    if account is None:
+        messages.error(request, "Enregistrez d'abord les paramètres de la plateforme agréée.")
+        return redirect("settings:platform")
+    return settings_platform(
+        request, form=PlatformAccountForm(instance=account), report=services.test_connection(account)
+    )
