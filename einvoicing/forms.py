@@ -2,12 +2,22 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.db import models
 
 from einvoicing.models import PlatformAccount
 
 
+def _https_by_default(field, **kwargs):
+    """An address typed without its scheme is read as https:// (Django 6's default, asked for now)."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class PlatformAccountForm(forms.ModelForm):
     """The secret is write-only: never rendered back; left empty, the stored one is kept."""
+
+    formfield_callback = _https_by_default
 
     client_secret = forms.CharField(
         label="secret client",
@@ -19,7 +29,7 @@ class PlatformAccountForm(forms.ModelForm):
 
     class Meta:
         model = PlatformAccount
-        fields = ["name", "flow_url", "directory_url", "token_url", "client_id", "vat_regime"]
+        fields = ["name", "matricule", "flow_url", "directory_url", "token_url", "client_id", "vat_regime"]
 
     def clean(self):
         data = super().clean()

@@ -3,6 +3,7 @@ never shown back), and the VAT regime that sets the e-reporting calendar."""
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
 
 from geoprod import crypto
@@ -33,6 +34,15 @@ class PlatformAccount(models.Model):
     )
     token_url = models.URLField("adresse du serveur de jetons", max_length=255)
     client_id = models.CharField("identifiant client", max_length=200)
+    matricule = models.CharField(
+        "matricule de la plateforme",
+        max_length=4,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9]{4}$", "Le matricule compte exactement 4 lettres ou chiffres.")
+        ],
+        help_text="Les 4 caractères qui identifient la plateforme auprès de l'administration (émetteur de l'e-reporting).",
+    )
     client_secret_encrypted = models.TextField(blank=True, editable=False)
     vat_regime = models.CharField(
         "régime de TVA (e-reporting)",

@@ -36,9 +36,6 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
-# Django 6 behaviour now: an address typed without a scheme is read as https://.
-FORMS_URLFIELD_ASSUME_HTTPS = True
-
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -36,4 +36,11 @@ def url_for(name: str, pattern: URLPattern, objects: dict) -> str:
         kwargs["pk"] = obj.pk
     if "reminder_pk" in pattern.pattern.converters:
         kwargs["reminder_pk"] = objects["reminder"].reminders.get().pk
+    for key in pattern.pattern.converters:
+        if key not in kwargs:
+            kwargs[key] = SAMPLE_VALUES[key]
     return reverse(name, kwargs=kwargs)
+
+
+# Values for the URL parameters that are not ids (e-reporting file kind and period).
+SAMPLE_VALUES = {"kind": "transactions", "key": "20261101-20261110"}
