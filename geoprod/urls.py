@@ -24,6 +24,7 @@ urlpatterns = [
 # The offline Chorus Pro is served only where the product talks to it, never beside the real one.
 if settings.CHORUS_ENV == "simulator":
     urlpatterns.append(path(f"{settings.SIMULATOR_PREFIX}/", include("chorus.simulator.urls")))
+    urlpatterns.append(path(f"{settings.PA_SIMULATOR_PREFIX}/", include("einvoicing.simulator.urls")))
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -225,7 +225,12 @@ if CHORUS_ENV == "simulator":
             "choisissez CHORUS_ENV=sandbox ou production, ou GEOPROD_DEMO=true pour une démonstration."
         )
     INSTALLED_APPS.append("chorus.simulator")
+    INSTALLED_APPS.append("einvoicing.simulator")
 SIMULATOR_PREFIX = "_chorus-sim"
+# The offline Plateforme Agréée (AFNOR XP Z12-013 Flow and Directory Services), fenced like the Chorus one.
+PA_SIMULATOR_PREFIX = "_pa-sim"
+PA_SIMULATOR_SECRET = env("PA_SIMULATOR_SECRET", default="secret-pa-simulateur")
+PA_SIMULATOR_ACK_SECONDS = env.float("PA_SIMULATOR_ACK_SECONDS", default=2.0)
 SIMULATOR_BASE = env("CHORUS_SIMULATOR_URL", default="http://127.0.0.1:8000/" + SIMULATOR_PREFIX)
 CHORUS_ENDPOINTS = {
     "simulator": {

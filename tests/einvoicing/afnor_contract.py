@@ -48,6 +48,26 @@ def spec_for(url: str) -> OpenAPI | None:
     return None  # the token URL is the PA's own, outside the standard
 
 
+def check_exchange(
+    request, response, *, flow_base: str = FLOW_BASE, directory_base: str = DIRECTORY_BASE
+) -> bool:
+    """Validates one real exchange (e.g. with the simulator) against the standard: its URL is first moved
+    under the OpenAPI servers' base. Returns False for calls outside the standard (token)."""
+    copy_ = request.copy()
+    if copy_.url.startswith(flow_base):
+        copy_.url = FLOW_BASE + copy_.url[len(flow_base) :]
+    elif copy_.url.startswith(directory_base):
+        copy_.url = DIRECTORY_BASE + copy_.url[len(directory_base) :]
+    spec = spec_for(copy_.url)
+    if spec is None:
+        return False
+    openapi_request = RequestsOpenAPIRequest(copy_)
+    spec.validate_request(openapi_request)
+    if response.status_code < 500:
+        spec.validate_response(openapi_request, RequestsOpenAPIResponse(response))
+    return True
+
+
 def check_calls(mock: responses.RequestsMock) -> int:
     """Validates every recorded call against its OpenAPI file; returns how many were checked."""
     checked = 0

@@ -10,7 +10,7 @@ from tests.urlconf import named_patterns, url_for
 pytestmark = pytest.mark.django_db
 
 # URL namespaces whose ids belong to a cabinet, and which object of the other cabinet to use.
-SKIPPED_NAMESPACES = {"admin", "chorus_simulator"}
+SKIPPED_NAMESPACES = {"admin", "chorus_simulator", "pa_simulator"}
 
 
 def test_every_url_with_an_id_refuses_other_cabinet(client_as, admin, comptable, other_cabinet):

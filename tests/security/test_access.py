@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 # else) and the simulator's API (it plays Chorus Pro and checks its own OAuth tokens). The admin has its own
 # login page.
 PUBLIC = {"login", "logout", "sante"}
-PUBLIC_NAMESPACES = {"chorus_simulator"}
+PUBLIC_NAMESPACES = {"chorus_simulator", "pa_simulator"}
 
 
 def _sample_kwargs(pattern) -> dict:
@@ -59,7 +59,7 @@ def test_only_the_login_page_and_the_simulator_are_open():
     unexpected = {
         r
         for r in open_views
-        if not r.startswith(("_chorus-sim/", "admin/")) and r not in ("connexion/", "deconnexion/", "sante/")
+        if not r.startswith(("_chorus-sim/", "_pa-sim/", "admin/")) and r not in ("connexion/", "deconnexion/", "sante/")
     }
     assert not unexpected, unexpected
     assert "connexion/" in open_views
@@ -96,7 +96,7 @@ def test_no_product_view_is_exempt_from_csrf():
     exempt = [
         route
         for route, callback in all_patterns()
-        if getattr(callback, "csrf_exempt", False) and not route.startswith("_chorus-sim/")
+        if getattr(callback, "csrf_exempt", False) and not route.startswith(("_chorus-sim/", "_pa-sim/"))
     ]
     assert not exempt, exempt
 
