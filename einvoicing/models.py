@@ -73,3 +73,43 @@ class PlatformAccount(models.Model):
     @property
     def has_secret(self) -> bool:
         return bool(self.client_secret_encrypted)
+
+
+class EInvoiceState(models.TextChoices):
+    NEW = "nouvelle", "À transmettre"
+    SENDING = "envoi_en_cours", "Transmission en cours"
+    UNKNOWN = "incertaine", "Transmission à vérifier"
+    SENT = "transmise", "Transmise à la plateforme"
+    ERROR = "erreur", "Échec de la transmission"
+
+
+class EInvoice(models.Model):
+    """The sending of one B2B invoice (its Factur-X) to the cabinet's Plateforme Agréée, exactly once."""
+
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="einvoices")
+    invoice = models.OneToOneField("invoices.Invoice", on_delete=models.PROTECT, related_name="einvoice")
+    state = models.CharField(max_length=20, choices=EInvoiceState.choices, default=EInvoiceState.NEW)
+    sending_since = models.DateTimeField(null=True, blank=True)
+    buyer_address = models.CharField("adresse électronique de l'acheteur (BT-49)", max_length=125, blank=True)
+    flow_id = models.CharField("identifiant du flux", max_length=36, blank=True)
+    submitted_at = models.DateTimeField("transmise le", null=True, blank=True)
+    ack_status = models.CharField("accusé de réception", max_length=10, blank=True)
+    ack_details = models.JSONField(default=list, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "facture électronique transmise"
+        verbose_name_plural = "factures électroniques transmises"
+
+    def __str__(self) -> str:
+        return f"Facture électronique {self.invoice_id}"
+
+    @property
+    def can_send(self) -> bool:
+        return self.state in (EInvoiceState.NEW, EInvoiceState.ERROR, EInvoiceState.UNKNOWN)
+
+    @property
+    def ack_label(self) -> str:
+        return {"Ok": "accepté", "Error": "refusé", "Pending": "en attente"}.get(self.ack_status, "")

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from einvoicing import views_ereporting
+from einvoicing import views, views_ereporting
 
 app_name = "einvoicing"
 urlpatterns = [
+    path("factures/<int:pk>/transmettre/", views.einvoice_send, name="einvoice-send"),
+    path("factures/<int:pk>/accuse/", views.einvoice_refresh, name="einvoice-refresh"),
     path("e-reporting/", views_ereporting.ereporting_month, name="ereporting"),
     path(
         "e-reporting/<str:kind>/<str:key>.xml",

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from einvoicing import services
 from einvoicing.forms import PlatformAccountForm
 from einvoicing.models import PlatformAccount
-from geoprod.tenancy import admin_required, current_cabinet
+from geoprod.tenancy import admin_required, current_cabinet, get_for_cabinet
 
 
 @admin_required
@@ -42,3 +42,40 @@ def platform_test(request):
     return settings_platform(
         request, form=PlatformAccountForm(instance=account), report=services.test_connection(account)
     )
+
+
+@require_POST
+def einvoice_send(request, pk: int):
+    """« Transmettre à la plateforme agréée » on an issued B2B invoice."""
+    from django.db import transaction
+
+    from einvoicing import sending, tasks
+    from invoices.models import Invoice
+
+    cabinet = current_cabinet(request)
+    invoice = get_for_cabinet(Invoice.objects.select_related("client"), cabinet, pk=pk)
+    account = PlatformAccount.objects.filter(cabinet=cabinet).first()
+    try:
+        einvoice = sending.start(invoice=invoice, account=account)
+    except sending.NotSendable as e:
+        messages.error(request, e.message)
+        return redirect(invoice)
+    if einvoice.can_send:
+        transaction.on_commit(lambda: tasks.send_einvoice.delay(einvoice.pk))
+        messages.success(request, "La facture est en cours de transmission à la plateforme agréée.")
+    return redirect(f"{invoice.get_absolute_url()}#transmission")
+
+
+@require_POST
+def einvoice_refresh(request, pk: int):
+    from einvoicing import client, sending
+    from einvoicing.models import EInvoice
+
+    einvoice = get_for_cabinet(
+        EInvoice.objects.select_related("invoice", "cabinet"), current_cabinet(request), invoice_id=pk
+    )
+    try:
+        sending.refresh(einvoice=einvoice)
+    except client.PlatformError as e:
+        messages.error(request, e.message)
+    return redirect(f"{einvoice.invoice.get_absolute_url()}#transmission")

@@ -9,6 +9,13 @@ from einvoicing import services
 register = template.Library()
 
 
-@register.inclusion_tag("einvoicing/_routing.html")
-def invoice_routing(invoice):
-    return {"routing": services.routing_for(invoice), "invoice": invoice}
+@register.inclusion_tag("einvoicing/_routing.html", takes_context=True)
+def invoice_routing(context, invoice):
+    from einvoicing.models import EInvoice
+
+    return {
+        "routing": services.routing_for(invoice),
+        "invoice": invoice,
+        "einvoice": EInvoice.objects.filter(invoice=invoice).first(),
+        "csrf_token": context.get("csrf_token"),
+    }

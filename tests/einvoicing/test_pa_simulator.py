@@ -129,3 +129,28 @@ def test_a_wrong_secret_is_an_auth_error(pa, settings):
     settings.PA_SIMULATOR_SECRET = "autre"
     with pytest.raises(client.PlatformAuthError):
         pa.flow_health()
+
+
+def test_the_product_transmits_an_invoice_to_the_simulator(live_server, settings, invoice_pdf):
+    from einvoicing import sending
+    from einvoicing.models import EInvoiceState, PlatformAccount
+
+    settings.PA_SIMULATOR_ACK_SECONDS = 0
+    settings.GEOPROD_DEMO = True  # plain http to the local simulator
+    invoice, _ = invoice_pdf
+    base = f"{live_server.url}/{settings.PA_SIMULATOR_PREFIX}"
+    account = PlatformAccount(
+        cabinet=invoice.cabinet,
+        name="Simulateur",
+        flow_url=f"{base}/flow-service",
+        directory_url=f"{base}/directory-service",
+        token_url=f"{base}/oauth/token",
+        client_id="cabinet-garonne",
+    )
+    account.set_client_secret(settings.PA_SIMULATOR_SECRET)
+    account.save()
+    seed_directory([(invoice.client.siret[:9], invoice.client.nom)])
+    einvoice = sending.send(einvoice_id=sending.start(invoice=invoice, account=account).pk)
+    assert einvoice.state == EInvoiceState.SENT and SimFlow.objects.get().tracking_id == invoice.number
+    assert sending.refresh(einvoice=einvoice).ack_status == "Ok"
+    assert sending.send(einvoice_id=einvoice.pk).flow_id == einvoice.flow_id and SimFlow.objects.count() == 1
