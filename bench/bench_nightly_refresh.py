@@ -181,14 +181,18 @@ def change_some(percent: float, at: datetime.datetime) -> int:
 
     SimInvoice.objects.update(next_change_at=None)
     total = ChorusSubmission.objects.count()
-    moving = list(ChorusSubmission.objects.filter(not_final()).values_list("identifiant_facture_cpp", flat=True))
+    moving = list(
+        ChorusSubmission.objects.filter(not_final()).values_list("identifiant_facture_cpp", flat=True)
+    )
     chosen = random.Random(13).sample(moving, min(len(moving), round(total * percent / 100)))
     following = {"MISE_A_DISPOSITION": "SERVICE_FAIT", "SERVICE_FAIT": "MANDATEE"}
     changes = []
     for sim in SimInvoice.objects.filter(pk__in=[cpp - INVOICE_ID_BASE for cpp in chosen]):
         sim.status = following.get(sim.status, "PRISE_EN_COMPTE_DESTINATAIRE")
         sim.status_at, sim.status_comment = at, "Changement de la deuxième nuit"
-        changes.append(SimStatusChange(invoice=sim, code=sim.status, at=at, comment=sim.status_comment, actor="bench"))
+        changes.append(
+            SimStatusChange(invoice=sim, code=sim.status, at=at, comment=sim.status_comment, actor="bench")
+        )
     SimInvoice.objects.bulk_update([c.invoice for c in changes], ["status", "status_at", "status_comment"])
     SimStatusChange.objects.bulk_create(changes)
     return len(changes)
