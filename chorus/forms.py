@@ -7,6 +7,7 @@ from pathlib import PurePath
 from django import forms
 
 from chorus import selectors
+from chorus.services import remembered
 from chorus.client.files import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_NAME, MAX_FILE_BYTES
 from chorus.models import (
     DRAFT_FIELDS,
@@ -124,6 +125,7 @@ class SubmissionForm(forms.ModelForm):
             else []
         )
         self.fields["numero_facture_origine"].choices = [("", "—")] + origins
+        remembered.mark_widgets(self)
 
     def save(self, commit: bool = True) -> ChorusSubmission:
         """Keeps the typed fields as a draft through save_draft (never a whole-row save, which could put back

@@ -52,3 +52,11 @@ def chorus_invoice_block(context, invoice):
         "refusal": why_not_sendable(invoice) if invoice.is_issued and submission is None else "",
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def chorus_remembered_note(submission) -> str:
+    """« Service, N° d'engagement : repris du dernier envoi (facture F…) », or "" when nothing is."""
+    from chorus.services import remembered
+
+    return remembered.note(submission)
