@@ -7,7 +7,6 @@ from pathlib import PurePath
 from django import forms
 
 from chorus import selectors
-from chorus.services import remembered
 from chorus.client.files import ALLOWED_EXTENSIONS, MAX_ATTACHMENT_NAME, MAX_FILE_BYTES
 from chorus.models import (
     DRAFT_FIELDS,
@@ -18,6 +17,7 @@ from chorus.models import (
     TvaType,
     service_label,
 )
+from chorus.services import remembered
 from geoprod.validators import compact_siret, validate_siret, validate_siret_digits
 
 

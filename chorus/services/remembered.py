@@ -86,7 +86,9 @@ def note(submission: ChorusSubmission) -> str:
     if not fields:
         return ""
     labels = ", ".join(LABELS[f] for f in fields)
-    return f"{labels[0].upper()}{labels[1:]} : repris du dernier envoi (facture {submission.remembered_invoice})"
+    return (
+        f"{labels[0].upper()}{labels[1:]} : repris du dernier envoi (facture {submission.remembered_invoice})"
+    )
 
 
 def mark_widgets(form) -> None:
