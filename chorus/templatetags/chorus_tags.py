@@ -60,3 +60,11 @@ def chorus_remembered_note(submission) -> str:
     from chorus.services import remembered
 
     return remembered.note(submission)
+
+
+@register.inclusion_tag("chorus/_bulk_cell.html")
+def chorus_bulk_cell(invoice, form_id: str):
+    """The invoice list's box for bulk « Envoyer », or a disabled one saying why this invoice cannot go."""
+    from chorus.services import bulk
+
+    return {"invoice": invoice, "form_id": form_id, "refusal": bulk.refusal(invoice)}
