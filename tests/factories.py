@@ -203,7 +203,7 @@ def make_one_of_each(cabinet: Cabinet) -> dict:
     import datetime
 
     from chorus import services as chorus_services
-    from chorus.models import ChorusAttachment
+    from chorus.models import ChorusAttachment, SendBatch, SendBatchItem
     from invoices import services as invoicing
 
     mairie = make_public_client(cabinet)
@@ -222,7 +222,10 @@ def make_one_of_each(cabinet: Cabinet) -> dict:
         piece_jointe_id=1,
     )
     invoicing.send_reminder(invoice=overdue)
+    batch = SendBatch.objects.create(cabinet=cabinet)
+    SendBatchItem.objects.create(batch=batch, invoice=invoice, submission=submission)
     return {
+        "batch": batch,
         "attachment": attachment,
         "submission": submission,
         "contact": make_contact(mairie),
