@@ -474,10 +474,17 @@ class SendBatchItem(models.Model):
     """One invoice of a lot d'envoi: its submission, or why it could not start."""
 
     batch = models.ForeignKey(SendBatch, verbose_name="lot", on_delete=models.CASCADE, related_name="items")
-    invoice = models.ForeignKey("invoices.Invoice", on_delete=models.PROTECT, related_name="+")
+    invoice = models.ForeignKey(
+        "invoices.Invoice", verbose_name="facture", on_delete=models.PROTECT, related_name="+"
+    )
     # An envoi abandoned later leaves the line, without its submission.
     submission = models.ForeignKey(
-        ChorusSubmission, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        ChorusSubmission,
+        verbose_name="envoi",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     queued = models.BooleanField("dépôt lancé par le lot", default=False)
     error = models.TextField("non envoyée", blank=True)
