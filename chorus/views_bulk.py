@@ -40,7 +40,7 @@ def bulk_send(request):
         return redirect(_back_to_list(request))
     invoices = list(
         Invoice.objects.filter(cabinet=cabinet, pk__in=ids)
-        .select_related("client", "dossier", "origin")
+        .select_related("client", "dossier", "origin", "chorus_submission")
         .order_by("issue_date", "number", "pk")
     )
     if len(invoices) != len(ids):  # another cabinet's invoice, or one that does not exist

@@ -58,7 +58,7 @@ def start_batch(
     )
     for invoice in invoices:
         item = SendBatchItem(batch=batch, invoice=invoice)
-        existing = ChorusSubmission.objects.filter(invoice=invoice).first()
+        existing = getattr(invoice, "chorus_submission", None)
         if existing is not None:
             item.submission, item.error = existing, ALREADY_SENT
         else:
