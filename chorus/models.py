@@ -474,8 +474,9 @@ class SendBatchItem(models.Model):
     """One invoice of a lot d'envoi: its submission, or why it could not start."""
 
     batch = models.ForeignKey(SendBatch, verbose_name="lot", on_delete=models.CASCADE, related_name="items")
+    # Only a draft can be deleted, and a draft's line only says why it could not be sent.
     invoice = models.ForeignKey(
-        "invoices.Invoice", verbose_name="facture", on_delete=models.PROTECT, related_name="+"
+        "invoices.Invoice", verbose_name="facture", on_delete=models.CASCADE, related_name="+"
     )
     # An envoi abandoned later leaves the line, without its submission.
     submission = models.ForeignKey(

@@ -118,7 +118,9 @@ class Line:
 
 def _line(item: SendBatchItem, submit_when_complete: bool) -> Line:
     invoice, sub = item.invoice, item.submission
-    common = dict(id=item.pk, number=invoice.number, client=invoice.client.nom, amount=invoice.total_ttc)
+    common = dict(
+        id=item.pk, number=invoice.number or "Brouillon", client=invoice.client.nom, amount=invoice.total_ttc
+    )
     if sub is None:
         abandoned = not item.error
         state = "Envoi abandonné" if abandoned else "Non envoyée"

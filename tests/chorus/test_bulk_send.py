@@ -108,6 +108,17 @@ def test_an_invoice_that_cannot_go_says_why_and_the_others_go_on(
     assert not ChorusSubmission.objects.filter(invoice=private).exists()
 
 
+def test_a_draft_posted_by_hand_is_not_sent_and_can_still_be_deleted(
+    client_as, comptable, chorus, cabinet, account, mairie
+):
+    draft = factories.make_invoice(cabinet, client=mairie)
+    batch = _batch(_send(client_as(comptable), [draft]))
+    (line,) = bulk.progress(batch)
+    assert line.state == "Non envoyée" and "facture validée" in line.detail
+    draft.delete()
+    assert not batch.items.exists()
+
+
 def test_an_invoice_already_sent_is_not_sent_again(client_as, comptable, chorus, cabinet, account, mairie):
     sub = factories.make_submission(factories.make_invoice(cabinet, client=mairie, issued=True), account)
     batch = _batch(_send(client_as(comptable), [sub.invoice]))
