@@ -7,6 +7,8 @@ from chorus.models import (
     ChorusRefreshRun,
     ChorusStatusChange,
     ChorusSubmission,
+    SendBatch,
+    SendBatchItem,
 )
 
 
@@ -67,3 +69,22 @@ class ChorusExchangeAdmin(admin.ModelAdmin):
 class ChorusRefreshRunAdmin(admin.ModelAdmin):
     list_display = ["started_at", "account", "checked", "updated", "api_calls", "succeeded"]
     list_select_related = ["account__cabinet"]
+
+
+class SendBatchItemInline(admin.TabularInline):
+    model = SendBatchItem
+    extra = 0
+    fields = ["invoice", "submission", "queued", "error", "note"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(SendBatch)
+class SendBatchAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "cabinet", "created_by", "submit_when_complete"]
+    list_select_related = ["cabinet", "created_by"]
+    list_filter = ["cabinet"]
+    inlines = [SendBatchItemInline]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # what was sent is read here, never edited

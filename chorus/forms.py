@@ -17,6 +17,7 @@ from chorus.models import (
     TvaType,
     service_label,
 )
+from chorus.services import remembered
 from geoprod.validators import compact_siret, validate_siret, validate_siret_digits
 
 
@@ -124,6 +125,7 @@ class SubmissionForm(forms.ModelForm):
             else []
         )
         self.fields["numero_facture_origine"].choices = [("", "—")] + origins
+        remembered.mark_widgets(self)
 
     def save(self, commit: bool = True) -> ChorusSubmission:
         """Keeps the typed fields as a draft through save_draft (never a whole-row save, which could put back

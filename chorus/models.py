@@ -259,6 +259,8 @@ class ChorusSubmission(models.Model):
     last_error = models.TextField(blank=True)
     last_error_code = models.CharField(max_length=40, blank=True)
     last_error_field = models.CharField(max_length=60, blank=True)
+    # The fields proposed from the last envoi to the same dossier or client: {"invoice": "F…", "values": {…}}.
+    remembered_from = models.JSONField("repris du dernier envoi", default=dict, blank=True, editable=False)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
@@ -324,6 +326,17 @@ class ChorusSubmission(models.Model):
     @property
     def bank_label(self) -> str:
         return next((b["nom"] for b in self.account.banks if b["id"] == self.id_coordonnee_bancaire), "")
+
+    @property
+    def remembered_fields(self) -> list[str]:
+        """The fields still holding what was proposed from the last envoi (one the user changed is no longer
+        « repris »)."""
+        values = self.remembered_from.get("values", {})
+        return [field for field, value in values.items() if getattr(self, field) == value]
+
+    @property
+    def remembered_invoice(self) -> str:
+        return self.remembered_from.get("invoice", "")
 
     @property
     def is_final(self) -> bool:
@@ -432,3 +445,56 @@ class ChorusRefreshRun(models.Model):
 
     def __str__(self) -> str:
         return f"Rafraîchissement {self.account_id} {self.started_at:%d/%m/%Y %H:%M}"
+
+
+class SendBatch(models.Model):
+    """A « lot d'envoi »: several invoices sent to Chorus Pro in one go from the invoice list, each through its
+    own submission."""
+
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="chorus_batches")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="par", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submit_when_complete = models.BooleanField("soumettre directement les envois complets", default=False)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lot d'envoi Chorus Pro"
+        verbose_name_plural = "lots d'envoi Chorus Pro"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Lot d'envoi {self.pk} du {self.created_at:%d/%m/%Y %H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("chorus:batch-detail", args=[self.pk])
+
+
+class SendBatchItem(models.Model):
+    """One invoice of a lot d'envoi: its submission, or why it could not start."""
+
+    batch = models.ForeignKey(SendBatch, verbose_name="lot", on_delete=models.CASCADE, related_name="items")
+    # Only a draft can be deleted, and a draft's line only says why it could not be sent.
+    invoice = models.ForeignKey(
+        "invoices.Invoice", verbose_name="facture", on_delete=models.CASCADE, related_name="+"
+    )
+    # An envoi abandoned later leaves the line, without its submission.
+    submission = models.ForeignKey(
+        ChorusSubmission,
+        verbose_name="envoi",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    queued = models.BooleanField("dépôt lancé par le lot", default=False)
+    error = models.TextField("non envoyée", blank=True)
+    note = models.TextField("à compléter", blank=True)
+
+    class Meta:
+        verbose_name = "facture d'un lot d'envoi"
+        verbose_name_plural = "factures d'un lot d'envoi"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.batch} — {self.invoice_id}"

@@ -7,7 +7,7 @@ from django.conf import settings
 
 from chorus import client, services
 from chorus.models import ChorusAccount, ChorusSubmission
-from chorus.services import facturx_deposit, sweeper
+from chorus.services import bulk, facturx_deposit, sweeper
 
 BACKOFF_BASE = 30
 # Below the broker's visibility timeout: Redis hands out again a message held longer than that, so a longer
@@ -93,3 +93,11 @@ def sweep_stale_claims() -> int:
     for pk, step in stalled:
         RESUME[step].delay(pk)
     return len(stalled)
+
+
+@shared_task(**RETRY)
+def send_batch_item(self, item_id: int) -> None:
+    """One invoice of a lot d'envoi: its deposit, then « Soumettre » when the lot asks and nothing is missing."""
+    sub = _run_with_retries(self, bulk.send_item, item_id=item_id)
+    if sub.numero_flux_depot:
+        follow_flux.delay(sub.pk)

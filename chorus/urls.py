@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus import views
+from chorus import views, views_bulk
 
 app_name = "chorus"
 urlpatterns = [
@@ -17,4 +17,7 @@ urlpatterns = [
     path("envois/<int:pk>/abandonner/", views.submission_abandon, name="submission-abandon"),
     path("envois/<int:pk>/reprendre/", views.submission_resume, name="submission-resume"),
     path("envois/<int:pk>/rafraichir/", views.submission_refresh, name="submission-refresh"),
+    path("factures/envoyer/", views_bulk.bulk_send, name="bulk-send"),
+    path("lots/<int:pk>/", views_bulk.batch_detail, name="batch-detail"),
+    path("lots/<int:pk>/etat/", views_bulk.batch_status, name="batch-status"),
 ]

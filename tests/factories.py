@@ -203,7 +203,7 @@ def make_one_of_each(cabinet: Cabinet) -> dict:
     import datetime
 
     from chorus import services as chorus_services
-    from chorus.models import ChorusAttachment
+    from chorus.models import ChorusAttachment, SendBatch, SendBatchItem
     from invoices import services as invoicing
 
     mairie = make_public_client(cabinet)
@@ -225,9 +225,12 @@ def make_one_of_each(cabinet: Cabinet) -> dict:
 
     reminder = invoicing.send_reminder(invoice=overdue)
     hold = reminder_plan.hold(cabinet=cabinet, invoice=overdue, reason="litige")
+    batch = SendBatch.objects.create(cabinet=cabinet)
+    SendBatchItem.objects.create(batch=batch, invoice=invoice, submission=submission)
     return {
         "hold-lift": hold,
         "reminder-mark": reminder,
+        "batch": batch,
         "attachment": attachment,
         "submission": submission,
         "contact": make_contact(mairie),

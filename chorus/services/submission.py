@@ -21,7 +21,7 @@ from chorus.models import (
 from chorus.models import (
     SubmissionState as State,
 )
-from chorus.services import connection, facturx_deposit
+from chorus.services import connection, facturx_deposit, remembered
 from chorus.services.account import update_account
 from invoices import journal, vat
 from invoices.errors import InvoiceLocked
@@ -75,7 +75,7 @@ def start_submission(*, invoice: Invoice, account: ChorusAccount | None) -> Chor
     type_tva, motif = vat.chorus_prefill(invoice.vat_regime, invoice.exemption_code)
     if motif not in {code for code, _ in account.exemption_motive_choices()}:
         motif = ""  # only a code of Chorus's own list is sent; the user picks one
-    submission, _ = ChorusSubmission.objects.get_or_create(  # two clicks on « Envoyer » share one row
+    submission, created = ChorusSubmission.objects.get_or_create(  # two clicks on « Envoyer » share one row
         invoice=invoice,
         defaults=dict(
             cabinet=invoice.cabinet,
@@ -91,6 +91,8 @@ def start_submission(*, invoice: Invoice, account: ChorusAccount | None) -> Chor
             pdf_sha256=invoice.pdf_sha256,
         ),
     )
+    if created:
+        remembered.propose(submission=submission)
     return submission
 
 

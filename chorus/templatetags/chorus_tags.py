@@ -52,3 +52,19 @@ def chorus_invoice_block(context, invoice):
         "refusal": why_not_sendable(invoice) if invoice.is_issued and submission is None else "",
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.simple_tag
+def chorus_remembered_note(submission) -> str:
+    """« Service, N° d'engagement : repris du dernier envoi (facture F…) », or "" when nothing is."""
+    from chorus.services import remembered
+
+    return remembered.note(submission)
+
+
+@register.inclusion_tag("chorus/_bulk_cell.html")
+def chorus_bulk_cell(invoice, form_id: str):
+    """The invoice list's box for bulk « Envoyer », or a disabled one saying why this invoice cannot go."""
+    from chorus.services import bulk
+
+    return {"invoice": invoice, "form_id": form_id, "refusal": bulk.refusal(invoice)}

@@ -30,5 +30,6 @@ def test_every_url_with_an_id_refuses_other_cabinet(client_as, admin, comptable,
     assert {
         "clients:client-detail", "clients:contact-edit", "clients:dossier-edit", "invoices:invoice-detail",
         "invoices:reminder-pdf", "chorus:submission-submit", "chorus:attachment-remove", "chorus:invoice-send",
+        "chorus:batch-detail", "chorus:batch-status",
     } <= set(checked)  # fmt: skip
     print(len(checked), "URLs checked")
