@@ -176,7 +176,7 @@ class InvoiceForm(VatRegimeMixin, CabinetScopedForm):
         help_texts = {
             "footer_text": limits.FOOTER_HELP,
             "payment_terms_days": "Au plus 60 jours (ou 45 jours fin de mois) pour une entreprise, "
-            "30 jours pour un acheteur public ; libre pour un particulier."
+            "30 jours pour un acheteur public ; libre pour un particulier.",
         }
 
     def clean(self):
@@ -242,11 +242,8 @@ class ReminderForm(forms.Form):
     level = forms.TypedChoiceField(label="Ton de la relance", choices=ReminderLevel.choices, coerce=int)
 
 
-class PaymentForm(forms.Form):
-    date = forms.DateField(label="Date du règlement", widget=DATE_WIDGET)
-    amount = forms.DecimalField(label="Montant", max_digits=12, decimal_places=2, localize=True)
-    mode = forms.ChoiceField(label="Mode de règlement", choices=PaymentMode.choices)
-    reference = forms.CharField(label="Référence", max_length=100, required=False)
+class AllocationForm(forms.Form):
+    """One amount per open invoice of the client; empty means nothing allocated to it."""
 
     def __init__(self, *args, invoices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -262,12 +259,6 @@ class PaymentForm(forms.Form):
                 error_messages={"min_value": "Un montant affecté ne peut pas être négatif."},
             )
 
-    def clean_amount(self):
-        amount = self.cleaned_data["amount"]
-        if amount <= 0:
-            raise forms.ValidationError("Le montant du règlement doit être positif.")
-        return amount
-
     def allocation_fields(self):
         return [self[f"alloc_{invoice.pk}"] for invoice in self.invoices]
 
@@ -277,6 +268,26 @@ class PaymentForm(forms.Form):
             for invoice in self.invoices
             if self.cleaned_data.get(f"alloc_{invoice.pk}")
         ]
+
+
+class PaymentForm(AllocationForm):
+    date = forms.DateField(label="Date du règlement", widget=DATE_WIDGET)
+    amount = forms.DecimalField(label="Montant", max_digits=12, decimal_places=2, localize=True)
+    mode = forms.ChoiceField(label="Mode de règlement", choices=PaymentMode.choices)
+    reference = forms.CharField(label="Référence", max_length=100, required=False)
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount <= 0:
+            raise forms.ValidationError("Le montant du règlement doit être positif.")
+        return amount
+
+
+class RefundForm(forms.Form):
+    date = forms.DateField(label="Date du remboursement", widget=DATE_WIDGET)
+    amount = forms.DecimalField(label="Montant remboursé", max_digits=12, decimal_places=2, localize=True)
+    mode = forms.ChoiceField(label="Mode de remboursement", choices=PaymentMode.choices)
+    reason = forms.CharField(label="Motif", max_length=100, required=False)
 
 
 class ReverseForm(forms.Form):

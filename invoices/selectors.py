@@ -80,12 +80,47 @@ def document_history(*, invoice: Invoice | None = None, quote: Quote | None = No
 
 
 def payment_list(*, cabinet: Cabinet, client: Client | None = None) -> QuerySet[Payment]:
-    qs = Payment.objects.filter(cabinet=cabinet).select_related("client", "reversal_of", "reversal")
+    qs = Payment.objects.filter(cabinet=cabinet).select_related(
+        "client", "reversal_of", "reversal", "refund_of"
+    )
     if client is not None:
         qs = qs.filter(client=client)
     return qs.prefetch_related(
-        Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("invoice"))
+        Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("invoice")), "refunds"
     ).order_by("-date", "-id")
+
+
+@dataclass(frozen=True)
+class Balance:
+    """« Solde client »: what the client owes on open invoices less what it paid and is not yet allocated."""
+
+    invoices: list[Invoice]
+    credits: list[Payment]
+    due: Decimal
+    unallocated: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        return self.due - self.unallocated
+
+
+def client_balance(*, client: Client) -> Balance:
+    """The open invoices and the payments with an unallocated rest, in three queries."""
+    invoices = open_invoices_of(client=client)
+    payments = [
+        p
+        for p in Payment.objects.filter(client=client, reversal_of=None, refund_of=None)
+        .select_related("reversal")
+        .prefetch_related("allocations", "refunds")
+        .order_by("date", "id")
+        if p.unallocated
+    ]
+    return Balance(
+        invoices=invoices,
+        credits=payments,
+        due=sum((i.amount_due for i in invoices), ZERO),
+        unallocated=sum((p.unallocated for p in payments), ZERO),
+    )
 
 
 def quote_list(*, cabinet: Cabinet) -> QuerySet[Quote]:

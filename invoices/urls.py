@@ -28,4 +28,6 @@ urlpatterns = [
     path("reglements/nouveau/", payments.payment_create, name="payment-create"),
     path("reglements/<int:pk>/", payments.payment_detail, name="payment-detail"),
     path("reglements/<int:pk>/contre-passer/", payments.payment_reverse, name="payment-reverse"),
+    path("reglements/<int:pk>/affecter/", payments.payment_allocate, name="payment-allocate"),
+    path("reglements/<int:pk>/rembourser/", payments.payment_refund, name="payment-refund"),
 ]
