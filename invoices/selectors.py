@@ -6,15 +6,18 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from clients.models import Client, Dossier
 from geoprod.models import Cabinet
 from invoices.models import (
     OPEN_STATUSES,
+    BankLine,
+    BankStatement,
     Invoice,
     InvoiceKind,
+    LineStatus,
     Payment,
     PaymentAllocation,
     Quote,
@@ -215,3 +218,39 @@ def quote_invoices(*, quote: Quote) -> list[Invoice]:
     return list(
         Invoice.objects.filter(quote=quote).select_related(*LIST_RELATED).order_by("issue_date", "id")
     )
+
+
+def statement_list(*, cabinet: Cabinet) -> QuerySet[BankStatement]:
+    """Imported statements with their line counts, in one query."""
+    return (
+        BankStatement.objects.filter(cabinet=cabinet)
+        .select_related("account", "imported_by")
+        .annotate(
+            line_count=Count("lines"),
+            pending_count=Count("lines", filter=Q(lines__status=LineStatus.PENDING)),
+            accepted_count=Count("lines", filter=Q(lines__status=LineStatus.ACCEPTED)),
+        )
+        .order_by("-imported_at", "-id")
+    )
+
+
+def statement_lines(*, statement: BankStatement, status: str = "") -> QuerySet[BankLine]:
+    qs = BankLine.objects.filter(statement=statement).select_related("client", "payment")
+    if status in LineStatus.values:
+        qs = qs.filter(status=status)
+    return qs.order_by("date", "id")
+
+
+def statement_counts(*, statement: BankStatement) -> dict[str, int]:
+    rows = BankLine.objects.filter(statement=statement).values_list("status").annotate(n=Count("id"))
+    counts = {status: 0 for status in LineStatus.values}
+    counts.update(dict(rows))
+    return counts
+
+
+def attach_proposed_invoices(lines) -> None:
+    """Sets `line.proposed` (the proposed invoices, oldest first) on a page of lines, in one query."""
+    ids = {i for line in lines for i in line.proposed_invoice_ids}
+    invoices = {i.pk: i for i in Invoice.objects.filter(pk__in=ids)} if ids else {}
+    for line in lines:
+        line.proposed = [invoices[i] for i in line.proposed_invoice_ids if i in invoices]
