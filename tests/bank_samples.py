@@ -28,7 +28,9 @@ def camt053(entries: list[Entry], *, version: str = "02", iban: str = IBAN, msg_
     body = []
     for n, e in enumerate(entries, start=1):
         debtor = (
-            f"<RltdPties><Dbtr><Nm>{escape(e.debtor)}</Nm></Dbtr></RltdPties>" if e.debtor and version == "02" else ""
+            f"<RltdPties><Dbtr><Nm>{escape(e.debtor)}</Nm></Dbtr></RltdPties>"
+            if e.debtor and version == "02"
+            else ""
         )
         if e.debtor and version != "02":
             debtor = f"<RltdPties><Dbtr><Pty><Nm>{escape(e.debtor)}</Nm></Pty></Dbtr></RltdPties>"
@@ -63,7 +65,13 @@ def csv_bank(entries: list[Entry], *, separator: str = ";", debit_credit: bool =
             amount = fr(Decimal(e.amount))
             rows.append(
                 separator.join(
-                    [e.date.strftime("%d/%m/%Y"), e.label, "" if e.credit else amount, amount if e.credit else "", e.ref]
+                    [
+                        e.date.strftime("%d/%m/%Y"),
+                        e.label,
+                        "" if e.credit else amount,
+                        amount if e.credit else "",
+                        e.ref,
+                    ]
                 )
             )
     else:

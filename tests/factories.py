@@ -197,6 +197,21 @@ def make_chorus_account(cabinet: Cabinet, *, ready: bool = True, **kw):
     return account
 
 
+def make_statement(cabinet: Cabinet, invoices, *, label: str = "Compte courant"):
+    """An imported CAMT.053 statement with one credit line per invoice, paying it by its number."""
+    from invoices.models import BankAccount
+    from invoices.services import bank
+    from tests.bank_samples import Entry, camt053
+
+    account, _ = BankAccount.objects.get_or_create(cabinet=cabinet, label=label)
+    data = camt053(
+        [Entry(i.amount_due, f"FACTURE {i.number}", ref=f"R{i.pk}") for i in invoices], msg_id=label
+    )
+    return bank.import_statement(
+        cabinet=cabinet, account=account, filename="releve.xml", data=data, fmt="camt053"
+    ).statement
+
+
 def make_one_of_each(cabinet: Cabinet) -> dict:
     """One object of every kind a URL takes the id of, all in `cabinet`, keyed by the URL-name word that
     designates it; the most specific words come first (« attachment » before « submission »…)."""
@@ -222,7 +237,10 @@ def make_one_of_each(cabinet: Cabinet) -> dict:
         piece_jointe_id=1,
     )
     invoicing.send_reminder(invoice=overdue)
+    statement = make_statement(cabinet, [invoice])
     return {
+        "bankline": statement.lines.get(),
+        "statement": statement,
         "attachment": attachment,
         "submission": submission,
         "contact": make_contact(mairie),

@@ -93,7 +93,9 @@ class Matcher:
         self.by_amount: dict[int, list[int]] = defaultdict(list)
         self.client_words: dict[int, frozenset[str]] = {}
         self.clients_by_word: dict[str, set[int]] = defaultdict(set)
-        for invoice in sorted(invoices, key=lambda i: (i.issue_date or datetime.date.min, i.number)):
+        oldest_first = sorted(invoices, key=lambda i: (i.issue_date or datetime.date.min, i.number))
+        self.rank = {invoice.id: n for n, invoice in enumerate(oldest_first)}
+        for invoice in oldest_first:
             self.by_number[invoice.number.upper()].append(invoice.id)
             compact = _compact(invoice.number)
             if compact != invoice.number.upper():
@@ -107,7 +109,7 @@ class Matcher:
                     self.clients_by_word[word].add(invoice.client_id)
 
     def _open(self, ids) -> list[int]:
-        return [i for i in dict.fromkeys(ids) if self.remaining[i] > 0]
+        return sorted((i for i in set(ids) if self.remaining[i] > 0), key=self.rank.__getitem__)
 
     def _take(self, ids: list[int], cents: int) -> None:
         for i in ids:
