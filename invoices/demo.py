@@ -200,7 +200,9 @@ def _seed(cabinet: Cabinet, dossiers: list[Dossier], clients: list[Client], toda
                     code_service="DGST",
                 )
                 _issue(inv, ago(20 - n))
-        invoice = _issue(draft(i), ago(days))
+        # Cash stays under the legal limit (art. D112-3 code monétaire et financier): a small job.
+        small = {"scale": D("0.2")} if outcome == "paid_cash" else {}
+        invoice = _issue(draft(i, **small), ago(days))
         issued.append((invoice, outcome, ago(days)))
         if outcome == "credited":
             gesture = [LineInput("Geste commercial — remise sur honoraires", D("150.00"))]

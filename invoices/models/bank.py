@@ -86,9 +86,11 @@ class BankLine(models.Model):
     so overlapping statements never bring the same line twice."""
 
     cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="+")
-    statement = models.ForeignKey(BankStatement, on_delete=models.CASCADE, related_name="lines")
-    account = models.ForeignKey(BankAccount, on_delete=models.PROTECT, related_name="+")
-    identity = models.CharField(max_length=64)
+    statement = models.ForeignKey(
+        BankStatement, verbose_name="relevé", on_delete=models.CASCADE, related_name="lines"
+    )
+    account = models.ForeignKey(BankAccount, verbose_name="compte", on_delete=models.PROTECT, related_name="+")
+    identity = models.CharField("identité de la ligne", max_length=64)
     date = models.DateField("date")
     amount = models.DecimalField("montant", max_digits=12, decimal_places=2)
     label = models.CharField("libellé", max_length=500, blank=True)
