@@ -30,13 +30,33 @@ def _text(node, path: str, ns: dict) -> str:
     return (found.text or "").strip() if found is not None else ""
 
 
-def _texts(node, path: str, ns: dict) -> list[str]:
-    return [(n.text or "").strip() for n in node.findall(path, ns) if (n.text or "").strip()]
+def _values(entry, prefix: int) -> dict[str, list[str]]:
+    """Every non-empty text of an entry by its path of local names (« NtryDtls/TxDtls/RmtInf/Ustrd »), in one
+    walk: a find() per field would read the subtree a dozen times for each of thousands of entries."""
+    found: dict[str, list[str]] = {}
+
+    def walk(node, path: str) -> None:
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            here = f"{path}/{child.tag[prefix:]}" if path else child.tag[prefix:]
+            text = (child.text or "").strip()
+            if text:
+                found.setdefault(here, []).append(text)
+            if len(child):
+                walk(child, here)
+
+    walk(entry, "")
+    return found
 
 
-def _date(entry, ns: dict, where: str) -> datetime.date:
-    raw = _text(entry, "c:BookgDt/c:Dt", ns) or _text(entry, "c:BookgDt/c:DtTm", ns)[:10]
-    raw = raw or _text(entry, "c:ValDt/c:Dt", ns) or _text(entry, "c:ValDt/c:DtTm", ns)[:10]
+def _date(values: dict[str, list[str]], where: str) -> datetime.date:
+    for path in ("BookgDt/Dt", "BookgDt/DtTm", "ValDt/Dt", "ValDt/DtTm"):
+        if path in values:
+            raw = values[path][0]
+            break
+    else:
+        raw = ""
     try:
         return datetime.date.fromisoformat(raw[:10])
     except ValueError:
@@ -45,17 +65,25 @@ def _date(entry, ns: dict, where: str) -> datetime.date:
         ) from None
 
 
-def _entry(entry, ns: dict, where: str) -> StatementLine | None:
-    status = _text(entry, "c:Sts", ns) or _text(entry, "c:Sts/c:Cd", ns)
+def _entry(entry, namespace: str, where: str) -> StatementLine | None:
+    values = _values(entry, len(namespace) + 2)
+
+    def first(*paths: str) -> str:
+        return next((values[p][0] for p in paths if p in values), "")
+
+    def every(*paths: str) -> list[str]:
+        return [v for p in paths for v in values.get(p, ())]
+
+    status = first("Sts", "Sts/Cd")
     if status and status != "BOOK":
         return None
-    amt = entry.find("c:Amt", ns)
+    amt = entry.find(f"{{{namespace}}}Amt")
     if amt is None or not AMOUNT.match((amt.text or "").strip()):
         raise StatementError(f"{where} : montant absent ou illisible.")
     currency = amt.get("Ccy", "")
     if not CURRENCY.match(currency):
         raise StatementError(f"{where} : devise du montant absente ou illisible.")
-    direction = _text(entry, "c:CdtDbtInd", ns)
+    direction = first("CdtDbtInd")
     if direction not in ("CRDT", "DBIT"):
         raise StatementError(f"{where} : sens de l'écriture (CRDT ou DBIT) absent.")
     try:
@@ -64,21 +92,15 @@ def _entry(entry, ns: dict, where: str) -> StatementLine | None:
         raise StatementError(f"{where} : montant illisible.") from None
     if direction == "DBIT":
         amount = -amount
-    remittance = _texts(entry, "c:NtryDtls/c:TxDtls/c:RmtInf/c:Ustrd", ns)
-    remittance += _texts(entry, "c:NtryDtls/c:TxDtls/c:RmtInf/c:Strd/c:CdtrRefInf/c:Ref", ns)
-    info = _texts(entry, "c:AddtlNtryInf", ns) + _texts(entry, "c:NtryDtls/c:TxDtls/c:AddtlTxInf", ns)
-    debtor = _texts(entry, "c:NtryDtls/c:TxDtls/c:RltdPties/c:Dbtr/c:Nm", ns)
-    debtor += _texts(entry, "c:NtryDtls/c:TxDtls/c:RltdPties/c:Dbtr/c:Pty/c:Nm", ns)
-    refs = [
-        _text(entry, "c:AcctSvcrRef", ns),
-        _text(entry, "c:NtryRef", ns),
-        *_texts(entry, "c:NtryDtls/c:TxDtls/c:Refs/c:AcctSvcrRef", ns),
-        *_texts(entry, "c:NtryDtls/c:TxDtls/c:Refs/c:EndToEndId", ns),
-    ]
+    tx = "NtryDtls/TxDtls/"
+    remittance = every(f"{tx}RmtInf/Ustrd", f"{tx}RmtInf/Strd/CdtrRefInf/Ref")
+    info = every("AddtlNtryInf", f"{tx}AddtlTxInf")
+    debtor = every(f"{tx}RltdPties/Dbtr/Nm", f"{tx}RltdPties/Dbtr/Pty/Nm")
+    refs = every("AcctSvcrRef", "NtryRef", f"{tx}Refs/AcctSvcrRef", f"{tx}Refs/EndToEndId")
     reference = next((r for r in refs if r.upper() not in NOT_PROVIDED), "")
     label = " ".join(dict.fromkeys(remittance + info))
     return StatementLine(
-        date=_date(entry, ns, where),
+        date=_date(values, where),
         amount=amount,
         label=label[:500],
         reference=reference[:140],
@@ -117,7 +139,7 @@ def parse(data: bytes) -> Statement:
         if ccy := _text(stmt, "c:Acct/c:Ccy", ns):
             currencies.add(ccy)
         for e_index, entry in enumerate(stmt.findall("c:Ntry", ns), start=1):
-            line = _entry(entry, ns, f"Relevé {s_index}, écriture {e_index}")
+            line = _entry(entry, namespace, f"Relevé {s_index}, écriture {e_index}")
             if line is not None:
                 lines.append(line)
     if len(ibans) > 1:
