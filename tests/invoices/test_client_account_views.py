@@ -144,3 +144,29 @@ def test_other_cabinet_payment_gives_404(cabinet, client_as, stranger):
     http = client_as(stranger)
     assert http.post(f"/factures/reglements/{payment.pk}/affecter/", {}).status_code == 404
     assert http.post(f"/factures/reglements/{payment.pk}/rembourser/", {}).status_code == 404
+
+
+def test_payment_list_queries_do_not_grow_with_refunds_and_allocations(cabinet, client_as, comptable):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    http = client_as(comptable)
+    client = factories.make_client(cabinet)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert http.get("/factures/reglements/").status_code == 200
+        return len(ctx.captured_queries)
+
+    services.refund_payment(
+        payment=acompte(client, "100"), amount=Decimal("10"), date=datetime.date(2026, 10, 2), mode="virement"
+    )
+    before = count()
+    for _ in range(3):
+        invoice = factories.make_invoice(cabinet, client=client, issued=True)
+        payment = acompte(client, "2000")
+        services.allocate_payment(payment=payment, allocations=[(invoice, Decimal("1000"))])
+        services.refund_payment(
+            payment=payment, amount=Decimal("5"), date=datetime.date(2026, 10, 2), mode="cheque"
+        )
+    assert count() == before
