@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from clients.models import Client
@@ -133,7 +133,6 @@ def open_invoices_for_matching(cabinet: Cabinet) -> list[matching.OpenInvoice]:
     ]
 
 
-@transaction.atomic
 def import_statement(
     *,
     cabinet: Cabinet,
@@ -150,6 +149,32 @@ def import_statement(
 
     Raises StatementError (unreadable, another currency, already imported, nothing new in it).
     """
+    try:
+        return _import_statement(
+            cabinet=cabinet, account=account, filename=filename, data=data, fmt=fmt, mapping=mapping,
+            parsed=parsed, user=user,
+        )  # fmt: skip
+    except IntegrityError:
+        # Two imports of the same file (or of overlapping statements) at the same moment: the unique
+        # constraints let one through and roll the other back whole.
+        raise StatementError(
+            "Ce relevé, ou certaines de ses lignes, vient d'être importé par ailleurs : rechargez la liste des "
+            "relevés."
+        ) from None
+
+
+@transaction.atomic
+def _import_statement(
+    *,
+    cabinet: Cabinet,
+    account: BankAccount,
+    filename: str,
+    data: bytes,
+    fmt: str,
+    mapping: dict | None,
+    parsed: Statement | None,
+    user,
+) -> ImportResult:
     if account.cabinet_id != cabinet.id:
         raise StatementError("Ce compte bancaire n'appartient pas au cabinet.")
     digest = file_digest(data)

@@ -10,7 +10,7 @@ import pytest
 from invoices.errors import InvoicingError
 from invoices.models import BankAccount, BankLine, BankStatement, InvoiceStatus, LineStatus, Payment
 from invoices.services import bank
-from invoices.statements import StatementError
+from invoices.statements import StatementError, camt
 from tests import factories
 from tests.bank_samples import FRENCH_CSV_MAPPING, IBAN, Entry, camt053, csv_bank
 
@@ -210,3 +210,21 @@ def test_an_account_of_another_cabinet_is_refused(cabinet, other_cabinet):
             filename="r.xml",
             data=camt053([Entry("5", "y")]),
         )
+
+
+def test_a_line_imported_meanwhile_by_another_request_rolls_the_import_back(cabinet, setup):
+    *_, account = setup
+    first = do_import(cabinet, account, camt053([Entry("1", "autre", ref="Z")], msg_id="Z")).statement
+    entry = Entry("100", "x", ref="R1")
+    # What a concurrent import leaves: the same line identity, committed after this import looked.
+    BankLine.objects.create(
+        cabinet=cabinet,
+        statement=first,
+        account=account,
+        identity=bank.line_identity(camt.parse(camt053([entry])).lines[0]),
+        date=datetime.date(2000, 1, 1),
+        amount=Decimal("100"),
+    )
+    with pytest.raises(StatementError, match="vient d'être importé par ailleurs"):
+        do_import(cabinet, account, camt053([entry, Entry("200", "y", ref="R2")]))
+    assert BankStatement.objects.count() == 1 and BankLine.objects.count() == 2
