@@ -89,7 +89,9 @@ class BankLine(models.Model):
     statement = models.ForeignKey(
         BankStatement, verbose_name="relevé", on_delete=models.CASCADE, related_name="lines"
     )
-    account = models.ForeignKey(BankAccount, verbose_name="compte", on_delete=models.PROTECT, related_name="+")
+    account = models.ForeignKey(
+        BankAccount, verbose_name="compte", on_delete=models.PROTECT, related_name="+"
+    )
     identity = models.CharField("identité de la ligne", max_length=64)
     date = models.DateField("date")
     amount = models.DecimalField("montant", max_digits=12, decimal_places=2)
@@ -123,3 +125,10 @@ class BankLine(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == LineStatus.PENDING
+
+    @property
+    def confidence_badge(self) -> str:
+        """The badge colour of the proposal's confidence."""
+        return {Confidence.HAUTE: "ok", Confidence.MOYENNE: "warn", Confidence.BASSE: "danger"}.get(
+            self.confidence, ""
+        )
