@@ -6,85 +6,211 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0004_merge_chorus_recipient_and_verbose_names'),
-        ('geoprod', '0006_french_verbose_names'),
-        ('invoices', '0013_payment_refund_of'),
+        ("clients", "0004_merge_chorus_recipient_and_verbose_names"),
+        ("geoprod", "0006_french_verbose_names"),
+        ("invoices", "0013_payment_refund_of"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BankAccount',
+            name="BankAccount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(max_length=100, verbose_name='intitulé')),
-                ('iban', models.CharField(blank=True, max_length=34, verbose_name='IBAN')),
-                ('csv_mapping', models.JSONField(blank=True, default=dict, verbose_name='correspondance des colonnes CSV')),
-                ('cabinet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bank_accounts', to='geoprod.cabinet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("label", models.CharField(max_length=100, verbose_name="intitulé")),
+                ("iban", models.CharField(blank=True, max_length=34, verbose_name="IBAN")),
+                (
+                    "csv_mapping",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="correspondance des colonnes CSV"
+                    ),
+                ),
+                (
+                    "cabinet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bank_accounts",
+                        to="geoprod.cabinet",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'compte bancaire',
-                'verbose_name_plural': 'comptes bancaires',
-                'ordering': ['label'],
+                "verbose_name": "compte bancaire",
+                "verbose_name_plural": "comptes bancaires",
+                "ordering": ["label"],
             },
         ),
         migrations.CreateModel(
-            name='BankStatement',
+            name="BankStatement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=255, verbose_name='fichier')),
-                ('sha256', models.CharField(max_length=64, verbose_name='empreinte SHA-256')),
-                ('format', models.CharField(choices=[('camt053', 'CAMT.053'), ('csv', 'CSV')], max_length=10, verbose_name='format')),
-                ('skipped_debits', models.PositiveIntegerField(default=0, verbose_name='débits non repris')),
-                ('skipped_duplicates', models.PositiveIntegerField(default=0, verbose_name='lignes déjà importées')),
-                ('imported_at', models.DateTimeField(auto_now_add=True, verbose_name='importé le')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='statements', to='invoices.bankaccount', verbose_name='compte')),
-                ('cabinet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='bank_statements', to='geoprod.cabinet')),
-                ('imported_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='importé par')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255, verbose_name="fichier")),
+                ("sha256", models.CharField(max_length=64, verbose_name="empreinte SHA-256")),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("camt053", "CAMT.053"), ("csv", "CSV")],
+                        max_length=10,
+                        verbose_name="format",
+                    ),
+                ),
+                ("skipped_debits", models.PositiveIntegerField(default=0, verbose_name="débits non repris")),
+                (
+                    "skipped_duplicates",
+                    models.PositiveIntegerField(default=0, verbose_name="lignes déjà importées"),
+                ),
+                ("imported_at", models.DateTimeField(auto_now_add=True, verbose_name="importé le")),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="statements",
+                        to="invoices.bankaccount",
+                        verbose_name="compte",
+                    ),
+                ),
+                (
+                    "cabinet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="bank_statements",
+                        to="geoprod.cabinet",
+                    ),
+                ),
+                (
+                    "imported_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="importé par",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'relevé bancaire',
-                'verbose_name_plural': 'relevés bancaires',
-                'ordering': ['-imported_at', '-id'],
+                "verbose_name": "relevé bancaire",
+                "verbose_name_plural": "relevés bancaires",
+                "ordering": ["-imported_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='BankLine',
+            name="BankLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('identity', models.CharField(max_length=64, verbose_name='identité de la ligne')),
-                ('date', models.DateField(verbose_name='date')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='montant')),
-                ('label', models.CharField(blank=True, max_length=500, verbose_name='libellé')),
-                ('reference', models.CharField(blank=True, max_length=140, verbose_name='référence')),
-                ('debtor', models.CharField(blank=True, max_length=200, verbose_name="donneur d'ordre")),
-                ('status', models.CharField(choices=[('a_traiter', 'À traiter'), ('acceptee', 'Acceptée'), ('ignoree', 'Ignorée')], default='a_traiter', max_length=10, verbose_name='état')),
-                ('confidence', models.CharField(blank=True, choices=[('haute', 'Haute'), ('moyenne', 'Moyenne'), ('basse', 'Basse')], max_length=10, verbose_name='confiance')),
-                ('proposed_invoice_ids', models.JSONField(blank=True, default=list, verbose_name='factures proposées')),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='invoices.bankaccount', verbose_name='compte')),
-                ('cabinet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='geoprod.cabinet')),
-                ('client', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='clients.client', verbose_name='client proposé')),
-                ('payment', models.OneToOneField(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='bank_line', to='invoices.payment', verbose_name='règlement')),
-                ('statement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='invoices.bankstatement', verbose_name='relevé')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("identity", models.CharField(max_length=64, verbose_name="identité de la ligne")),
+                ("date", models.DateField(verbose_name="date")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="montant")),
+                ("label", models.CharField(blank=True, max_length=500, verbose_name="libellé")),
+                ("reference", models.CharField(blank=True, max_length=140, verbose_name="référence")),
+                ("debtor", models.CharField(blank=True, max_length=200, verbose_name="donneur d'ordre")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("a_traiter", "À traiter"),
+                            ("acceptee", "Acceptée"),
+                            ("ignoree", "Ignorée"),
+                        ],
+                        default="a_traiter",
+                        max_length=10,
+                        verbose_name="état",
+                    ),
+                ),
+                (
+                    "confidence",
+                    models.CharField(
+                        blank=True,
+                        choices=[("haute", "Haute"), ("moyenne", "Moyenne"), ("basse", "Basse")],
+                        max_length=10,
+                        verbose_name="confiance",
+                    ),
+                ),
+                (
+                    "proposed_invoice_ids",
+                    models.JSONField(blank=True, default=list, verbose_name="factures proposées"),
+                ),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="invoices.bankaccount",
+                        verbose_name="compte",
+                    ),
+                ),
+                (
+                    "cabinet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="geoprod.cabinet"
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="clients.client",
+                        verbose_name="client proposé",
+                    ),
+                ),
+                (
+                    "payment",
+                    models.OneToOneField(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bank_line",
+                        to="invoices.payment",
+                        verbose_name="règlement",
+                    ),
+                ),
+                (
+                    "statement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="invoices.bankstatement",
+                        verbose_name="relevé",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ligne de relevé',
-                'verbose_name_plural': 'lignes de relevé',
-                'ordering': ['date', 'id'],
+                "verbose_name": "ligne de relevé",
+                "verbose_name_plural": "lignes de relevé",
+                "ordering": ["date", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='bankaccount',
-            constraint=models.UniqueConstraint(fields=('cabinet', 'label'), name='bank_account_label_unique'),
+            model_name="bankaccount",
+            constraint=models.UniqueConstraint(fields=("cabinet", "label"), name="bank_account_label_unique"),
         ),
         migrations.AddConstraint(
-            model_name='bankstatement',
-            constraint=models.UniqueConstraint(fields=('cabinet', 'sha256'), name='bank_statement_file_unique'),
+            model_name="bankstatement",
+            constraint=models.UniqueConstraint(
+                fields=("cabinet", "sha256"), name="bank_statement_file_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bankline',
-            constraint=models.UniqueConstraint(fields=('account', 'identity'), name='bank_line_identity_unique'),
+            model_name="bankline",
+            constraint=models.UniqueConstraint(
+                fields=("account", "identity"), name="bank_line_identity_unique"
+            ),
         ),
     ]

@@ -45,16 +45,25 @@ def test_camt053_pending_entries_are_left_out():
     ("data", "message"),
     [
         (b"<Document><oops", "n'est pas un XML valide"),
-        (b"<Document xmlns='urn:iso:std:iso:20022:tech:xsd:camt.054.001.02'/>", "n'est pas un relevé CAMT.053"),
+        (
+            b"<Document xmlns='urn:iso:std:iso:20022:tech:xsd:camt.054.001.02'/>",
+            "n'est pas un relevé CAMT.053",
+        ),
         (b"<?xml version='1.0'?><Facture/>", "n'est pas un relevé CAMT.053"),
         (
             b"<Document xmlns='urn:iso:std:iso:20022:tech:xsd:camt.053.001.02'><BkToCstmrStmt/></Document>",
             "GrpHdr/MsgId",
         ),
-        (camt053([Entry("10", "x")]).replace(b">10.00<", b">abc<"), "écriture 1 : montant absent ou illisible"),
+        (
+            camt053([Entry("10", "x")]).replace(b">10.00<", b">abc<"),
+            "écriture 1 : montant absent ou illisible",
+        ),
         (camt053([Entry("10", "x")]).replace(b"<BookgDt><Dt>2026-10-01", b"<BookgDt><Dt>2026-13-45"), "date"),
         (camt053([Entry("10", "x")]).replace(b"<CdtDbtInd>CRDT", b"<CdtDbtInd>XXXX"), "CRDT ou DBIT"),
-        (camt053([Entry("10", "x")]).replace(b"<IBAN>" + IBAN.encode() + b"</IBAN>", b""), "compte (Acct/Id)"),
+        (
+            camt053([Entry("10", "x")]).replace(b"<IBAN>" + IBAN.encode() + b"</IBAN>", b""),
+            "compte (Acct/Id)",
+        ),
     ],
 )
 def test_camt053_malformed_files_are_refused_in_french(data, message):
@@ -95,13 +104,25 @@ def test_signed_amount_csv_with_comma_separator_and_decimal_point():
     layout = csvfile.sniff(data)
     assert layout.separator == "," and not layout.decimal_comma
     mapping = {"separator": ",", "decimal_comma": False, "date": "date", "label": "label", "amount": "amount"}
-    assert [line.amount for line in csvfile.parse(data, mapping).lines] == [Decimal("1234.50"), Decimal("-10.00")]
+    assert [line.amount for line in csvfile.parse(data, mapping).lines] == [
+        Decimal("1234.50"),
+        Decimal("-10.00"),
+    ]
 
 
 def test_thousands_and_nbsp_in_french_amounts():
     data = "Date;Libellé;Montant\n01/10/2026;X;1\u00a0560,00 €\n02/10/2026;Y;-1.200,5\n".encode()
-    mapping = {"separator": ";", "decimal_comma": True, "date": "Date", "label": "Libellé", "amount": "Montant"}
-    assert [line.amount for line in csvfile.parse(data, mapping).lines] == [Decimal("1560.00"), Decimal("-1200.50")]
+    mapping = {
+        "separator": ";",
+        "decimal_comma": True,
+        "date": "Date",
+        "label": "Libellé",
+        "amount": "Montant",
+    }
+    assert [line.amount for line in csvfile.parse(data, mapping).lines] == [
+        Decimal("1560.00"),
+        Decimal("-1200.50"),
+    ]
 
 
 @pytest.mark.parametrize(
@@ -121,7 +142,13 @@ def test_csv_with_wrong_columns_is_refused_in_french(mapping, message):
 
 def test_csv_unreadable_cells_name_the_row():
     data = "Date;Libellé;Montant\n01/10/2026;X;10,00\n32/13/2026;Y;5,00\n01/10/2026;Z;dix\n".encode()
-    mapping = {"separator": ";", "decimal_comma": True, "date": "Date", "label": "Libellé", "amount": "Montant"}
+    mapping = {
+        "separator": ";",
+        "decimal_comma": True,
+        "date": "Date",
+        "label": "Libellé",
+        "amount": "Montant",
+    }
     with pytest.raises(StatementError, match="Ligne 3 : date « 32/13/2026 » illisible"):
         csvfile.parse(data, mapping)
     with pytest.raises(StatementError, match="Ligne 4 : montant « dix » illisible"):
