@@ -104,8 +104,19 @@ def import_file(
             layout,
             "Les colonnes de ce fichier ne sont plus celles retenues pour ce compte : vérifiez-les.",
         ) from None
+    try:
+        parsed = read_statement(data=data, fmt=fmt, mapping=mapping)
+    except StatementError as e:
+        raise MappingNeeded(account, layout, e.message) from None
     return import_statement(
-        cabinet=cabinet, account=account, filename=filename, data=data, fmt=fmt, mapping=mapping, user=user
+        cabinet=cabinet,
+        account=account,
+        filename=filename,
+        data=data,
+        fmt=fmt,
+        mapping=mapping,
+        parsed=parsed,
+        user=user,
     )
 
 

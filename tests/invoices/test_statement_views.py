@@ -194,3 +194,16 @@ def test_lists_do_not_grow_in_queries_with_rows(cabinet, client_as, comptable):
     big = factories.make_statement(cabinet, invoices[1:], label="B")
     assert count(URL) == list_before
     assert count(f"{URL}{big.pk}/") == detail_small
+
+
+def test_a_remembered_mapping_that_no_longer_reads_the_file_reopens_the_columns_step(
+    cabinet, client_as, comptable
+):
+    account = BankAccount.objects.create(cabinet=cabinet, label="LCL", csv_mapping=FRENCH_CSV_MAPPING)
+    data = csv_bank([Entry("100", "VIR X")]).replace(b"01/10/2026", b"2026.10.01")
+    page = client_as(comptable).post(
+        f"{URL}importer/", {"file": upload("r.csv", data), "account": account.pk}
+    )
+    text = page.content.decode()
+    assert "Colonnes du relevé CSV" in text and "Ligne 2 : date « 2026.10.01 » illisible" in text
+    assert '<option value="Date opération" selected>' in text
