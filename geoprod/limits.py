@@ -20,6 +20,8 @@ DOCUMENT_MAX_LINES = 100
 IMAGE_MAX_PIXELS = 4000 * 4000
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
 LOGO_BOX = (1200, 600)
+# A bank statement (CAMT.053 or CSV): a year of a busy account's entries fits well below this.
+BANK_STATEMENT_MAX_BYTES = 10 * 1024 * 1024
 
 FOOTER_HELP = (
     f"Imprimé en bas de chaque facture : {FOOTER_MAX_CHARS} caractères et {FOOTER_MAX_LINES} lignes au plus."

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.contrib import admin
 
 from invoices.models import (
+    BankLine,
+    BankStatement,
     DocumentEvent,
     EcbRate,
     IntegrityCheck,
@@ -148,3 +150,16 @@ class EcbRateAdmin(admin.ModelAdmin):
     """Kept by the platform staff: a new ECB decision is one row (public buyers' late interest reads it)."""
 
     list_display = ("valid_from", "rate")
+
+
+@admin.register(BankStatement)
+class BankStatementAdmin(ReadOnlyAdmin):
+    list_display = ("filename", "account", "format", "imported_at", "cabinet")
+    list_select_related = ("account", "cabinet")
+
+
+@admin.register(BankLine)
+class BankLineAdmin(ReadOnlyAdmin):
+    list_display = ("date", "amount", "label", "status", "confidence", "cabinet")
+    list_filter = ("status", "confidence")
+    list_select_related = ("cabinet",)

@@ -200,7 +200,9 @@ def _seed(cabinet: Cabinet, dossiers: list[Dossier], clients: list[Client], toda
                     code_service="DGST",
                 )
                 _issue(inv, ago(20 - n))
-        invoice = _issue(draft(i), ago(days))
+        # Cash stays under the legal limit (art. D112-3 code monétaire et financier): a small job.
+        small = {"scale": D("0.2")} if outcome == "paid_cash" else {}
+        invoice = _issue(draft(i, **small), ago(days))
         issued.append((invoice, outcome, ago(days)))
         if outcome == "credited":
             gesture = [LineInput("Geste commercial — remise sur honoraires", D("150.00"))]
@@ -247,3 +249,54 @@ def _seed(cabinet: Cabinet, dossiers: list[Dossier], clients: list[Client], toda
         client=clients[0],
     )
     services.duplicate_invoice(invoice=issued[0][0])
+    _seed_statement(cabinet, today)
+
+
+DEMO_CSV_MAPPING = {
+    "separator": ";",
+    "decimal_comma": True,
+    "date": "Date",
+    "label": "Libellé",
+    "amount": "",
+    "debit": "Débit",
+    "credit": "Crédit",
+    "reference": "Référence",
+    "currency": "",
+}
+
+
+def _seed_statement(cabinet: Cabinet, today: datetime.date) -> None:
+    """A bank statement waiting in « Rapprochement bancaire »: a transfer naming its invoice, one naming the
+    client only, a deposit nobody recognises and a debit."""
+    from invoices.models import OPEN_STATUSES, BankAccount, InvoiceKind
+    from invoices.services import bank
+
+    due = list(
+        Invoice.objects.filter(cabinet=cabinet, status__in=OPEN_STATUSES)
+        .exclude(kind=InvoiceKind.AVOIR)
+        .select_related("client")
+        .order_by("issue_date", "number")[:2]
+    )
+    if len(due) < 2:
+        return
+    day = (today - datetime.timedelta(days=1)).strftime("%d/%m/%Y")
+
+    def fr(amount: Decimal) -> str:
+        return f"{amount:.2f}".replace(".", ",")
+
+    rows = [
+        "Date;Libellé;Débit;Crédit;Référence",
+        f"{day};VIR SEPA FACTURE {due[0].number};;{fr(due[0].amount_due)};BQ-0001",
+        f"{day};VIR SEPA {due[1].client.nom.upper()};;{fr(due[1].amount_due)};BQ-0002",
+        f"{day};REMISE CHEQUES N° 0042;;245,00;BQ-0003",
+        f"{day};PRLV SEPA URSSAF;812,00;;BQ-0004",
+    ]
+    account = BankAccount.objects.create(cabinet=cabinet, label="Crédit Agricole — compte courant")
+    bank.import_statement(
+        cabinet=cabinet,
+        account=account,
+        filename="releve-credit-agricole.csv",
+        data="\r\n".join(rows).encode(),
+        fmt="csv",
+        mapping=DEMO_CSV_MAPPING,
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from decimal import Decimal
 
 from django import forms
@@ -244,11 +246,8 @@ class ReminderForm(forms.Form):
     level = forms.TypedChoiceField(label="Ton de la relance", choices=ReminderLevel.choices, coerce=int)
 
 
-class PaymentForm(forms.Form):
-    date = forms.DateField(label="Date du règlement", widget=DATE_WIDGET)
-    amount = forms.DecimalField(label="Montant", max_digits=12, decimal_places=2, localize=True)
-    mode = forms.ChoiceField(label="Mode de règlement", choices=PaymentMode.choices)
-    reference = forms.CharField(label="Référence", max_length=100, required=False)
+class AllocationForm(forms.Form):
+    """One amount per open invoice of the client; empty means nothing allocated to it."""
 
     def __init__(self, *args, invoices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -264,12 +263,6 @@ class PaymentForm(forms.Form):
                 error_messages={"min_value": "Un montant affecté ne peut pas être négatif."},
             )
 
-    def clean_amount(self):
-        amount = self.cleaned_data["amount"]
-        if amount <= 0:
-            raise forms.ValidationError("Le montant du règlement doit être positif.")
-        return amount
-
     def allocation_fields(self):
         return [self[f"alloc_{invoice.pk}"] for invoice in self.invoices]
 
@@ -279,6 +272,26 @@ class PaymentForm(forms.Form):
             for invoice in self.invoices
             if self.cleaned_data.get(f"alloc_{invoice.pk}")
         ]
+
+
+class PaymentForm(AllocationForm):
+    date = forms.DateField(label="Date du règlement", widget=DATE_WIDGET)
+    amount = forms.DecimalField(label="Montant", max_digits=12, decimal_places=2, localize=True)
+    mode = forms.ChoiceField(label="Mode de règlement", choices=PaymentMode.choices)
+    reference = forms.CharField(label="Référence", max_length=100, required=False)
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount <= 0:
+            raise forms.ValidationError("Le montant du règlement doit être positif.")
+        return amount
+
+
+class RefundForm(forms.Form):
+    date = forms.DateField(label="Date du remboursement", widget=DATE_WIDGET)
+    amount = forms.DecimalField(label="Montant remboursé", max_digits=12, decimal_places=2, localize=True)
+    mode = forms.ChoiceField(label="Mode de remboursement", choices=PaymentMode.choices)
+    reason = forms.CharField(label="Motif", max_length=100, required=False)
 
 
 class ReverseForm(forms.Form):
@@ -345,3 +358,85 @@ class ReminderPlanForm(forms.Form):
 class ReminderHoldForm(forms.Form):
     reason = forms.ChoiceField(label="Motif", choices=HoldReason.choices)
     note = forms.CharField(label="Précision", max_length=200, required=False)
+STATEMENT_HELP = "Relevé CAMT.053 (XML, format ISO 20022) ou export CSV de votre banque."
+
+
+class StatementUploadForm(forms.Form):
+    account = forms.TypedChoiceField(label="Compte bancaire", coerce=int, required=False, empty_value=None)
+    new_account = forms.CharField(
+        label="ou nouveau compte",
+        max_length=100,
+        required=False,
+        help_text="Par exemple « Crédit Agricole — courant ».",
+    )
+    file = forms.FileField(label="Relevé", help_text=STATEMENT_HELP)
+
+    def __init__(self, *args, accounts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["account"].choices = [("", "Nouveau compte")] + [(a.pk, a.label) for a in accounts]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > limits.BANK_STATEMENT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"Le relevé ne doit pas dépasser {limits.BANK_STATEMENT_MAX_BYTES // (1024 * 1024)} Mo."
+            )
+        if upload.size == 0:
+            raise forms.ValidationError("Le fichier est vide.")
+        return upload
+
+
+def column_choices(headers: list[str]) -> list[tuple[str, str]]:
+    return [("", "—")] + [(h, h) for h in headers if h]
+
+
+class CsvMappingForm(forms.Form):
+    """The columns of a CSV statement; the file travels with the form so nothing is uploaded twice."""
+
+    content = forms.CharField(widget=forms.HiddenInput)
+    filename = forms.CharField(widget=forms.HiddenInput, max_length=255)
+    account = forms.IntegerField(widget=forms.HiddenInput)
+    separator = forms.ChoiceField(
+        label="Séparateur",
+        choices=[(";", "Point-virgule ;"), (",", "Virgule ,"), ("\t", "Tabulation"), ("|", "Barre |")],
+    )
+    decimal_comma = forms.BooleanField(label="Virgule décimale (1 560,00)", required=False)
+    date = forms.ChoiceField(label="Date")
+    label = forms.ChoiceField(label="Libellé")
+    amount = forms.ChoiceField(label="Montant (signé)", required=False)
+    debit = forms.ChoiceField(label="ou Débit", required=False)
+    credit = forms.ChoiceField(label="et Crédit", required=False)
+    reference = forms.ChoiceField(label="Référence", required=False)
+    currency = forms.ChoiceField(label="Devise", required=False)
+
+    def __init__(self, *args, headers: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for role in ("date", "label", "amount", "debit", "credit", "reference", "currency"):
+            self.fields[role].choices = column_choices(headers)
+        self.fields["date"].error_messages["required"] = "Choisissez la colonne de la date."
+        self.fields["label"].error_messages["required"] = "Choisissez la colonne du libellé."
+
+    def clean_content(self):
+        try:
+            data = base64.b64decode(self.cleaned_data["content"], validate=True)
+        except (binascii.Error, ValueError):
+            raise forms.ValidationError(
+                "Le fichier transmis est illisible : importez-le de nouveau."
+            ) from None
+        if len(data) > limits.BANK_STATEMENT_MAX_BYTES:
+            raise forms.ValidationError("Le relevé est trop volumineux.")
+        return data
+
+    def mapping(self) -> dict:
+        keys = (
+            "separator",
+            "decimal_comma",
+            "date",
+            "label",
+            "amount",
+            "debit",
+            "credit",
+            "reference",
+            "currency",
+        )
+        return {k: self.cleaned_data.get(k) for k in keys}

@@ -6,15 +6,18 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from clients.models import Client, Dossier
 from geoprod.models import Cabinet
 from invoices.models import (
     OPEN_STATUSES,
+    BankLine,
+    BankStatement,
     Invoice,
     InvoiceKind,
+    LineStatus,
     Payment,
     PaymentAllocation,
     Quote,
@@ -80,12 +83,47 @@ def document_history(*, invoice: Invoice | None = None, quote: Quote | None = No
 
 
 def payment_list(*, cabinet: Cabinet, client: Client | None = None) -> QuerySet[Payment]:
-    qs = Payment.objects.filter(cabinet=cabinet).select_related("client", "reversal_of", "reversal")
+    qs = Payment.objects.filter(cabinet=cabinet).select_related(
+        "client", "reversal_of", "reversal", "refund_of"
+    )
     if client is not None:
         qs = qs.filter(client=client)
     return qs.prefetch_related(
-        Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("invoice"))
+        Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("invoice")), "refunds"
     ).order_by("-date", "-id")
+
+
+@dataclass(frozen=True)
+class Balance:
+    """« Solde client »: what the client owes on open invoices less what it paid and is not yet allocated."""
+
+    invoices: list[Invoice]
+    credits: list[Payment]
+    due: Decimal
+    unallocated: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        return self.due - self.unallocated
+
+
+def client_balance(*, client: Client) -> Balance:
+    """The open invoices and the payments with an unallocated rest, in three queries."""
+    invoices = open_invoices_of(client=client)
+    payments = [
+        p
+        for p in Payment.objects.filter(client=client, reversal_of=None, refund_of=None)
+        .select_related("reversal")
+        .prefetch_related("allocations", "refunds")
+        .order_by("date", "id")
+        if p.unallocated
+    ]
+    return Balance(
+        invoices=invoices,
+        credits=payments,
+        due=sum((i.amount_due for i in invoices), ZERO),
+        unallocated=sum((p.unallocated for p in payments), ZERO),
+    )
 
 
 def quote_list(*, cabinet: Cabinet) -> QuerySet[Quote]:
@@ -180,3 +218,39 @@ def quote_invoices(*, quote: Quote) -> list[Invoice]:
     return list(
         Invoice.objects.filter(quote=quote).select_related(*LIST_RELATED).order_by("issue_date", "id")
     )
+
+
+def statement_list(*, cabinet: Cabinet) -> QuerySet[BankStatement]:
+    """Imported statements with their line counts, in one query."""
+    return (
+        BankStatement.objects.filter(cabinet=cabinet)
+        .select_related("account", "imported_by")
+        .annotate(
+            line_count=Count("lines"),
+            pending_count=Count("lines", filter=Q(lines__status=LineStatus.PENDING)),
+            accepted_count=Count("lines", filter=Q(lines__status=LineStatus.ACCEPTED)),
+        )
+        .order_by("-imported_at", "-id")
+    )
+
+
+def statement_lines(*, statement: BankStatement, status: str = "") -> QuerySet[BankLine]:
+    qs = BankLine.objects.filter(statement=statement).select_related("client", "payment")
+    if status in LineStatus.values:
+        qs = qs.filter(status=status)
+    return qs.order_by("date", "id")
+
+
+def statement_counts(*, statement: BankStatement) -> dict[str, int]:
+    rows = BankLine.objects.filter(statement=statement).values_list("status").annotate(n=Count("id"))
+    counts = {status: 0 for status in LineStatus.values}
+    counts.update(dict(rows))
+    return counts
+
+
+def attach_proposed_invoices(lines) -> None:
+    """Sets `line.proposed` (the proposed invoices, oldest first) on a page of lines, in one query."""
+    ids = {i for line in lines for i in line.proposed_invoice_ids}
+    invoices = {i.pk: i for i in Invoice.objects.filter(pk__in=ids)} if ids else {}
+    for line in lines:
+        line.proposed = [invoices[i] for i in line.proposed_invoice_ids if i in invoices]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from invoices.views import invoices, payments, quotes, reminders
+from invoices.views import bank, invoices, payments, quotes, reminders
 
 app_name = "invoices"
 urlpatterns = [
@@ -34,4 +34,14 @@ urlpatterns = [
     path("reglements/nouveau/", payments.payment_create, name="payment-create"),
     path("reglements/<int:pk>/", payments.payment_detail, name="payment-detail"),
     path("reglements/<int:pk>/contre-passer/", payments.payment_reverse, name="payment-reverse"),
+    path("reglements/<int:pk>/affecter/", payments.payment_allocate, name="payment-allocate"),
+    path("reglements/<int:pk>/rembourser/", payments.payment_refund, name="payment-refund"),
+    path("rapprochement/", bank.statement_list, name="statement-list"),
+    path("rapprochement/importer/", bank.statement_import, name="statement-import"),
+    path("rapprochement/colonnes/", bank.statement_mapping, name="statement-mapping"),
+    path("rapprochement/<int:pk>/", bank.statement_detail, name="statement-detail"),
+    path("rapprochement/<int:pk>/accepter/", bank.statement_accept, name="statement-accept"),
+    path("rapprochement/lignes/<int:pk>/", bank.bankline_detail, name="bankline-detail"),
+    path("rapprochement/lignes/<int:pk>/accepter/", bank.bankline_accept, name="bankline-accept"),
+    path("rapprochement/lignes/<int:pk>/ignorer/", bank.bankline_ignore, name="bankline-ignore"),
 ]

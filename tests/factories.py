@@ -197,6 +197,21 @@ def make_chorus_account(cabinet: Cabinet, *, ready: bool = True, **kw):
     return account
 
 
+def make_statement(cabinet: Cabinet, invoices, *, label: str = "Compte courant"):
+    """An imported CAMT.053 statement with one credit line per invoice, paying it by its number."""
+    from invoices.models import BankAccount
+    from invoices.services import bank
+    from tests.bank_samples import Entry, camt053
+
+    account, _ = BankAccount.objects.get_or_create(cabinet=cabinet, label=label)
+    data = camt053(
+        [Entry(i.amount_due, f"FACTURE {i.number}", ref=f"R{i.pk}") for i in invoices], msg_id=label
+    )
+    return bank.import_statement(
+        cabinet=cabinet, account=account, filename="releve.xml", data=data, fmt="camt053"
+    ).statement
+
+
 def make_one_of_each(cabinet: Cabinet) -> dict:
     """One object of every kind a URL takes the id of, all in `cabinet`, keyed by the URL-name word that
     designates it; the most specific words come first (« attachment » before « submission »…)."""
@@ -227,10 +242,13 @@ def make_one_of_each(cabinet: Cabinet) -> dict:
     hold = reminder_plan.hold(cabinet=cabinet, invoice=overdue, reason="litige")
     batch = SendBatch.objects.create(cabinet=cabinet)
     SendBatchItem.objects.create(batch=batch, invoice=invoice, submission=submission)
+    statement = make_statement(cabinet, [invoice])
     return {
         "hold-lift": hold,
         "reminder-mark": reminder,
         "batch": batch,
+        "bankline": statement.lines.get(),
+        "statement": statement,
         "attachment": attachment,
         "submission": submission,
         "contact": make_contact(mairie),

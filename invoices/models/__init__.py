@@ -1,6 +1,14 @@
 """Invoicing data: devis and their lines, factures (facture, acompte, avoir) and their lines,
 règlements and relances. One module per concept; everything is importable from `invoices.models`."""
 
+from invoices.models.bank import (
+    BankAccount,
+    BankLine,
+    BankStatement,
+    Confidence,
+    LineStatus,
+    StatementFormat,
+)
 from invoices.models.common import MONEY, ExemptionMotif, LineBase, Unit, VatRate, VatRegime
 from invoices.models.invoices import (
     MUTABLE_AFTER_ISSUE,
@@ -27,6 +35,12 @@ from invoices.models.rates import EcbRate
 from invoices.models.reminder_plans import HoldReason, ReminderHold, ReminderPlan, ReminderStep
 
 __all__ = [
+    "BankAccount",
+    "BankLine",
+    "BankStatement",
+    "Confidence",
+    "LineStatus",
+    "StatementFormat",
     "MONEY",
     "MUTABLE_AFTER_ISSUE",
     "OPEN_STATUSES",

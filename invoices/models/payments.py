@@ -46,6 +46,14 @@ class Payment(models.Model):
         blank=True,
         related_name="reversal",
     )
+    refund_of = models.ForeignKey(
+        "self",
+        verbose_name="remboursement du trop-perçu de",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="refunds",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="saisi par",
@@ -70,6 +78,31 @@ class Payment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("invoices:payment-detail", args=[self.pk])
+
+    @property
+    def is_refund(self) -> bool:
+        return self.refund_of_id is not None
+
+    @property
+    def is_reversed(self) -> bool:
+        try:
+            return self.reversal is not None
+        except Payment.DoesNotExist:
+            return False
+
+    @property
+    def allocated(self) -> Decimal:
+        """What went to invoices (reads prefetched allocations when the selector gave them)."""
+        return sum((a.amount for a in self.allocations.all()), Decimal("0.00"))
+
+    @property
+    def unallocated(self) -> Decimal:
+        """The rest kept on the client's account (acompte reçu / trop-perçu), after allocations and refunds.
+        A counter-entry, a refund and a reversed payment keep nothing."""
+        if self.reversal_of_id or self.refund_of_id or self.is_reversed:
+            return Decimal("0.00")
+        refunded = sum((r.amount for r in self.refunds.all()), Decimal("0.00"))
+        return self.amount - self.allocated + refunded
 
     def delete(self, *args, **kwargs):
         raise InvoiceLocked("Un règlement ne se supprime pas : contre-passez-le.")

@@ -9,7 +9,7 @@ from invoices.services.drafts import (
 )
 from invoices.services.issue import issue_invoice
 from invoices.services.lines import LineInput
-from invoices.services.payments import record_payment, reverse_payment
+from invoices.services.payments import allocate_payment, record_payment, refund_payment, reverse_payment
 from invoices.services.quotes import (
     create_quote,
     decide_quote,
@@ -22,6 +22,7 @@ from invoices.services.reminders import send_reminder
 
 __all__ = [
     "LineInput",
+    "allocate_payment",
     "create_credit_note",
     "create_invoice",
     "create_quote",
@@ -33,6 +34,7 @@ __all__ = [
     "invoiced_ht",
     "issue_invoice",
     "record_payment",
+    "refund_payment",
     "reverse_payment",
     "send_reminder",
     "update_invoice",

@@ -27,6 +27,11 @@ def client_payments_block(client):
     return {"payments": payments, "client": client}
 
 
+@register.inclusion_tag("invoices/blocks/client_balance.html")
+def client_balance_block(client):
+    return {"balance": selectors.client_balance(client=client), "client": client}
+
+
 @register.inclusion_tag("invoices/blocks/client_dashboard.html")
 def client_dashboard_block(client):
     return {"figures": selectors.client_figures(client=client), "client": client}

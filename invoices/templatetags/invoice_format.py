@@ -30,6 +30,15 @@ def money(value) -> str:
 
 
 @register.filter
+def money_abs(value) -> str:
+    """-250 → « 250,00 € »: an amount whose side the column already says."""
+    amount = _decimal(value)
+    if amount is None or not amount.is_finite():
+        return ""
+    return money_fr(abs(amount))
+
+
+@register.filter
 def rate(value) -> str:
     """Decimal('5.50') → « 5,5 % »."""
     amount = _decimal(value)

@@ -12,7 +12,7 @@ from geoprod.pagination import paginate
 from geoprod.tenancy import current_cabinet, get_for_cabinet
 from invoices import selectors, services
 from invoices.errors import InvoicingError
-from invoices.forms import PaymentForm, ReverseForm
+from invoices.forms import AllocationForm, PaymentForm, RefundForm, ReverseForm
 from invoices.models import Payment
 from invoices.views.common import attach_error, id_or_404
 
@@ -48,12 +48,49 @@ def payment_create(request):
     return render(request, "invoices/payment_form.html", {"form": form, "client": client})
 
 
-def payment_detail(request, pk: int):
-    payment = get_for_cabinet(
-        selectors.payment_list(cabinet=current_cabinet(request)), current_cabinet(request), pk=pk
-    )
-    form = ReverseForm(initial={"date": timezone.localdate()})
-    return render(request, "invoices/payment_detail.html", {"payment": payment, "reverse_form": form})
+def payment_detail(request, pk: int, allocation_form=None, refund_form=None):
+    cabinet = current_cabinet(request)
+    payment = get_for_cabinet(selectors.payment_list(cabinet=cabinet), cabinet, pk=pk)
+    context = {"payment": payment, "reverse_form": ReverseForm(initial={"date": timezone.localdate()})}
+    if payment.unallocated > 0:
+        invoices = selectors.open_invoices_of(client=payment.client)
+        context["allocation_form"] = allocation_form or AllocationForm(invoices=invoices)
+        context["refund_form"] = refund_form or RefundForm(
+            initial={"date": timezone.localdate(), "amount": payment.unallocated, "mode": payment.mode}
+        )
+    return render(request, "invoices/payment_detail.html", context)
+
+
+@require_POST
+def payment_allocate(request, pk: int):
+    """« Affecter » the unallocated rest of a règlement to open invoices of its client."""
+    payment = get_for_cabinet(Payment, current_cabinet(request), pk=pk)
+    form = AllocationForm(request.POST, invoices=selectors.open_invoices_of(client=payment.client))
+    if form.is_valid():
+        try:
+            services.allocate_payment(payment=payment, allocations=form.allocations(), user=request.user)
+        except InvoicingError as e:
+            attach_error(e, form)
+        else:
+            messages.success(request, "Le règlement a été affecté aux factures.")
+            return redirect(payment)
+    return payment_detail(request, pk, allocation_form=form)
+
+
+@require_POST
+def payment_refund(request, pk: int):
+    """« Rembourser » the unallocated rest to the client."""
+    payment = get_for_cabinet(Payment, current_cabinet(request), pk=pk)
+    form = RefundForm(request.POST)
+    if form.is_valid():
+        try:
+            refund = services.refund_payment(payment=payment, user=request.user, **form.cleaned_data)
+        except InvoicingError as e:
+            attach_error(e, form)
+        else:
+            messages.success(request, "Le remboursement a été enregistré.")
+            return redirect(refund)
+    return payment_detail(request, pk, refund_form=form)
 
 
 @require_POST

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from clients.models import DossierStatus
 from invoices.demo import seed_demo_invoices
-from invoices.models import Invoice, InvoiceKind, InvoiceStatus, Payment, Quote, Reminder
+from invoices.models import BankLine, Invoice, InvoiceKind, InvoiceStatus, Payment, Quote, Reminder
 from tests import factories
 
 
@@ -43,6 +43,10 @@ def test_seed_demo_invoices(cabinet):
         invoices.exclude(number=None).order_by("issue_date", "number").values_list("number", flat=True)
     )
     assert [int(n.rsplit("-", 1)[1]) for n in numbers] == list(range(1, len(numbers) + 1))
+    lines = BankLine.objects.filter(cabinet=cabinet)
+    assert lines.count() == 3 and set(lines.values_list("status", flat=True)) == {"a_traiter"}
+    assert lines.filter(confidence="haute").exists()
+    assert Payment.objects.filter(mode="especes", amount__gt=1000).count() == 0
 
     before = (invoices.count(), Payment.objects.count())
     seed_demo_invoices(cabinet=cabinet)

@@ -41,17 +41,17 @@ def test_record_list_and_reverse_a_payment(cabinet, client_as, comptable):
     assert "Contre-passé par" in page and "contre-passer/" not in page
 
 
-def test_allocations_not_adding_up_are_shown_and_kept(cabinet, client_as, comptable):
+def test_allocations_above_the_amount_are_shown_and_kept(cabinet, client_as, comptable):
     invoice = factories.make_invoice(cabinet, issued=True)
     data = {
         "client": invoice.client_id,
         "date": "2026-10-01",
-        "amount": "500,00",
+        "amount": "400,00",
         "mode": "cheque",
-        f"alloc_{invoice.pk}": "400,00",
+        f"alloc_{invoice.pk}": "500,00",
     }
     page = client_as(comptable).post("/factures/reglements/nouveau/", data).content.decode()
-    assert "doit être égale au montant du règlement" in page and 'value="400,00"' in page
+    assert "dépasse le montant disponible du règlement" in page and 'value="500,00"' in page
     assert not Payment.objects.exists()
 
 
@@ -77,7 +77,7 @@ def test_payment_screens_write_amounts_the_french_way(cabinet, client_as, compta
         f"alloc_{invoice.pk}": "1 500,00",
     }
     page = http.post("/factures/reglements/nouveau/", data).content.decode()
-    assert "(1\xa0500,00\xa0€) doit être égale au montant du règlement (1\xa0000,00\xa0€)" in page
+    assert "(1\xa0500,00\xa0€) dépasse le montant disponible du règlement (1\xa0000,00\xa0€)" in page
     data["amount"] = "1 500,00"
     page = http.post("/factures/reglements/nouveau/", data).content.decode()
     assert "(1\xa0500,00\xa0€) dépasse le reste dû (1\xa0320,28\xa0€)" in page

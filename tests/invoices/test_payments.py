@@ -54,10 +54,10 @@ def test_payment_above_what_is_due_is_refused(cabinet):
     assert not Payment.objects.exists()
 
 
-def test_allocations_must_add_up_and_amount_be_positive(cabinet):
+def test_allocations_cannot_exceed_the_amount_which_must_be_positive(cabinet):
     invoice = factories.make_invoice(cabinet, issued=True)
-    with pytest.raises(InvoicingError, match="égale"):
-        pay([(invoice, "100")], "200", invoice.client)
+    with pytest.raises(InvoicingError, match="dépasse le montant disponible"):
+        pay([(invoice, "200")], "100", invoice.client)
     with pytest.raises(InvoicingError) as e:
         pay([(invoice, "-1")], "-1", invoice.client)
     assert e.value.field == "amount"
