@@ -2,6 +2,7 @@ from django.urls import path
 
 from geoprod import views
 from invoices.views import ledger
+from mailing import views as mailing_views
 
 app_name = "settings"
 urlpatterns = [
@@ -10,5 +11,6 @@ urlpatterns = [
     path("pieces/", views.settings_pieces, name="pieces"),
     path("familles/", views.settings_families, name="families"),
     path("familles/<int:pk>/basculer/", views.settings_family_toggle, name="family-toggle"),
+    path("emails/", mailing_views.settings_emails, name="emails"),
     path("registre/", ledger.integrity, name="integrity"),
 ]
