@@ -164,6 +164,19 @@ def sender(cabinet) -> tuple[str, list[str]]:
     return formataddr((own.sender_name or cabinet.raison_sociale, address)), [reply_to] if reply_to else []
 
 
+def attachment_names(document: Document) -> list[str]:
+    """The names of the files `attachments` will join, for the form to announce them."""
+    if isinstance(document, Quote):
+        return [_quote_filename(document)]
+    if isinstance(document, Reminder):
+        return [document.pdf.name.rsplit("/", 1)[-1], document.invoice.pdf_filename()]
+    return [document.pdf_filename()]
+
+
+def _quote_filename(quote: Quote) -> str:
+    return f"devis-{quote.number}.pdf".replace("/", "-")
+
+
 def attachments(email: OutgoingEmail) -> list[Attachment]:
     """The files that go with the message: the issued PDF (Factur-X when the invoice carries it, since the
     stored PDF embeds it), the devis as printed, the relance letter and a copy of its invoice."""
@@ -171,7 +184,7 @@ def attachments(email: OutgoingEmail) -> list[Attachment]:
 
     if email.quote_id:
         quote = email.quote
-        return [Attachment(f"devis-{quote.number}.pdf".replace("/", "-"), pdf.render_quote_pdf(quote))]
+        return [Attachment(_quote_filename(quote), pdf.render_quote_pdf(quote))]
     files = []
     if email.reminder_id:
         letter = email.reminder.pdf

@@ -36,11 +36,12 @@ def quote_send(request, pk: int):
     )
 
 
-def reminder_send(request, pk: int):
+def reminder_send(request, pk: int, reminder_pk: int):
     reminder = get_for_cabinet(
         Reminder.objects.select_related("invoice__client", "invoice__cabinet", "cabinet"),
         current_cabinet(request),
-        pk=pk,
+        pk=reminder_pk,
+        invoice_id=pk,
     )
     invoice = reminder.invoice
     title = f"{reminder.get_level_display()} du {reminder.sent_on:%d/%m/%Y} — facture N° {invoice.number}"
@@ -79,21 +80,10 @@ def _send(request, document, *, client, back: str, title: str):
         "title": title,
         "back": back,
         "suggestions": suggestions,
-        "attachments": _attachment_names(document),
+        "attachments": services.attachment_names(document),
         "client": client,
     }
     return render(request, "mailing/send_form.html", context)
-
-
-def _attachment_names(document) -> list[str]:
-    if isinstance(document, Quote):
-        return [f"devis-{document.number}.pdf".replace("/", "-")]
-    names = [document.invoice.pdf_filename()] if isinstance(document, Reminder) else []
-    if isinstance(document, Reminder) and document.pdf:
-        names.insert(0, document.pdf.name.rsplit("/", 1)[-1])
-    if isinstance(document, Invoice):
-        names.append(document.pdf_filename())
-    return names
 
 
 def _tell(request, email: OutgoingEmail) -> None:

@@ -36,4 +36,6 @@ def url_for(name: str, pattern: URLPattern, objects: dict) -> str:
         kwargs["pk"] = obj.pk
     if "reminder_pk" in pattern.pattern.converters:
         kwargs["reminder_pk"] = objects["reminder"].reminders.get().pk
+    if "index" in pattern.pattern.converters:
+        kwargs["index"] = 1
     return reverse(name, kwargs=kwargs)

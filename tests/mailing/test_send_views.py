@@ -155,11 +155,12 @@ def test_a_relance_goes_with_its_letter_and_the_invoice(
 ):
     reminder = invoicing.send_reminder(invoice=invoice, today=LATER)
     http = client_as(comptable)
-    page = body(http.get(f"/emails/relance/{reminder.pk}/"))
+    page = body(http.get(f"/emails/facture/{invoice.pk}/relances/{reminder.pk}/"))
     assert f"Relance — facture {invoice.number}" in page and "reste dû s'élève à" in page
     with django_capture_on_commit_callbacks(execute=True):
         http.post(
-            f"/emails/relance/{reminder.pk}/", {"to": "compta@jardins.example", "subject": "R", "body": "B"}
+            f"/emails/facture/{invoice.pk}/relances/{reminder.pk}/",
+            {"to": "compta@jardins.example", "subject": "R", "body": "B"},
         )
     email = OutgoingEmail.objects.get()
     assert email.reminder == reminder and email.invoice == invoice
@@ -174,7 +175,7 @@ def test_another_cabinets_document_is_not_found(client_as, stranger, cabinet, in
     if kind == "devis":
         url = f"/emails/devis/{factories.make_quote(cabinet).pk}/"
     elif kind == "relance":
-        url = f"/emails/relance/{invoicing.send_reminder(invoice=invoice, today=LATER).pk}/"
+        url = f"/emails/facture/{invoice.pk}/relances/{invoicing.send_reminder(invoice=invoice, today=LATER).pk}/"
     elif kind == "retry":
         email = OutgoingEmail.objects.create(
             cabinet=cabinet, invoice=invoice, to=["a@b.c"], subject="S", body="B", status=EmailStatus.FAILED
