@@ -69,6 +69,14 @@ class EmailSettingsForm(forms.ModelForm):
             )
             self.fields[f"{kind}_subject"].help_text = "Vide : le texte par défaut affiché en grisé."
 
+    def clean_sender_name(self) -> str:
+        name = self.cleaned_data["sender_name"]
+        if any(ch in name for ch in '\r\n<>"@'):
+            raise forms.ValidationError(
+                "Le nom de l'expéditeur ne peut contenir ni retour à la ligne, ni < > \" @."
+            )
+        return name
+
     def clean(self):
         cleaned = super().clean()
         for name in self.Meta.fields:

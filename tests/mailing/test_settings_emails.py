@@ -49,3 +49,8 @@ def test_the_tab_is_for_admins_only(client_as, comptable, admin):
 def test_each_cabinet_has_its_own_wording(client_as, stranger, cabinet, invoice):
     client_as(stranger).post(URL, {**VALID, "invoice_subject": "Autre cabinet {numero}"})
     assert services.default_message(invoice)[0].startswith("Facture ")
+
+
+def test_a_sender_name_that_would_forge_a_header_is_refused(client_as, admin):
+    page = body(client_as(admin).post(URL, {**VALID, "sender_name": "Garonne\r\nBcc: x@y.example"}))
+    assert "Le nom de l'expéditeur ne peut contenir" in page
