@@ -56,6 +56,8 @@ cat <<MSG
     compta-rhone   comptable de « Cabinet Rhône Topographie »
     plateforme     exploitant de la plateforme (administration Django, /admin/)
 
+  Les e-mails ne partent pas : ils sont conservés dans la « Boîte d'envoi » de l'application.
+
 MSG
 if [ "$DEBUG" = true ]; then
   exec .venv/bin/python manage.py runserver "127.0.0.1:${PORT}"
