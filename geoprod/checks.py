@@ -51,3 +51,18 @@ def demo_is_not_production(app_configs, **kwargs) -> list:
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def mail_leaves_in_production(app_configs, **kwargs) -> list:
+    """Without EMAIL_URL the documents sent by e-mail are only kept in the Boîte d'envoi."""
+    if settings.EMAIL_BACKEND == "mailing.backends.OutboxBackend" and not settings.GEOPROD_DEMO:
+        return [
+            Warning(
+                "Aucun serveur de courriel (EMAIL_URL) : les pièces « envoyées par e-mail » restent dans la "
+                "Boîte d'envoi de l'application.",
+                hint="Renseignez EMAIL_URL (smtp://…) en production.",
+                id="geoprod.W002",
+            )
+        ]
+    return []

@@ -17,6 +17,7 @@ urlpatterns = [
     path("factures/", include("invoices.urls")),
     path("chorus/", include("chorus.urls")),
     path("facturation-electronique/", include("einvoicing.urls")),
+    path("emails/", include("mailing.urls")),
     path("admin/", admin.site.urls),
     path("sante/", health.sante, name="sante"),
 ]

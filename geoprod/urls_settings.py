@@ -3,6 +3,7 @@ from django.urls import path
 from einvoicing import views as einvoicing_views
 from geoprod import views
 from invoices.views import ledger, reminders
+from mailing import views as mailing_views
 
 app_name = "settings"
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("pieces/", views.settings_pieces, name="pieces"),
     path("familles/", views.settings_families, name="families"),
     path("familles/<int:pk>/basculer/", views.settings_family_toggle, name="family-toggle"),
+    path("emails/", mailing_views.settings_emails, name="emails"),
     path("registre/", ledger.integrity, name="integrity"),
     path("facturation-electronique/", einvoicing_views.settings_platform, name="platform"),
     path("facturation-electronique/tester/", einvoicing_views.platform_test, name="platform-test"),

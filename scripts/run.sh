@@ -11,6 +11,8 @@ export DEBUG="${DEBUG:-false}"
 export GEOPROD_DEMO=true
 export DJANGO_SETTINGS_MODULE=settings
 PORT="${PORT:-8000}"
+# No mail server in the demo: what would leave is kept in the app's « Boîte d'envoi ».
+unset EMAIL_URL
 export CHORUS_SIMULATOR_URL="${CHORUS_SIMULATOR_URL:-http://127.0.0.1:${PORT}/_chorus-sim}"
 
 # DEBUG off needs real keys: unless given, made once for this checkout and kept (so the Chorus passwords
@@ -53,6 +55,8 @@ cat <<MSG
     admin-rhone    administratrice de « Cabinet Rhône Topographie »
     compta-rhone   comptable de « Cabinet Rhône Topographie »
     plateforme     exploitant de la plateforme (administration Django, /admin/)
+
+  Les e-mails ne partent pas : ils sont conservés dans la « Boîte d'envoi » de l'application.
 
 MSG
 if [ "$DEBUG" = true ]; then

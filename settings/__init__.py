@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "invoices",
     "chorus",
     "einvoicing",
+    "mailing",
 ]
 
 MIDDLEWARE = [
@@ -306,7 +307,12 @@ ADMINS = [("", address) for address in env.list("ADMINS", default=[])]
 SERVER_EMAIL = env("SERVER_EMAIL", default="geoprod@localhost")
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=SERVER_EMAIL)
 EMAIL_SUBJECT_PREFIX = "[Géoprod] "
-vars().update(env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"))
+# Without EMAIL_URL nothing leaves: messages are kept in the app's « Boîte d'envoi » (mailing.backends).
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "mailing.backends.OutboxBackend"
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # Production logs one JSON object per line on stdout; development and the demo keep readable lines.
 LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG or GEOPROD_DEMO else "json")

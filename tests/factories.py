@@ -243,12 +243,15 @@ def make_one_of_each(cabinet: Cabinet) -> dict:
     batch = SendBatch.objects.create(cabinet=cabinet)
     SendBatchItem.objects.create(batch=batch, invoice=invoice, submission=submission)
     statement = make_statement(cabinet, [invoice])
+    email, outbox = make_sent_email(invoice)
     return {
         "hold-lift": hold,
         "reminder-mark": reminder,
         "batch": batch,
         "bankline": statement.lines.get(),
         "statement": statement,
+        "outbox": outbox,
+        "email": email,
         "attachment": attachment,
         "submission": submission,
         "contact": make_contact(mairie),
@@ -260,3 +263,26 @@ def make_one_of_each(cabinet: Cabinet) -> dict:
         "family": make_family(cabinet),
         "client": mairie,
     }
+
+
+def make_sent_email(invoice, *, status: str = "echec"):
+    """An e-mail of `invoice` (failed by default, so it can be retried) and its copy kept in the outbox."""
+    from django.core.mail import EmailMessage
+
+    from mailing.backends import OutboxBackend
+    from mailing.models import OutboxMessage, OutgoingEmail
+
+    email = OutgoingEmail.objects.create(
+        cabinet=invoice.cabinet,
+        invoice=invoice,
+        to=["compta@example.fr"],
+        subject=f"Facture {invoice.number}",
+        body="Veuillez trouver ci-joint notre facture.",
+        status=status,
+        error="Serveur de messagerie injoignable (Connection refused)" if status == "echec" else "",
+    )
+    message = EmailMessage(email.subject, email.body, "factures@example.fr", email.to)
+    message.attach(invoice.pdf_filename(), b"%PDF-1.7 test", "application/pdf")
+    message.geoprod_cabinet_id, message.geoprod_email_id = invoice.cabinet_id, email.id
+    OutboxBackend().send_messages([message])
+    return email, OutboxMessage.objects.filter(email=email).latest("id")

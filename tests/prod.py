@@ -17,6 +17,7 @@ PROD_ENV = {
     "CHORUS_ENV": "production",
     "PISTE_CLIENT_ID": "geoprod-editeur",
     "PISTE_CLIENT_SECRET": "secret-piste-de-test",
+    "EMAIL_URL": "smtp://mail.geoprod.example.fr:587/?tls=True",
 }
 # The demonstration: production settings with the offline simulator, explicitly asked for.
 DEMO_ENV = {**PROD_ENV, "CHORUS_ENV": "simulator", "GEOPROD_DEMO": "true"}

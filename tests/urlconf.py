@@ -36,6 +36,8 @@ def url_for(name: str, pattern: URLPattern, objects: dict) -> str:
         kwargs["pk"] = obj.pk
     if "reminder_pk" in pattern.pattern.converters:
         kwargs["reminder_pk"] = objects["reminder"].reminders.get().pk
+    if "index" in pattern.pattern.converters:
+        kwargs["index"] = 1
     for key in pattern.pattern.converters:
         if key not in kwargs:
             kwargs[key] = SAMPLE_VALUES[key]

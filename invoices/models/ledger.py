@@ -80,6 +80,8 @@ class DocumentAction(models.TextChoices):
     ACCEPTED = "acceptee", "Devis accepté"
     REFUSED = "refusee", "Devis refusé"
     INVOICED = "facturee", "Facture créée"
+    EMAILED = "email", "Envoyée par e-mail"
+    EMAIL_FAILED = "email_echec", "Échec d'envoi par e-mail"
 
 
 class DocumentEvent(AppendOnly):

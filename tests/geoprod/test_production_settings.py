@@ -51,3 +51,10 @@ def test_simulator_is_not_installed_nor_served_next_to_the_real_chorus():
     assert manage("shell", "--no-imports", "-c", INSTALLED, **PROD_ENV).stdout.strip() == "False"
     assert manage("shell", "--no-imports", "-c", script, **DEMO_ENV).stdout.strip() == "served"
     assert manage("shell", "--no-imports", "-c", INSTALLED, **DEMO_ENV).stdout.strip() == "True"
+
+
+def test_production_without_a_mail_server_is_a_deploy_warning():
+    env = {k: v for k, v in PROD_ENV.items() if k != "EMAIL_URL"}
+    result = manage("check", "--deploy", **env)
+    assert "geoprod.W002" in result.stderr + result.stdout
+    assert "Boîte d'envoi" in result.stderr + result.stdout

@@ -21,21 +21,43 @@ SKIP = re.compile(
 LEFTOVERS = re.compile(r"\bNone\b|---------")
 
 
-def _walk(http, limit: int = 400) -> dict[str, list[str]]:
+PDF_LINK = re.compile(r"\.pdf$|/pdf/")
+
+
+def _leftovers(text: str) -> list[str]:
+    visible = re.sub(r"<script.*?</script>|<[^>]+>", " ", text, flags=re.S)
+    return LEFTOVERS.findall(visible) + re.findall(r'value="None"', text)
+
+
+def _walk(http, limit: int = 400, *, check=_leftovers, pdfs: dict | None = None) -> dict[str, list[str]]:
+    """Follows every link from the home page; returns {url: check(page)} where the check found something.
+    With `pdfs`, the PDFs linked from the pages are fetched too and kept there by URL."""
     seen, queue, found = {"/"}, deque(["/"]), {}
     while queue and len(seen) <= limit:
         url = queue.popleft()
         response = http.get(url)
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        if response.status_code != 200:
+            continue
+        if pdfs is not None and response.get("Content-Type", "").startswith("application/pdf"):
+            pdfs[url] = b"".join(response.streaming_content) if response.streaming else response.content
+            continue
+        if "text/html" not in response.get("Content-Type", ""):
             continue
         text = response.content.decode()
-        visible = re.sub(r"<script.*?</script>|<[^>]+>", " ", text, flags=re.S)
-        hits = LEFTOVERS.findall(visible) + re.findall(r'value="None"', text)
+        hits = check(text)
         if hits:
             found[url] = hits
         for href in re.findall(r'href="(/[^"#]*)"', text):
             href = href.replace("&amp;", "&")
-            if href not in seen and not SKIP.search(href.split("?")[0]):
+            path = href.split("?")[0]
+            linked_pdf = (
+                pdfs is not None and PDF_LINK.search(path) and not re.match(r"^/(static|media|admin)", path)
+            )
+            if (
+                href not in seen
+                and (linked_pdf or not SKIP.search(path))
+                and not path.startswith("/_chorus-sim")
+            ):
                 seen.add(href)
                 queue.append(href)
     return found
