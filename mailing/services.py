@@ -357,4 +357,10 @@ def _finish(email: OutgoingEmail, status: str, *, error: str = "") -> OutgoingEm
             action, detail = DocumentAction.EMAIL_FAILED, f"À {recipients} — {error}"
         with journal.acting_as(email.sent_by):
             journal.record(action=action, invoice=email.invoice, quote=email.quote, detail=detail)
+        if email.reminder_id is not None:
+            from invoices.services import reminder_plan
+
+            reminder_plan.record_email_outcome(
+                reminder=email.reminder, sent=status == EmailStatus.SENT, to=recipients, error=error
+            )
     return email

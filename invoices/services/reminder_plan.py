@@ -162,22 +162,32 @@ def _write(due: DueStep, today: datetime.date) -> Reminder | None:
 
 
 def recipient_email(invoice: Invoice) -> str:
-    """Where a relance by e-mail goes: the client's address, else its first contact with one."""
-    client = invoice.client
-    if client.email:
-        return client.email
-    contact = client.contacts.exclude(email="").order_by("id").first()
-    return contact.email if contact else ""
+    """Where a relance by e-mail goes: the billing contact first, then the other contacts, then the client."""
+    from mailing import services as mailing
+
+    suggestions = mailing.recipient_suggestions(invoice.client)
+    return suggestions[0].email if suggestions else ""
 
 
 def deliver(reminder: Reminder) -> None:
-    """Hands a relance to its channel; what a machine cannot do is left « à traiter » with what to do."""
+    """Hands a relance to its channel: an e-mail is queued in the outbox (the cabinet's relance template,
+    the letter and the invoice attached); what a machine cannot do is left « à traiter » with what to do."""
     if reminder.channel == ReminderChannel.EMAIL:
+        from mailing import services as mailing
+
         to = recipient_email(reminder.invoice)
         if not to:
             _to_handle(reminder, "Aucune adresse e-mail pour ce client : envoyez la lettre par courrier.")
             return
-        _to_handle(reminder, f"Envoyer la lettre par e-mail à {to}.")
+        subject, body = mailing.default_message(reminder)
+        try:
+            mailing.send_document_email(document=reminder, to=[to], subject=subject, body=body, sent_by=None)
+        except mailing.MailingError as e:
+            _to_handle(reminder, f"E-mail impossible ({e.message}) : envoyez la lettre par courrier.")
+            return
+        reminder.delivery = ReminderDelivery.QUEUED
+        reminder.delivery_note = f"Envoi par e-mail à {to}."
+        reminder.save(update_fields=["delivery", "delivery_note"])
         return
     if reminder.level == ReminderLevel.FORMAL:
         _to_handle(
@@ -191,6 +201,19 @@ def _to_handle(reminder: Reminder, note: str) -> None:
     reminder.delivery = ReminderDelivery.TO_HANDLE
     reminder.delivery_note = note
     reminder.save(update_fields=["delivery", "delivery_note"])
+
+
+def record_email_outcome(*, reminder: Reminder, sent: bool, to: str, error: str = "") -> None:
+    """The outbox's answer for a relance sent by e-mail: sent, or failed and back to a person."""
+    if sent:
+        reminder.delivery, reminder.delivery_note = ReminderDelivery.SENT, f"Envoyée par e-mail à {to}."
+        reminder.handled_at = timezone.now()
+    else:
+        reminder.delivery = ReminderDelivery.FAILED
+        reminder.delivery_note = (
+            f"Échec de l'envoi à {to} ({error}) : réessayez depuis la facture ou postez la lettre."
+        )
+    reminder.save(update_fields=["delivery", "delivery_note", "handled_at"])
 
 
 def mark_sent(*, reminder: Reminder) -> None:

@@ -110,9 +110,33 @@ def test_a_held_invoice_or_client_is_skipped_until_lifted(cabinet, invoice, admi
     assert "relances_suspendues" in actions and "relances_reprises" in actions
 
 
+def test_an_email_step_leaves_by_the_outbox_with_the_letter(
+    cabinet, invoice, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        [courtesy] = run(cabinet, 7)
+    courtesy.refresh_from_db()
+    assert courtesy.delivery == ReminderDelivery.SENT
+    assert courtesy.delivery_note == "Envoyée par e-mail à compta@tilleuls.example."
+    [message] = mail.outbox
+    assert message.to == ["compta@tilleuls.example"]
+    assert any(name.startswith("relance-") for name, _, _ in message.attachments)
+
+
+def test_a_failed_email_goes_back_to_a_person(cabinet, invoice, django_capture_on_commit_callbacks, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
+    with django_capture_on_commit_callbacks(execute=True):
+        [courtesy] = run(cabinet, 7)
+    courtesy.refresh_from_db()
+    assert courtesy.delivery == ReminderDelivery.FAILED and "Échec de l'envoi" in courtesy.delivery_note
+
+
 def test_what_a_machine_cannot_do_waits_for_a_person(cabinet, invoice):
     [courtesy] = run(cabinet, 7)
-    assert courtesy.delivery == ReminderDelivery.TO_HANDLE
+    assert courtesy.delivery == ReminderDelivery.QUEUED  # handed to the outbox
     assert "compta@tilleuls.example" in courtesy.delivery_note
     run(cabinet, 21)
     [formal] = run(cabinet, 45)
