@@ -143,8 +143,9 @@ def can_submit(sub: ChorusSubmission) -> bool:
 
 
 def can_verify(sub: ChorusSubmission) -> bool:
-    """« Vérifier et soumettre » after a lost reply (Chorus is searched first)."""
-    return sub.state == S.UNKNOWN and not sub.numero_flux_depot
+    """« Vérifier et soumettre » after a lost reply (Chorus is searched first), or a Factur-X flux whose report
+    is read again."""
+    return sub.state == S.UNKNOWN
 
 
 def can_retry_deposit(sub: ChorusSubmission) -> bool:

@@ -17,4 +17,7 @@ urlpatterns = [
     path("envois/<int:pk>/abandonner/", views.submission_abandon, name="submission-abandon"),
     path("envois/<int:pk>/reprendre/", views.submission_resume, name="submission-resume"),
     path("envois/<int:pk>/rafraichir/", views.submission_refresh, name="submission-refresh"),
+    path("envois/<int:pk>/completer/", views.submission_complete, name="submission-complete"),
+    path("envois/<int:pk>/recycler/", views.submission_recycle, name="submission-recycle"),
+    path("envois/<int:pk>/recycler/loupe/", views.recycle_lookup, name="recycle-lookup"),
 ]

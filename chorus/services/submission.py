@@ -289,30 +289,41 @@ def add_attachment(
     type: str,
 ) -> ChorusAttachment:
     """Sends a complementary attachment to Chorus (outside any transaction: the upload may take long), then
-    links it if the submission is still editable. Raises SubmissionError, ChorusRejected, ChorusUnavailable…"""
-    _attachments_editable(submission)
+    links it if the submission still takes attachments: before « Soumettre », or to answer a « Suspendue »
+    invoice (sent with « Compléter »). Raises SubmissionError, ChorusRejected, ChorusUnavailable…"""
+    for_completion = _attachment_phase(submission)
     pj_id = connection.client_for(submission.account, submission).add_attachment(
         content, name=filename, mime=mime or "application/octet-stream", extension=extension
     )
     with transaction.atomic():
-        # Submitted from another tab during the upload: the file stays unused in the account's space.
-        _attachments_editable(ChorusSubmission.objects.select_for_update().get(pk=submission.pk))
+        # Submitted (or completed) from another tab during the upload: the file stays unused in the account's space.
+        locked = ChorusSubmission.objects.select_for_update().get(pk=submission.pk)
+        if _attachment_phase(locked) != for_completion:
+            raise SubmissionError({"__all__": ATTACHMENTS_CLOSED})
         return ChorusAttachment.objects.create(
             submission=submission, designation=designation, type=type, filename=filename, size=len(content),
-            piece_jointe_id=pj_id,
+            piece_jointe_id=pj_id, for_completion=for_completion,
         )  # fmt: skip
 
 
-def _attachments_editable(submission: ChorusSubmission) -> None:
-    if not submission.is_editable:
-        raise SubmissionError(
-            {"__all__": "La facture est déjà soumise : ses pièces jointes ne changent plus."}
-        )
+ATTACHMENTS_CLOSED = "La facture est déjà soumise : ses pièces jointes ne changent plus."
+
+
+def _attachment_phase(submission: ChorusSubmission) -> bool:
+    """False: attachments of the submission (before « Soumettre »); True: of the answer to a « Suspendue »
+    invoice. Raises SubmissionError when it takes none."""
+    if submission.is_editable:
+        return False
+    if submission.can_complete:
+        return True
+    raise SubmissionError({"__all__": ATTACHMENTS_CLOSED})
 
 
 def remove_attachment(*, attachment: ChorusAttachment) -> None:
     """Removes the link only (Chorus keeps the file in the account's space). Raises SubmissionError."""
-    _attachments_editable(attachment.submission)
+    for_completion = _attachment_phase(attachment.submission)
+    if attachment.for_completion != for_completion or attachment.sent_at is not None:
+        raise SubmissionError({"__all__": ATTACHMENTS_CLOSED})
     attachment.delete()
 
 
