@@ -77,7 +77,9 @@ def test_complete_sends_the_attachment_and_the_comment_once(client_as, comptable
     sent = chorus.last_complete
     assert sent.identifiant_facture_cpp == suspended.identifiant_facture_cpp
     assert sent.commentaire == "PV signé joint"
-    assert [(a.piece_jointe_id, a.type) for a in sent.complementary] == [(pj.piece_jointe_id, "PJ_PV_RECEPTION")]
+    assert [(a.piece_jointe_id, a.type) for a in sent.complementary] == [
+        (pj.piece_jointe_id, "PJ_PV_RECEPTION")
+    ]
     sub = ChorusSubmission.objects.get(pk=suspended.pk)
     assert (sub.state, sub.chorus_status, sub.reply_comment) == (SubmissionState.SUBMITTED, "COMPLETEE", "")
     assert ChorusAttachment.objects.get(pk=pj.pk).sent_at is not None

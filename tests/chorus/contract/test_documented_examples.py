@@ -315,7 +315,12 @@ CALLS: dict[str, tuple[Any, dict[str, Any]]] = {
                 ),
             )
         ),
-        OK | {"identifiantFactureCPP": 8500017, "numeroFacture": "FA-2026-00042", "dateTraitement": "2026-11-30"},
+        OK
+        | {
+            "identifiantFactureCPP": 8500017,
+            "numeroFacture": "FA-2026-00042",
+            "dateTraitement": "2026-11-30",
+        },
     ),  # fmt: skip
     # §3.14, lines 426-430.
     "recycle": (
