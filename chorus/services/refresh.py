@@ -72,14 +72,16 @@ def refresh_status(*, submission: ChorusSubmission) -> ChorusSubmission:
     dated = [c for c in history.changes if c.at is not None]
     with transaction.atomic():
         # Chorus's dates replace the rows we wrote ourselves for the same statuses (« Déposée » at our
-        # submit time), so the history shows each change once.
+        # submit time, « Complétée » at our completer), so the history shows each change once.
         submission.status_changes.filter(status__in={c.statut for c in dated}).delete()
+        # Written oldest first: Chorus dates to the minute, and changes within one minute keep their order
+        # through the id (ChorusStatusChange.Meta.ordering).
         ChorusStatusChange.objects.bulk_create(
             [
                 ChorusStatusChange(
                     submission=submission, status=c.statut, changed_at=c.at, comment=c.commentaire or ""
                 )
-                for c in dated
+                for c in reversed(dated)
             ],
             ignore_conflicts=True,
         )
