@@ -235,3 +235,38 @@ def test_another_cabinet_cannot_answer(client_as, stranger, chorus, suspended, t
     assert _recycle(c, suspended).status_code == 404
     assert c.post(reverse("chorus:recycle-lookup", args=[suspended.pk]), {}).status_code == 404
     assert chorus.calls["complete"] == chorus.calls["recycle"] == 0
+
+
+# -- a worker that died mid-answer -------------------------------------------------------------------------
+
+
+def test_a_completion_whose_worker_died_is_resumed_without_resending(chorus, suspended):
+    from django.conf import settings
+
+    from chorus import tasks
+    from chorus.services import sweeper
+
+    ChorusSubmission.objects.filter(pk=suspended.pk).update(reply_comment="PV")
+    services.complete_invoice(submission_id=suspended.pk)  # Chorus recorded it…
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.CHORUS_STALE_CLAIM_SECONDS + 5)
+    ChorusSubmission.objects.filter(pk=suspended.pk).update(  # …the worker died before writing it down
+        state=SubmissionState.COMPLETING, sending_since=long_ago, chorus_status="SUSPENDUE"
+    )
+    assert sweeper.stalled_submissions() == [(suspended.pk, sweeper.COMPLETE)]
+
+    assert tasks.sweep_stale_claims() == 1
+
+    sub = ChorusSubmission.objects.get(pk=suspended.pk)
+    assert (sub.state, sub.chorus_status) == (SubmissionState.SUBMITTED, "COMPLETEE")
+    assert chorus.calls["complete"] == 1
+
+
+def test_a_recycling_in_progress_is_not_taken_by_a_second_worker(chorus, to_recycle):
+    ChorusSubmission.objects.filter(pk=to_recycle.pk).update(
+        state=SubmissionState.RECYCLING, sending_since=timezone.now()
+    )
+    from chorus.services import sweeper
+
+    assert sweeper.stalled_submissions() == []
+    services.recycle_invoice(submission_id=to_recycle.pk)
+    assert chorus.calls["recycle"] == 0
