@@ -19,5 +19,5 @@ urlpatterns = [
     path("envois/<int:pk>/rafraichir/", views.submission_refresh, name="submission-refresh"),
     path("envois/<int:pk>/completer/", views.submission_complete, name="submission-complete"),
     path("envois/<int:pk>/recycler/", views.submission_recycle, name="submission-recycle"),
-    path("envois/<int:pk>/recycler/loupe/", views.recycle_lookup, name="recycle-lookup"),
+    path("envois/<int:pk>/recycler/loupe/", views.recycle_lookup, name="submission-recycle-lookup"),
 ]

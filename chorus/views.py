@@ -235,6 +235,9 @@ def attachment_add(request, pk: int):
             mime=upload.content_type, designation=form.cleaned_data["designation"], type=form.cleaned_data["type"],
         )  # fmt: skip
     except services.SubmissionError as e:
+        if not (submission.is_editable or submission.can_complete):  # no form on the page to show it next to
+            messages.error(request, str(e))
+            return redirect(submission)
         form.add_error("fichier", str(e))
         return _render_submission(request, submission, attachment_form=form)
     except client.ChorusError as e:

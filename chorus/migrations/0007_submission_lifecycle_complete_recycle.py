@@ -4,35 +4,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('chorus', '0006_french_verbose_names'),
+        ("chorus", "0006_french_verbose_names"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='chorusattachment',
-            name='for_completion',
-            field=models.BooleanField(default=False, verbose_name='pour compléter'),
+            model_name="chorusattachment",
+            name="for_completion",
+            field=models.BooleanField(default=False, verbose_name="pour compléter"),
         ),
         migrations.AddField(
-            model_name='chorusattachment',
-            name='sent_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='envoyée le'),
+            model_name="chorusattachment",
+            name="sent_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="envoyée le"),
         ),
         migrations.AddField(
-            model_name='chorussubmission',
-            name='date_depot',
-            field=models.DateField(blank=True, null=True, verbose_name='date de dépôt Chorus Pro'),
+            model_name="chorussubmission",
+            name="date_depot",
+            field=models.DateField(blank=True, null=True, verbose_name="date de dépôt Chorus Pro"),
         ),
         migrations.AddField(
-            model_name='chorussubmission',
-            name='reply_comment',
-            field=models.CharField(blank=True, max_length=200, verbose_name='commentaire de la réponse'),
+            model_name="chorussubmission",
+            name="reply_comment",
+            field=models.CharField(blank=True, max_length=200, verbose_name="commentaire de la réponse"),
         ),
         migrations.AlterField(
-            model_name='chorussubmission',
-            name='state',
-            field=models.CharField(choices=[('nouvelle', 'PDF non déposé'), ('depot_en_cours', 'Dépôt du PDF en cours'), ('a_soumettre', 'À soumettre'), ('envoi_en_cours', 'Envoi en cours'), ('incertaine', 'Envoi à vérifier'), ('soumise', 'Soumise'), ('complement_en_cours', 'Envoi du complément en cours'), ('recyclage_en_cours', 'Recyclage en cours')], default='nouvelle', max_length=20),
+            model_name="chorussubmission",
+            name="state",
+            field=models.CharField(
+                choices=[
+                    ("nouvelle", "PDF non déposé"),
+                    ("depot_en_cours", "Dépôt du PDF en cours"),
+                    ("a_soumettre", "À soumettre"),
+                    ("envoi_en_cours", "Envoi en cours"),
+                    ("incertaine", "Envoi à vérifier"),
+                    ("soumise", "Soumise"),
+                    ("complement_en_cours", "Envoi du complément en cours"),
+                    ("recyclage_en_cours", "Recyclage en cours"),
+                ],
+                default="nouvelle",
+                max_length=20,
+            ),
         ),
     ]

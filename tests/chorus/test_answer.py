@@ -157,7 +157,9 @@ def test_nothing_to_complete_on_an_invoice_that_is_not_suspended(client_as, comp
     assert "n'est pas (ou plus) « Suspendue »" in body(response)
     assert "Facture suspendue : compléter" not in body(response)
     assert chorus.calls["complete"] == 0
-    assert _upload(client_as(comptable), submitted).status_code == 200  # refused with a message, no link
+    c = client_as(comptable)
+    refused = _upload(c, submitted)
+    assert "ne changent plus" in body(c.get(refused["Location"]))
     assert not ChorusAttachment.objects.filter(submission=submitted).exists()
 
 
@@ -180,7 +182,7 @@ def test_recycle_page_shows_the_buyer_comment_and_the_routing(client_as, comptab
 def test_recycle_to_a_recipient_that_needs_an_engagement(client_as, comptable, chorus, to_recycle):
     c = client_as(comptable)
     # The loupe reads Lyon's rules (engagement required) and its services.
-    text = body(_recycle(c, to_recycle, "chorus:recycle-lookup", destinataire_siret="21690123100011",
+    text = body(_recycle(c, to_recycle, "chorus:submission-recycle-lookup", destinataire_siret="21690123100011",
                          service_code=""))  # fmt: skip
     assert "Commune de Lyon" in text and "VOIRIE" in text
     text = body(_recycle(c, to_recycle, destinataire_siret="21690123100011", service_code="VOIRIE"))
@@ -233,7 +235,7 @@ def test_another_cabinet_cannot_answer(client_as, stranger, chorus, suspended, t
         == 404
     )
     assert _recycle(c, suspended).status_code == 404
-    assert c.post(reverse("chorus:recycle-lookup", args=[suspended.pk]), {}).status_code == 404
+    assert c.post(reverse("chorus:submission-recycle-lookup", args=[suspended.pk]), {}).status_code == 404
     assert chorus.calls["complete"] == chorus.calls["recycle"] == 0
 
 
