@@ -189,3 +189,52 @@ class AttachmentForm(forms.Form):
         upload.safe_name = safe_stem[: MAX_ATTACHMENT_NAME - len(suffix)] + suffix
         upload.extension = extension
         return upload
+
+
+class CompleteForm(forms.Form):
+    """« Compléter » a Suspendue invoice: the comment sent with the attachments added for the buyer."""
+
+    reply_comment = forms.CharField(
+        label="Commentaire pour l'acheteur",
+        max_length=200,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="200 caractères au plus. Un commentaire ou une pièce jointe est nécessaire.",
+    )
+
+
+class RecycleForm(forms.Form):
+    """« Recycler » an À recycler invoice: the corrected routing (same number) and a comment."""
+
+    destinataire_siret = forms.CharField(label="Destinataire (SIRET)", max_length=20)
+    service_code = forms.ChoiceField(label="Service", required=False)
+    numero_engagement = forms.CharField(label="N° d'engagement", max_length=50, required=False)
+    reply_comment = forms.CharField(
+        label="Commentaire pour l'acheteur",
+        max_length=200,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, submission: ChorusSubmission, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "destinataire_siret": submission.destinataire_siret,
+                "service_code": submission.service_code,
+                "numero_engagement": submission.numero_engagement,
+                "reply_comment": submission.reply_comment,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["destinataire_siret"].error_messages["required"] = "Le destinataire est obligatoire."
+        services = [(s["code"], service_label(s)) for s in submission.destinataire_services]
+        typed = self.data.get("service_code") if self.is_bound else submission.service_code
+        if typed and typed not in {code for code, _ in services}:
+            services.append((typed, typed))  # kept as typed; the recipient's rules say whether it is valid
+        self.fields["service_code"].choices = [("", "—")] + services
+
+    def clean_destinataire_siret(self) -> str:
+        siret = compact_siret(self.cleaned_data.get("destinataire_siret") or "")
+        validate_siret(siret)
+        return siret

@@ -111,6 +111,8 @@ class SubmissionState(models.TextChoices):
     SENDING = "envoi_en_cours", "Envoi en cours"
     UNKNOWN = "incertaine", "Envoi à vérifier"
     SUBMITTED = "soumise", "Soumise"
+    COMPLETING = "complement_en_cours", "Envoi du complément en cours"
+    RECYCLING = "recyclage_en_cours", "Recyclage en cours"
 
 
 class TvaType(models.TextChoices):
@@ -185,8 +187,10 @@ def stale_before() -> datetime.datetime:
 def stalled() -> Q:
     """The query twin of ChorusSubmission.is_stalled: claimed (deposit or « Soumettre ») before the stale
     limit, or queued for deposit that long without any news."""
+    from chorus.lifecycle import CLAIMED
+
     limit = stale_before()
-    claimed = Q(state__in=(SubmissionState.DEPOSITING, SubmissionState.SENDING), sending_since__lt=limit)
+    claimed = Q(state__in=CLAIMED, sending_since__lt=limit)
     return claimed | Q(state=SubmissionState.NEW, last_error="", updated_at__lt=limit)
 
 
@@ -248,9 +252,13 @@ class ChorusSubmission(models.Model):
     id_service_fournisseur = models.BigIntegerField("service fournisseur", null=True, blank=True)
     id_coordonnee_bancaire = models.BigIntegerField("réf. bancaires", null=True, blank=True)
     commentaire = models.CharField("commentaire", max_length=200, blank=True)
+    # The supplier's answer to a « Suspendue » or « À recycler » invoice (completer / recycler).
+    reply_comment = models.CharField("commentaire de la réponse", max_length=200, blank=True)
 
     identifiant_facture_cpp = models.BigIntegerField("identifiant Chorus Pro", null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Chorus's own deposit date: set by « Soumettre », renewed by « Recycler » (same number, new deposit).
+    date_depot = models.DateField("date de dépôt Chorus Pro", null=True, blank=True)
     chorus_status = models.CharField("statut Chorus Pro", max_length=40, blank=True)
     chorus_status_at = models.DateTimeField(null=True, blank=True)
     chorus_comment = models.TextField(blank=True)
@@ -277,7 +285,10 @@ class ChorusSubmission(models.Model):
 
     @property
     def is_submitted(self) -> bool:
-        return self.state == SubmissionState.SUBMITTED
+        """The invoice exists in Chorus (submitted, or being completed or recycled)."""
+        from chorus.lifecycle import IN_CHORUS
+
+        return self.state in IN_CHORUS
 
     @property
     def deposit_pending(self) -> bool:
@@ -295,26 +306,67 @@ class ChorusSubmission(models.Model):
         return self.state == SubmissionState.SENDING
 
     @property
+    def is_answering(self) -> bool:
+        """« Compléter » or « Recycler » has been sent and waits for Chorus's answer."""
+        return self.state in (SubmissionState.COMPLETING, SubmissionState.RECYCLING)
+
+    @property
     def is_stalled(self) -> bool:
-        """A deposit or « Soumettre » that no worker carries on with any more (see stalled())."""
+        """A deposit, « Soumettre », « Compléter » or « Recycler » that no worker carries on with any more
+        (see stalled())."""
+        from chorus.lifecycle import CLAIMED
+
         limit = stale_before()
-        if self.state in (SubmissionState.DEPOSITING, SubmissionState.SENDING):
+        if self.state in CLAIMED:
             return self.sending_since is not None and self.sending_since < limit
         return self.deposit_pending and self.updated_at is not None and self.updated_at < limit
 
     @property
+    def can_submit(self) -> bool:
+        from chorus import lifecycle
+
+        return lifecycle.can_submit(self)
+
+    @property
+    def can_verify(self) -> bool:
+        from chorus import lifecycle
+
+        return lifecycle.can_verify(self)
+
+    @property
+    def can_retry_deposit(self) -> bool:
+        from chorus import lifecycle
+
+        return lifecycle.can_retry_deposit(self)
+
+    @property
+    def can_refresh(self) -> bool:
+        from chorus import lifecycle
+
+        return lifecycle.can_refresh(self)
+
+    @property
+    def can_complete(self) -> bool:
+        from chorus import lifecycle
+
+        return lifecycle.can_complete(self)
+
+    @property
+    def can_recycle(self) -> bool:
+        from chorus import lifecycle
+
+        return lifecycle.can_recycle(self)
+
+    @property
     def can_abandon(self) -> bool:
-        """« Abandonner l'envoi »: nothing of it is an invoice in Chorus yet (at most an unused PDF deposit), and
-        no worker is on it: a deposit that failed or stalled, or a deposited PDF not submitted."""
-        if self.numero_flux_depot:  # a Factur-X flux creates the invoice itself
-            return False
-        if self.state == SubmissionState.READY:
-            return True
-        return self.state == SubmissionState.NEW and (bool(self.last_error) or self.is_stalled)
+        """« Abandonner l'envoi » (chorus/lifecycle.py)."""
+        from chorus import lifecycle
+
+        return lifecycle.can_abandon(self)
 
     @property
     def status_display(self) -> str:
-        if self.is_submitted and self.chorus_status:
+        if self.is_submitted and self.chorus_status and not self.is_answering:
             return status_label(self.chorus_status)
         return self.get_state_display()
 
@@ -355,6 +407,9 @@ class ChorusAttachment(models.Model):
     filename = models.CharField("fichier", max_length=50)
     size = models.PositiveIntegerField("taille (octets)")
     piece_jointe_id = models.BigIntegerField("numéro pièce jointe")
+    # Added to answer a « Suspendue » invoice: sent with « Compléter » (sent_at), not with « Soumettre ».
+    for_completion = models.BooleanField("pour compléter", default=False)
+    sent_at = models.DateTimeField("envoyée le", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 
     class Meta:

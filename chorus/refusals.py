@@ -65,6 +65,31 @@ CODES: dict[str, dict[str, tuple[str, str]]] = {
             "",
         ),
     },
+    # §3.14: completer answers only a SUSPENDUE invoice, recycler only an A_RECYCLER one (simulator codes; the
+    # recycler's own 20004–20014 have no public meaning, their libellé is shown with what to do).
+    "complete": {
+        "20120": (
+            "Chorus Pro refuse le complément : la facture n'est plus « Suspendue » (l'acheteur a pu la traiter "
+            "entre-temps). Cliquez sur « Rafraîchir » pour voir son statut actuel.",
+            "",
+        ),
+        "20100": (
+            "Ajoutez un commentaire ou une pièce jointe, puis cliquez sur « Compléter ».",
+            "reply_comment",
+        ),
+        "20108": (
+            "Une pièce jointe du complément n'est plus connue de Chorus Pro : retirez-la, ajoutez-la de nouveau, "
+            "puis cliquez sur « Compléter ».",
+            "",
+        ),
+    },
+    "recycle": {
+        "20120": (
+            "Chorus Pro refuse le recyclage : la facture n'est plus « À recycler » (l'acheteur a pu la traiter "
+            "entre-temps). Cliquez sur « Rafraîchir » pour voir son statut actuel.",
+            "",
+        ),
+    },
     "find_structure": {
         "20000": (
             "Aucune structure Chorus Pro ne porte ce SIRET : vérifiez-le auprès de l'acheteur public.",
@@ -117,6 +142,9 @@ LIBELLES: tuple[tuple[str, str, str], ...] = (
     ),
 )
 
+# What to click again after correcting, for the operations a screen button sends.
+AGAIN = {"complete": "« Compléter »", "recycle": "« Recycler »"}
+
 # Which field a refusal is about, from words of its libellé, when no sentence above matches.
 FIELD_WORDS = (
     ("engagement", "numero_engagement"),
@@ -149,12 +177,17 @@ def explain(error: client.ChorusError) -> Explanation:
     libelle = (error.libelle or "").lower()
     for words, message, field in LIBELLES:
         if words in libelle:
+            if operation in AGAIN:
+                message = message.replace(
+                    "soumettez de nouveau", f"cliquez de nouveau sur {AGAIN[operation]}"
+                )
             return Explanation(message, field, error.code)
     if error.code == "413":
         return Explanation(HTTP[413], "fichier" if operation == "add_attachment" else "", "413")
     field = next((f for word, f in FIELD_WORDS if word in libelle), "")
+    again = f"cliquez de nouveau sur {AGAIN[operation]}" if operation in AGAIN else "recommencez"
     return Explanation(
-        f"Chorus Pro a refusé la demande : « {error.libelle} ». Corrigez ce point puis recommencez.",
+        f"Chorus Pro a refusé la demande : « {error.libelle} ». Corrigez ce point puis {again}.",
         field,
         error.code,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from chorus.models import ChorusAccount, ChorusSubmission, SubmissionState
+from chorus.models import ChorusAccount, ChorusSubmission
 from geoprod.models import Cabinet
 
 
@@ -18,11 +18,12 @@ def account_or_new(cabinet: Cabinet) -> ChorusAccount:
 def origin_invoices(*, cabinet_id: int, siret: str) -> list[tuple[str, str]]:
     """What an avoir may cite as « N° facture d'origine »: the cabinet's issued invoices submitted to Chorus Pro
     for the same recipient, as (number, « number du date »), newest first."""
+    from chorus.lifecycle import IN_CHORUS
     from invoices.models import InvoiceKind, InvoiceStatus
 
     rows = (
         ChorusSubmission.objects.filter(
-            cabinet_id=cabinet_id, state=SubmissionState.SUBMITTED, destinataire_siret=siret or "-"
+            cabinet_id=cabinet_id, state__in=IN_CHORUS, destinataire_siret=siret or "-"
         )
         .exclude(invoice__kind=InvoiceKind.AVOIR)
         .exclude(invoice__status=InvoiceStatus.DRAFT)

@@ -58,6 +58,18 @@ def submit_invoice(self, submission_id: int) -> None:
     _run_with_retries(self, services.submit_invoice, submission_id=submission_id)
 
 
+@shared_task(**RETRY)
+def complete_invoice(self, submission_id: int) -> None:
+    """« Compléter » (exactly once: the service claims the row and reads Chorus's status before sending)."""
+    _run_with_retries(self, services.complete_invoice, submission_id=submission_id)
+
+
+@shared_task(**RETRY)
+def recycle_invoice(self, submission_id: int) -> None:
+    """« Recycler » (exactly once, like « Compléter »)."""
+    _run_with_retries(self, services.recycle_invoice, submission_id=submission_id)
+
+
 @shared_task(**SAFE_TWICE)
 def refresh_all() -> None:
     """Nightly (chorus/schedule.py, « Rafraîchissement nocturne Chorus Pro », time editable in the admin):
@@ -75,7 +87,12 @@ def refresh_cabinet(account_id: int) -> None:
     services.refresh_cabinet(account=ChorusAccount.objects.get(pk=account_id))
 
 
-RESUME = {sweeper.DEPOSIT: deposit_invoice_pdf, sweeper.SUBMIT: submit_invoice}
+RESUME = {
+    sweeper.DEPOSIT: deposit_invoice_pdf,
+    sweeper.SUBMIT: submit_invoice,
+    sweeper.COMPLETE: complete_invoice,
+    sweeper.RECYCLE: recycle_invoice,
+}
 
 
 def resume(submission: ChorusSubmission) -> bool:

@@ -20,4 +20,7 @@ urlpatterns = [
     path("factures/envoyer/", views_bulk.bulk_send, name="bulk-send"),
     path("lots/<int:pk>/", views_bulk.batch_detail, name="batch-detail"),
     path("lots/<int:pk>/etat/", views_bulk.batch_status, name="batch-status"),
+    path("envois/<int:pk>/completer/", views.submission_complete, name="submission-complete"),
+    path("envois/<int:pk>/recycler/", views.submission_recycle, name="submission-recycle"),
+    path("envois/<int:pk>/recycler/loupe/", views.recycle_lookup, name="submission-recycle-lookup"),
 ]

@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from chorus import client, refusals, selectors, services, tasks
-from chorus.forms import AccountForm, AttachmentForm, SubmissionForm
-from chorus.models import ChorusAttachment, ChorusSubmission, SubmissionState
+from chorus import client, lifecycle, refusals, selectors, services, tasks
+from chorus.forms import AccountForm, AttachmentForm, CompleteForm, RecycleForm, SubmissionForm
+from chorus.lifecycle import Move
+from chorus.models import ChorusAttachment, ChorusSubmission
 from geoprod.degraded import QUEUE_DOWN
 from geoprod.forms import PiecesForm
 from geoprod.tenancy import admin_required, current_cabinet, get_for_cabinet
@@ -86,7 +87,7 @@ def invoice_send(request, pk: int):
     except client.ChorusError as e:
         messages.error(request, f"Connexion à Chorus Pro impossible. {refusals.explain(e).message}")
         return redirect(invoice)
-    if submission.state in (SubmissionState.NEW, SubmissionState.DEPOSITING):  # not (yet) in Chorus
+    if lifecycle.allowed(submission.state, Move.DEPOSIT):  # not (yet) in Chorus
         try:
             tasks.deposit_invoice_pdf.delay(submission.pk)
         except QUEUE_DOWN:  # answered 503 by geoprod.degraded; the row must not wait for a deposit forever
@@ -174,13 +175,24 @@ def _add_errors(form, errors: dict[str, str]) -> None:
         form.add_error(None if field == "__all__" else field, message)
 
 
-def _render_submission(request, submission, form=None, attachment_form=None, status=200):
+def _render_submission(
+    request, submission, form=None, attachment_form=None, status=200, complete_form=None, recycle_form=None
+):
     context = {
         "submission": submission,
         "invoice": submission.invoice,
         "form": form or SubmissionForm(instance=submission),
         "attachment_form": attachment_form or _attachment_form(submission),
     }
+    if submission.can_complete or submission.can_recycle:
+        context["buyer_comment"] = services.buyer_comment(submission)
+    if submission.can_complete:
+        context["complete_form"] = complete_form or CompleteForm(
+            initial={"reply_comment": submission.reply_comment}
+        )
+        context["completion_attachments"] = services.completion_attachments(submission)
+    if submission.can_recycle:
+        context["recycle_form"] = recycle_form or RecycleForm(submission=submission)
     return render(request, "chorus/submission.html", context, status=status)
 
 
@@ -223,13 +235,17 @@ def attachment_add(request, pk: int):
             mime=upload.content_type, designation=form.cleaned_data["designation"], type=form.cleaned_data["type"],
         )  # fmt: skip
     except services.SubmissionError as e:
+        if not (submission.is_editable or submission.can_complete):  # no form on the page to show it next to
+            messages.error(request, str(e))
+            return redirect(submission)
         form.add_error("fichier", str(e))
         return _render_submission(request, submission, attachment_form=form)
     except client.ChorusError as e:
         form.add_error("fichier", refusals.explain(e).message)
         return _render_submission(request, submission, attachment_form=form)
     messages.success(request, f"Pièce jointe « {form.cleaned_data['designation']} » ajoutée.")
-    return redirect(f"{submission.get_absolute_url()}#pieces-jointes")
+    anchor = "completer" if submission.can_complete else "pieces-jointes"
+    return redirect(f"{submission.get_absolute_url()}#{anchor}")
 
 
 @require_POST
@@ -240,7 +256,8 @@ def attachment_remove(request, pk: int):
         services.remove_attachment(attachment=attachment)
     except services.SubmissionError as e:
         messages.error(request, str(e))
-    return redirect(f"{attachment.submission.get_absolute_url()}#pieces-jointes")
+    anchor = "completer" if attachment.for_completion else "pieces-jointes"
+    return redirect(f"{attachment.submission.get_absolute_url()}#{anchor}")
 
 
 @require_POST
@@ -248,7 +265,7 @@ def submission_submit(request, pk: int):
     """« Soumettre »: saves the typed fields, checks the recipient's rules, then submits exactly once."""
     submission = selectors.submission_for_page(cabinet=current_cabinet(request), pk=pk)
     form = SubmissionForm(request.POST, instance=submission)
-    if submission.state not in (SubmissionState.READY, SubmissionState.UNKNOWN):
+    if not (submission.can_submit or submission.can_verify):
         return redirect(submission)  # already sent (double click, second tab): nothing to do
     try:
         if submission.is_editable:  # after a lost reply nothing is edited: the task searches Chorus first
@@ -309,3 +326,99 @@ def submission_refresh(request, pk: int):
     submission = selectors.submission_for_page(cabinet=current_cabinet(request), pk=pk)
     _refresh(request, submission)
     return redirect(submission)
+
+
+def _answer_sent(request, submission, task, done: str, pending: str):
+    """Queues « Compléter » / « Recycler » (the task claims the row: exactly once) and tells the user."""
+    try:
+        task.delay(submission.pk)
+    except client.ChorusError as e:  # in-process (eager) run: the service recorded it for the page too
+        messages.error(request, refusals.explain(e).message)
+        return redirect(submission)
+    submission.refresh_from_db()
+    messages.success(request, done if not submission.is_answering else pending)
+    return redirect(submission)
+
+
+@require_POST
+def submission_complete(request, pk: int):
+    """« Compléter »: the buyer suspended the invoice; the attachments added and the comment are sent."""
+    submission = selectors.submission_for_page(cabinet=current_cabinet(request), pk=pk)
+    form = CompleteForm(request.POST)
+    if not form.is_valid():
+        return _render_submission(request, submission, complete_form=form)
+    try:
+        services.prepare_completion(submission=submission, comment=form.cleaned_data["reply_comment"])
+    except services.SubmissionError as e:
+        if not submission.can_complete:
+            messages.error(request, str(e))
+            return redirect(submission)
+        _add_errors(form, e.errors)
+        return _render_submission(request, submission, complete_form=form)
+    return _answer_sent(
+        request, submission, tasks.complete_invoice,
+        "Complément envoyé à Chorus Pro : la facture est « Complétée » et retourne chez l'acheteur.",
+        "Complément en cours d'envoi à Chorus Pro.",
+    )  # fmt: skip
+
+
+def _recycle_form(request, submission) -> RecycleForm:
+    return RecycleForm(request.POST, submission=submission)
+
+
+@require_POST
+def submission_recycle(request, pk: int):
+    """« Recycler »: the corrected recipient / service / engagement, checked against the recipient's rules,
+    then sent (same invoice number, new deposit date)."""
+    submission = selectors.submission_for_page(cabinet=current_cabinet(request), pk=pk)
+    form = _recycle_form(request, submission)
+    if not submission.can_recycle:
+        messages.error(request, services.answer.NOT_TO_RECYCLE)
+        return redirect(submission)
+    if not form.is_valid():
+        return _render_submission(request, submission, recycle_form=form)
+    try:
+        errors = services.prepare_recycling(submission=submission, values=form.cleaned_data)
+    except services.SubmissionError as e:
+        messages.error(request, str(e))
+        return redirect(submission)
+    except client.ChorusError as e:
+        explained = refusals.explain(e)
+        form.add_error(explained.field if explained.field in form.fields else None, explained.message)
+        return _render_submission(request, submission, recycle_form=form)
+    if errors:
+        _add_recycle_errors(form, errors)
+        return _render_submission(request, submission, recycle_form=form)
+    return _answer_sent(
+        request, submission, tasks.recycle_invoice,
+        "Facture recyclée dans Chorus Pro : même numéro, nouvelle date de dépôt.",
+        "Recyclage en cours d'envoi à Chorus Pro.",
+    )  # fmt: skip
+
+
+def _add_recycle_errors(form, errors: dict[str, str]) -> None:
+    for field, message in errors.items():
+        form.add_error(field if field in form.fields else None, message)
+
+
+@require_POST
+def recycle_lookup(request, pk: int):
+    """Loupe of « Recycler »: keeps what was typed, then fetches the recipient's designation, rules, services."""
+    submission = selectors.submission_for_page(cabinet=current_cabinet(request), pk=pk)
+    if not submission.can_recycle:
+        messages.error(request, services.answer.NOT_TO_RECYCLE)
+        return redirect(submission)
+    form = _recycle_form(request, submission)
+    if not form.is_valid():
+        return _render_submission(request, submission, recycle_form=form)
+    try:
+        services.answer.save_recycling(submission=submission, values=form.cleaned_data)
+        services.lookup_recipient(submission=submission, siret=submission.destinataire_siret)
+    except services.SubmissionError as e:
+        _add_recycle_errors(form, e.errors)
+        return _render_submission(request, submission, recycle_form=form)
+    except client.ChorusError as e:
+        explained = refusals.explain(e)
+        form.add_error(explained.field if explained.field in form.fields else None, explained.message)
+        return _render_submission(request, submission, recycle_form=form)
+    return redirect(f"{submission.get_absolute_url()}#recycler")

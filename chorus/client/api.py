@@ -13,7 +13,18 @@ from django.core.cache import cache
 from . import files, invoices, reference, structures
 from .config import Endpoints, PisteApp, TechnicalAccount
 from .files import PDF_NON_SIGNE, Deposit, FluxDeposit, FluxReport
-from .invoices import InvoiceHistory, InvoicePage, InvoiceSearch, InvoiceState, SubmitRequest, Submitted
+from .invoices import (
+    Completed,
+    CompleteRequest,
+    InvoiceHistory,
+    InvoicePage,
+    InvoiceSearch,
+    InvoiceState,
+    Recycled,
+    RecycleRequest,
+    SubmitRequest,
+    Submitted,
+)
 from .journal import Exchange
 from .reference import AttachmentType, ExemptionMotive, UserAttachments, VatRate
 from .structures import BankAccount, Service, ServiceDetails, Structure, StructureDetails
@@ -207,6 +218,30 @@ class ChorusClient:
             "factures/v1/soumettre",
             invoices._build_submit(invoice),
             invoices._parse_submitted,
+            safe=False,
+        )
+
+    def complete(self, request: CompleteRequest) -> Completed:
+        """Compléter: answers a SUSPENDUE invoice with a comment and/or attachments; Chorus moves it to
+        COMPLETEE. Sent once; after ChorusUnavailable, read the invoice's status before resending."""
+        # Chorus: factures/v1/completer (chorus-api-reference.md §3.14)
+        return self._post(
+            "complete",
+            "factures/v1/completer",
+            invoices._build_complete(request),
+            lambda d: invoices._parse_completed(d, request.identifiant_facture_cpp),
+            safe=False,
+        )
+
+    def recycle(self, request: RecycleRequest) -> Recycled:
+        """Recycler: routes an A_RECYCLER invoice again (same number, new deposit date, DEPOSEE). Sent once;
+        after ChorusUnavailable, read the invoice's status before resending."""
+        # Chorus: factures/v1/recycler (chorus-api-reference.md §3.14)
+        return self._post(
+            "recycle",
+            "factures/v1/recycler",
+            invoices._build_recycle(request),
+            lambda d: invoices._parse_recycled(d, request.identifiant_facture_cpp),
             safe=False,
         )
 

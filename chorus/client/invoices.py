@@ -380,3 +380,82 @@ def _parse_history(data: Mapping[str, Any], identifiant_facture_cpp: int) -> Inv
         statut_courant=text(data.get("statutCourantCode")),
         changes=tuple(changes),
     )
+
+
+# -- factures/v1/completer and factures/v1/recycler (chorus-api-reference.md §3.14) ---------------------------
+
+
+@dataclass(frozen=True)
+class CompleteRequest:
+    """« Compléter » a SUSPENDUE invoice: a comment and/or complementary attachments already uploaded."""
+
+    identifiant_facture_cpp: int
+    commentaire: str | None = None
+    complementary: tuple[ComplementaryAttachment, ...] = ()
+    id_utilisateur_courant: int = 0
+
+
+@dataclass(frozen=True)
+class Completed:
+    identifiant_facture_cpp: int
+    numero_facture: str | None
+    date_traitement: date | None
+
+
+@dataclass(frozen=True)
+class RecycleRequest:
+    """« Recycler » an A_RECYCLER invoice: the same invoice routed to a corrected recipient / service."""
+
+    identifiant_facture_cpp: int
+    code_destinataire: str
+    code_service_executant: str | None = None
+    # §3.14 names a `reference` object carrying a new EJ (from [GO]); it is spelled like soumettre's
+    # references.numeroBonCommande (§3.10) and sent only when the engagement is given.
+    numero_bon_commande: str | None = None
+    commentaire: str | None = None
+    id_utilisateur_courant: int = 0
+
+
+@dataclass(frozen=True)
+class Recycled:
+    identifiant_facture_cpp: int
+    numero_facture: str | None
+    date_depot: date | None
+    statut: str | None
+
+
+def _build_complete(r: CompleteRequest) -> dict[str, Any]:
+    body: dict[str, Any] = {"identifiantFactureCPP": r.identifiant_facture_cpp}
+    _put(body, "commentaire", r.commentaire)
+    if r.complementary:
+        body["pieceJointeComplementaire"] = [_build_complementary(a) for a in r.complementary]
+    body["idUtilisateurCourant"] = r.id_utilisateur_courant
+    return body
+
+
+def _parse_completed(data: Mapping[str, Any], identifiant_facture_cpp: int) -> Completed:
+    return Completed(
+        identifiant_facture_cpp=integer(data.get("identifiantFactureCPP")) or identifiant_facture_cpp,
+        numero_facture=text(data.get("numeroFacture")),
+        date_traitement=day(data.get("dateTraitement")),
+    )
+
+
+def _build_recycle(r: RecycleRequest) -> dict[str, Any]:
+    destinataire: dict[str, Any] = {"codeDestinataire": r.code_destinataire}
+    _put(destinataire, "codeServiceExecutant", r.code_service_executant)
+    body: dict[str, Any] = {"identifiantFactureCPP": r.identifiant_facture_cpp, "destinataire": destinataire}
+    if r.numero_bon_commande:
+        body["references"] = {"numeroBonCommande": r.numero_bon_commande}
+    _put(body, "commentaire", r.commentaire)
+    body["idUtilisateurCourant"] = r.id_utilisateur_courant
+    return body
+
+
+def _parse_recycled(data: Mapping[str, Any], identifiant_facture_cpp: int) -> Recycled:
+    return Recycled(
+        identifiant_facture_cpp=integer(data.get("identifiantFactureCPP")) or identifiant_facture_cpp,
+        numero_facture=text(data.get("numeroFacture")),
+        date_depot=day(data.get("dateDepot")),
+        statut=text(data.get("statutFacture")),
+    )

@@ -1,6 +1,15 @@
 """Chorus Pro verbs of the product (DESIGN.md, The Chorus Pro module)."""
 
+from chorus.services import answer
 from chorus.services.account import update_account
+from chorus.services.answer import (
+    buyer_comment,
+    complete_invoice,
+    completion_attachments,
+    prepare_completion,
+    prepare_recycling,
+    recycle_invoice,
+)
 from chorus.services.connection import client_for
 from chorus.services.doctor import diagnose
 from chorus.services.refresh import (
@@ -28,10 +37,14 @@ from chorus.services.submission import (
 )
 
 __all__ = [
+    "answer",
     "SubmissionError",
     "abandon_submission",
     "add_attachment",
     "build_submit_request",
+    "buyer_comment",
+    "complete_invoice",
+    "completion_attachments",
     "check_submission",
     "client_for",
     "deposit_invoice_pdf",
@@ -39,6 +52,9 @@ __all__ = [
     "lookup_recipient",
     "moving_accounts",
     "pending_submissions",
+    "prepare_completion",
+    "prepare_recycling",
+    "recycle_invoice",
     "refresh_account",
     "refresh_all",
     "refresh_cabinet",

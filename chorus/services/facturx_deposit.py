@@ -1,6 +1,8 @@
 """« Chorus Pro : Envoyer » in Factur-X: the stored PDF (PDF/A-3b with its factur-x.xml) is deposited as a
 structured flux, whose integration report is followed until Chorus has created the invoice.
 
+In the submission's state machine (chorus/lifecycle.py) this is the deposit's other strategy: the flux
+deposit leads to « incertaine » (like a lost submit reply) and its integration to « soumise ».
 No « Soumettre » is needed on this path: Chorus reads the recipient, the references and the amounts from
 the XML. Once the flux is integrated the invoice is found by its number and recorded as submitted, and
 from there the usual status tracking (Rafraîchir, nightly refresh) applies.
@@ -12,9 +14,9 @@ from __future__ import annotations
 from django.utils import timezone
 from lxml import etree
 
-from chorus import client
+from chorus import client, lifecycle
+from chorus.lifecycle import Move
 from chorus.models import ChorusSubmission
-from chorus.models import SubmissionState as State
 from chorus.services import connection
 from invoices import facturx, journal
 from invoices.errors import InvoicingError
@@ -34,13 +36,12 @@ def deposit_invoice_flux(*, sub: ChorusSubmission, pdf: bytes) -> ChorusSubmissi
     try:
         flux = connection.client_for(sub.account, sub).deposit_flux(pdf, sub.invoice.pdf_filename())
     except client.ChorusError as e:
-        _record_error(sub, State.NEW, e)
+        _record_error(sub, Move.DEPOSIT_FAILED, e)
         raise
     sub.numero_flux_depot = flux.numero_flux_depot
     sub.deposited_at = timezone.now()
     # Deposited, not yet an invoice: like a lost submit reply, the next step searches before anything else.
-    sub.state = State.UNKNOWN
-    sub.sending_since = None
+    lifecycle.apply(sub, Move.FLUX_DEPOSITED)
     sub.chorus_status = "IN_DEPOSE"
     _clear_error(sub)
     sub.save()
@@ -60,7 +61,7 @@ def follow_flux(*, submission_id: int) -> ChorusSubmission:
     from chorus.services.submission import _record_submitted
 
     sub = ChorusSubmission.objects.select_related("account", "invoice").get(pk=submission_id)
-    if not sub.numero_flux_depot or sub.state not in (State.UNKNOWN, State.SENDING):
+    if not is_pending(sub):
         return sub
     api = connection.client_for(sub.account, sub)
     report = api.flux_report(sub.numero_flux_depot)
@@ -73,7 +74,7 @@ def follow_flux(*, submission_id: int) -> ChorusSubmission:
         errors = "; ".join(report.erreurs) or "aucun détail fourni"
         sub.last_error = f"Chorus Pro a rejeté le flux Factur-X {sub.numero_flux_depot} : {errors}"
         sub.last_error_code = report.etat
-        sub.state = State.NEW
+        lifecycle.apply(sub, Move.FLUX_REJECTED)
         sub.numero_flux_depot = ""
     else:
         sub.last_error = ""
@@ -86,7 +87,7 @@ def follow_flux(*, submission_id: int) -> ChorusSubmission:
 
 def is_pending(sub: ChorusSubmission) -> bool:
     """A deposited flux whose report has not said « intégré » or « rejeté » yet."""
-    return bool(sub.numero_flux_depot) and sub.state in (State.UNKNOWN, State.SENDING)
+    return bool(sub.numero_flux_depot) and lifecycle.allowed(sub.state, Move.FLUX_REJECTED)
 
 
 def precheck(*, sub: ChorusSubmission, pdf: bytes) -> dict[str, str]:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from chorus import client
+from chorus import client, lifecycle
 from chorus.models import (
     ChorusAccount,
     ChorusRefreshRun,
@@ -72,14 +72,16 @@ def refresh_status(*, submission: ChorusSubmission) -> ChorusSubmission:
     dated = [c for c in history.changes if c.at is not None]
     with transaction.atomic():
         # Chorus's dates replace the rows we wrote ourselves for the same statuses (« Déposée » at our
-        # submit time), so the history shows each change once.
+        # submit time, « Complétée » at our completer), so the history shows each change once.
         submission.status_changes.filter(status__in={c.statut for c in dated}).delete()
+        # Written oldest first: Chorus dates to the minute, and changes within one minute keep their order
+        # through the id (ChorusStatusChange.Meta.ordering).
         ChorusStatusChange.objects.bulk_create(
             [
                 ChorusStatusChange(
                     submission=submission, status=c.statut, changed_at=c.at, comment=c.commentaire or ""
                 )
-                for c in dated
+                for c in reversed(dated)
             ],
             ignore_conflicts=True,
         )
@@ -100,7 +102,7 @@ def refresh_status(*, submission: ChorusSubmission) -> ChorusSubmission:
 
 def pending_submissions(account: ChorusAccount):
     """Submitted invoices of the account whose Chorus status may still change."""
-    return ChorusSubmission.objects.filter(not_final(), account=account, state=SubmissionState.SUBMITTED)
+    return ChorusSubmission.objects.filter(not_final(), account=account, state__in=lifecycle.IN_CHORUS)
 
 
 class _CallCounter:
@@ -217,7 +219,7 @@ def follow_pending_flux(*, account: ChorusAccount) -> None:
 def moving_accounts():
     """The accounts with invoices still moving in Chorus (or Factur-X flows not yet integrated)."""
     moving = ChorusSubmission.objects.filter(
-        Q(not_final(), state=SubmissionState.SUBMITTED)
+        Q(not_final(), state__in=lifecycle.IN_CHORUS)
         | Q(state=SubmissionState.UNKNOWN, numero_flux_depot__gt="")
     )
     return ChorusAccount.objects.filter(pk__in=moving.values("account"))

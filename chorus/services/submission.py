@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from chorus import client, refusals, selectors
+from chorus import client, lifecycle, refusals, selectors
+from chorus.lifecycle import Move
 from chorus.models import (
     DRAFT_FIELDS,
     NO_PAYMENT_REPORT_RULE,
@@ -18,9 +19,7 @@ from chorus.models import (
     TvaType,
     stale_before,
 )
-from chorus.models import (
-    SubmissionState as State,
-)
+from chorus.models import SubmissionState as State
 from chorus.services import connection, facturx_deposit, remembered
 from chorus.services.account import update_account
 from invoices import journal, vat
@@ -107,29 +106,23 @@ def save_draft(*, submission: ChorusSubmission) -> bool:
     )
 
 
-def _claim(sub: ChorusSubmission, seen: str, to: str) -> bool:
-    """Conditional update: only one caller moves the row out of `seen` (or takes over a stale claim)."""
-    now = timezone.now()
-    claimed = ChorusSubmission.objects.filter(pk=sub.pk, state=seen, sending_since=sub.sending_since).update(
-        state=to, sending_since=now, updated_at=now
-    )
-    if claimed:
-        sub.state, sub.sending_since = to, now
-    return claimed == 1
-
-
 def _is_stale(sub: ChorusSubmission) -> bool:
     return sub.sending_since is not None and sub.sending_since < stale_before()
 
 
-def _record_error(sub: ChorusSubmission, state: str, error: client.ChorusError) -> None:
-    """Keeps the sentence the screens show, the field it concerns and the raw code (refusals.py)."""
+def _record_error(sub: ChorusSubmission, move: Move, error: client.ChorusError) -> None:
+    """Moves the row back where the user can act (lifecycle.py) and keeps the sentence the screens show, the
+    field it concerns and the raw code (refusals.py)."""
     explained = refusals.explain(error)
-    sub.state = state
+    lifecycle.apply(sub, move)
     sub.last_error = explained.message
     sub.last_error_code = explained.code[:40]
     sub.last_error_field = explained.field
-    sub.save(update_fields=["state", "last_error", "last_error_code", "last_error_field", "updated_at"])
+    sub.save(
+        update_fields=[
+            "state", "sending_since", "last_error", "last_error_code", "last_error_field", "updated_at"
+        ]
+    )  # fmt: skip
 
 
 def _clear_error(sub: ChorusSubmission) -> None:
@@ -146,9 +139,9 @@ def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
     """
     sub = ChorusSubmission.objects.select_related("account", "invoice").get(pk=submission_id)
     seen = sub.state
-    if seen == State.DEPOSITING and not _is_stale(sub):
+    if seen in lifecycle.CLAIMED and not _is_stale(sub):
         return sub  # another worker is on it
-    if seen not in (State.NEW, State.DEPOSITING):
+    if not lifecycle.allowed(seen, Move.DEPOSIT):
         return sub
     invoice = sub.invoice
     try:  # read (and its sha256 checked) before claiming, so a bad file cannot leave the row claimed
@@ -157,24 +150,21 @@ def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
         message = f"{e} Envoi bloqué." if isinstance(e, InvoiceLocked) else "PDF de la facture introuvable."
         ChorusSubmission.objects.filter(pk=sub.pk).update(last_error=message, last_error_code="PDF")
         raise SubmissionError({"__all__": message}) from e
-    if sub.account.deposit_format == DepositFormat.FACTURX and seen == State.NEW:
+    first_try = seen not in lifecycle.CLAIMED  # not a stale claim taken back
+    if sub.account.deposit_format == DepositFormat.FACTURX and first_try:
         # No « Soumettre » follows a flux: what Chorus would reject is refused here, before anything is sent.
         if errors := facturx_deposit.precheck(sub=sub, pdf=pdf):
             message = " ".join(errors.values())
             ChorusSubmission.objects.filter(pk=sub.pk).update(last_error=message, last_error_code="FACTURX")
             raise SubmissionError(errors)
-    if (
-        sub.account.deposit_format == DepositFormat.PDF
-        and seen == State.NEW
-        and not sub.destinataire_id_structure
-    ):
+    if sub.account.deposit_format == DepositFormat.PDF and first_try and not sub.destinataire_id_structure:
         _check_recipient_before_deposit(sub)
     # Depositing twice is harmless (the first pièce jointe stays unused), so a stale claim is simply retaken.
-    if not _claim(sub, seen, State.DEPOSITING):
+    if not lifecycle.claim(sub, Move.DEPOSIT):
         return sub
     if sub.account.deposit_format == DepositFormat.FACTURX:
         # A flux creates the invoice itself: after a worker died mid-deposit, Chorus is searched first.
-        if seen == State.DEPOSITING:
+        if not first_try:
             found = connection.client_for(sub.account, sub).find_by_number(invoice.number)
             if found is not None:
                 return _record_submitted(sub, found)
@@ -182,11 +172,11 @@ def deposit_invoice_pdf(*, submission_id: int) -> ChorusSubmission:
     try:
         deposit = connection.client_for(sub.account, sub).deposit_pdf(pdf, invoice.pdf_filename())
     except client.ChorusError as e:
-        _record_error(sub, State.NEW, e)
+        _record_error(sub, Move.DEPOSIT_FAILED, e)
         raise
     sub.piece_jointe_id = deposit.piece_jointe_id
     sub.deposited_at = timezone.now()
-    sub.state = State.READY
+    lifecycle.apply(sub, Move.DEPOSITED)
     sub.chorus_status = "INTERPRETEE_OCR"
     _clear_error(sub)
     sub.save()
@@ -212,7 +202,7 @@ def _check_recipient_before_deposit(sub: ChorusSubmission) -> None:
         )
         raise
     except client.ChorusError as e:
-        _record_error(sub, State.NEW, e)
+        _record_error(sub, Move.DEPOSIT_FAILED, e)
         raise
 
 
@@ -229,7 +219,8 @@ def abandon_submission(*, submission: ChorusSubmission) -> None:
         current = ChorusSubmission.objects.select_for_update().filter(pk=submission.pk).first()
         if current is None or not current.can_abandon:
             raise SubmissionError({"__all__": NOT_ABANDONABLE})
-        current.delete()
+        if lifecycle.apply(current, Move.ABANDON) is lifecycle.GONE:
+            current.delete()
         journal.record(action=DocumentAction.CHORUS_ABANDONED, invoice=submission.invoice)
 
 
@@ -300,30 +291,41 @@ def add_attachment(
     type: str,
 ) -> ChorusAttachment:
     """Sends a complementary attachment to Chorus (outside any transaction: the upload may take long), then
-    links it if the submission is still editable. Raises SubmissionError, ChorusRejected, ChorusUnavailable…"""
-    _attachments_editable(submission)
+    links it if the submission still takes attachments: before « Soumettre », or to answer a « Suspendue »
+    invoice (sent with « Compléter »). Raises SubmissionError, ChorusRejected, ChorusUnavailable…"""
+    for_completion = _attachment_phase(submission)
     pj_id = connection.client_for(submission.account, submission).add_attachment(
         content, name=filename, mime=mime or "application/octet-stream", extension=extension
     )
     with transaction.atomic():
-        # Submitted from another tab during the upload: the file stays unused in the account's space.
-        _attachments_editable(ChorusSubmission.objects.select_for_update().get(pk=submission.pk))
+        # Submitted (or completed) from another tab during the upload: the file stays unused in the account's space.
+        locked = ChorusSubmission.objects.select_for_update().get(pk=submission.pk)
+        if _attachment_phase(locked) != for_completion:
+            raise SubmissionError({"__all__": ATTACHMENTS_CLOSED})
         return ChorusAttachment.objects.create(
             submission=submission, designation=designation, type=type, filename=filename, size=len(content),
-            piece_jointe_id=pj_id,
+            piece_jointe_id=pj_id, for_completion=for_completion,
         )  # fmt: skip
 
 
-def _attachments_editable(submission: ChorusSubmission) -> None:
-    if not submission.is_editable:
-        raise SubmissionError(
-            {"__all__": "La facture est déjà soumise : ses pièces jointes ne changent plus."}
-        )
+ATTACHMENTS_CLOSED = "La facture est déjà soumise : ses pièces jointes ne changent plus."
+
+
+def _attachment_phase(submission: ChorusSubmission) -> bool:
+    """False: attachments of the submission (before « Soumettre »); True: of the answer to a « Suspendue »
+    invoice. Raises SubmissionError when it takes none."""
+    if submission.is_editable:
+        return False
+    if submission.can_complete:
+        return True
+    raise SubmissionError({"__all__": ATTACHMENTS_CLOSED})
 
 
 def remove_attachment(*, attachment: ChorusAttachment) -> None:
     """Removes the link only (Chorus keeps the file in the account's space). Raises SubmissionError."""
-    _attachments_editable(attachment.submission)
+    for_completion = _attachment_phase(attachment.submission)
+    if attachment.for_completion != for_completion or attachment.sent_at is not None:
+        raise SubmissionError({"__all__": ATTACHMENTS_CLOSED})
     attachment.delete()
 
 
@@ -435,6 +437,7 @@ def build_submit_request(sub: ChorusSubmission) -> client.SubmitRequest:
                 piece_jointe_id=a.piece_jointe_id, designation=a.designation, type=a.type
             )
             for a in sub.attachments.all()
+            if not a.for_completion
         ),
     )
 
@@ -444,12 +447,12 @@ def _record_submitted(
 ) -> ChorusSubmission:
     now = timezone.now()
     status = result.statut or "DEPOSEE"
+    lifecycle.apply(sub, Move.SUBMITTED)
     sub.identifiant_facture_cpp = result.identifiant_facture_cpp
-    sub.state = State.SUBMITTED
     sub.submitted_at = now
+    sub.date_depot = result.date_depot or timezone.localdate()
     sub.chorus_status = status
     sub.chorus_status_at = now
-    sub.sending_since = None
     _clear_error(sub)
     sub.save()
     ChorusStatusChange.objects.get_or_create(submission=sub, status=status, changed_at=now)
@@ -470,19 +473,19 @@ def submit_invoice(*, submission_id: int) -> ChorusSubmission:
     if sub.numero_flux_depot:
         return facturx_deposit.follow_flux(submission_id=sub.pk)  # Factur-X: nothing to send, only to follow
     seen = sub.state
-    if seen == State.SENDING and not _is_stale(sub):
+    if seen in lifecycle.CLAIMED and not _is_stale(sub):
         return sub  # another worker is sending it right now
     # A stale SENDING row lost its worker mid-call: like UNKNOWN, search before resending.
-    if seen not in (State.READY, State.UNKNOWN, State.SENDING) or not _claim(sub, seen, State.SENDING):
+    if not lifecycle.allowed(seen, Move.SUBMIT) or not lifecycle.claim(sub, Move.SUBMIT):
         return sub
     api = connection.client_for(sub.account, sub)
     try:
-        found = api.find_by_number(sub.invoice.number) if seen != State.READY else None
+        found = api.find_by_number(sub.invoice.number) if seen in lifecycle.SEARCH_FIRST else None
         result = found or api.submit(build_submit_request(sub))
     except client.ChorusUnavailable as e:
-        _record_error(sub, State.UNKNOWN, e)
+        _record_error(sub, Move.SUBMIT_LOST, e)
         raise
     except client.ChorusError as e:
-        _record_error(sub, State.READY, e)
+        _record_error(sub, Move.SUBMIT_REFUSED, e)
         raise
     return _record_submitted(sub, result)

@@ -135,10 +135,15 @@ def restart(invoice: SimInvoice, *, code: str, outcome: str, comment: str, at: d
     SimStatusChange.objects.create(invoice=invoice, code=code, at=at, comment=comment, actor="Fournisseur")
 
 
+BUYER_STATUSES = frozenset({"SUSPENDUE", "A_RECYCLER", "REJETEE", "SERVICE_FAIT", "MANDATEE"})
+
+
 def force_status(invoice: SimInvoice, code: str, comment: str, at: datetime) -> None:
-    """Sets a status by hand (control endpoint); the invoice then stops moving on its own."""
+    """Sets a status by hand (control endpoint); the invoice then stops moving on its own until the supplier
+    answers (completer, recycler). A buyer's status is signed by the buyer's manager, like the scripted ones."""
+    actor = _actor("buyer", invoice) if code in BUYER_STATUSES else "Simulateur"
     with transaction.atomic():
         SimInvoice.objects.filter(pk=invoice.pk).update(
             status=code, status_at=at, status_comment=comment, next_change_at=None
         )
-        SimStatusChange.objects.create(invoice=invoice, code=code, at=at, comment=comment, actor="Simulateur")
+        SimStatusChange.objects.create(invoice=invoice, code=code, at=at, comment=comment, actor=actor)

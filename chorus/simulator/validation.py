@@ -228,6 +228,11 @@ def _attachments(call: Call, mode: str) -> None:
     for item in objects(principal, "pieceJointePrincipale"):
         params.text(item, "pieceJointePrincipaleDesignation", max_length=100)
         check_attachment(call, params.integer(item, "pieceJointePrincipaleId", required=True))
+    check_complementary(call)
+
+
+def check_complementary(call: Call) -> None:
+    """pieceJointeComplementaire[] of soumettre and completer: ids of the account's files, types from typespj."""
     known_types = {code for _, code, _ in seed_data.TYPES_PJ}
     for item in objects(call.body.get("pieceJointeComplementaire") or [], "pieceJointeComplementaire"):
         check_attachment(call, params.integer(item, "pieceJointeComplementaireId", required=True))
@@ -237,6 +242,11 @@ def _attachments(call: Call, mode: str) -> None:
                 codes.TYPE_PIECE_JOINTE_INCONNU,
                 f"Type de pièce jointe « {type_pj} » inconnu (liste transverses/v1/recuperer/typespj).",
             )
+
+
+def refuse_unknown_fields(body: dict, known: frozenset[str]) -> None:
+    if unknown := sorted(set(body) - known):
+        raise Refusal(codes.CHAMP_INCONNU, f"Champ(s) inconnu(s) dans la requête : {', '.join(unknown)}.")
 
 
 def objects(value: object, name: str) -> list[dict]:

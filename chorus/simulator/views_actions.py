@@ -11,6 +11,14 @@ from chorus.simulator import codes, lifecycle, params, state, validation
 from chorus.simulator.api import Call, Refusal, ok, operation
 from chorus.simulator.views_invoices import supplier_invoice
 
+# chorus-api-reference.md §3.14; recycler's `references` carries a new EJ ([GO]'s reference object).
+COMPLETE_FIELDS = frozenset(
+    {"identifiantFactureCPP", "commentaire", "pieceJointeComplementaire", "idUtilisateurCourant"}
+)
+RECYCLE_FIELDS = frozenset(
+    {"identifiantFactureCPP", "destinataire", "references", "commentaire", "idUtilisateurCourant"}
+)
+
 
 def _refuse_status(current: str, expected: str) -> Refusal:
     return Refusal(
@@ -20,13 +28,13 @@ def _refuse_status(current: str, expected: str) -> Refusal:
 
 @operation("factures/v1/completer")
 def completer(call: Call) -> dict:
+    validation.refuse_unknown_fields(call.body, COMPLETE_FIELDS)
     invoice = supplier_invoice(call)
     if invoice.status != "SUSPENDUE":
         raise _refuse_status(invoice.status, "SUSPENDUE")
     comment = params.text(call.body, "commentaire", max_length=200)
     attachments = call.body.get("pieceJointeComplementaire") or []
-    for item in validation.objects(attachments, "pieceJointeComplementaire"):
-        validation.check_attachment(call, params.integer(item, "pieceJointeComplementaireId", required=True))
+    validation.check_complementary(call)
     if not (comment or attachments):
         raise Refusal(
             codes.CHAMP_OBLIGATOIRE, "Un commentaire ou une pièce jointe est obligatoire pour compléter."
@@ -48,6 +56,7 @@ def completer(call: Call) -> dict:
 
 @operation("factures/v1/recycler")
 def recycler(call: Call) -> dict:
+    validation.refuse_unknown_fields(call.body, RECYCLE_FIELDS)
     invoice = supplier_invoice(call)
     if invoice.status != "A_RECYCLER":
         raise _refuse_status(invoice.status, "A_RECYCLER")

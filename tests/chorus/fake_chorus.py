@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from chorus import client
 from chorus.client import structures
@@ -179,6 +179,33 @@ class FakeChorus:
     def consult_invoice(self, cpp_id):
         self._call("consult_invoice")
         return self.states[cpp_id]
+
+    # answering a returned invoice (completer, recycler)
+    def complete(self, request: client.CompleteRequest):
+        self._call("complete")
+        state = self.states[request.identifiant_facture_cpp]
+        if state.statut != "SUSPENDUE":
+            raise client.ChorusRejected("20120", f"Action impossible : statut {state.statut}")
+        self.last_complete = request
+        self.set_status(
+            request.identifiant_facture_cpp, "COMPLETEE", datetime.now(UTC), request.commentaire or ""
+        )
+        if "complete" in self.fail_after:
+            raise self.fail_after.pop("complete")
+        return client.Completed(request.identifiant_facture_cpp, state.numero_facture, date.today())
+
+    def recycle(self, request: client.RecycleRequest):
+        self._call("recycle")
+        state = self.states[request.identifiant_facture_cpp]
+        if state.statut != "A_RECYCLER":
+            raise client.ChorusRejected("20120", f"Action impossible : statut {state.statut}")
+        self.last_recycle = request
+        self.set_status(
+            request.identifiant_facture_cpp, "DEPOSEE", datetime.now(UTC), request.commentaire or ""
+        )
+        if "recycle" in self.fail_after:
+            raise self.fail_after.pop("recycle")
+        return client.Recycled(request.identifiant_facture_cpp, state.numero_facture, date.today(), "DEPOSEE")
 
     def search_invoices(self, criteria: client.InvoiceSearch):
         matches = [

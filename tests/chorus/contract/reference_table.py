@@ -161,6 +161,32 @@ OPERATIONS: dict[str, Operation] = {
     "invoice_history": Operation(
         "factures/v1/consulter/historique", "§3.13", {"idFacture": 406, "nbResultatsMaximum": 406}
     ),
+    "complete": Operation(
+        "factures/v1/completer",
+        "§3.14",
+        {
+            "identifiantFactureCPP": 421,
+            "commentaire": 421,
+            "idUtilisateurCourant": 422,
+        }
+        # « same item shape as in soumettre » (line 422): the item names of §3.10, line 315.
+        | {name: 422 for name in _SUBMIT_LINES if name.startswith("pieceJointeComplementaire")},
+    ),
+    "recycle": Operation(
+        "factures/v1/recycler",
+        "§3.14",
+        {
+            "identifiantFactureCPP": 426,
+            "destinataire": 426,
+            "destinataire.codeDestinataire": 426,
+            "destinataire.codeServiceExecutant": 427,
+            "commentaire": 427,
+            "idUtilisateurCourant": 427,
+            # « [GO] also has a reference object, i.e. a new EJ » (line 427), spelled as in soumettre (308).
+            "references": 427,
+            "references.numeroBonCommande": 427,
+        },
+    ),
     "attachment_types": Operation(
         "transverses/v1/recuperer/typespj", "§3.16", {"typeObjet": 450, "codeLangue": 450}
     ),

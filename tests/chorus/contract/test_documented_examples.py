@@ -302,6 +302,45 @@ CALLS: dict[str, tuple[Any, dict[str, Any]]] = {
             },
         },
     ),  # fmt: skip
+    # §3.14, lines 421-424.
+    "complete": (
+        lambda api: api.complete(
+            client.CompleteRequest(
+                identifiant_facture_cpp=8500017,
+                commentaire="PV de bornage joint",
+                complementary=(
+                    client.ComplementaryAttachment(
+                        piece_jointe_id=9100003, designation="PV de bornage", type="PJ_PLAN"
+                    ),
+                ),
+            )
+        ),
+        OK
+        | {
+            "identifiantFactureCPP": 8500017,
+            "numeroFacture": "FA-2026-00042",
+            "dateTraitement": "2026-11-30",
+        },
+    ),  # fmt: skip
+    # §3.14, lines 426-430.
+    "recycle": (
+        lambda api: api.recycle(
+            client.RecycleRequest(
+                identifiant_facture_cpp=8500017,
+                code_destinataire="12345678200028",
+                code_service_executant="SERVICE_DEST_SERV_OBL",
+                numero_bon_commande="EJ-2026-119",
+                commentaire="Service corrigé",
+            )
+        ),
+        OK
+        | {
+            "identifiantFactureCPP": 8500017,
+            "numeroFacture": "FA-2026-00042",
+            "dateDepot": "2026-12-01",
+            "statutFacture": "DEPOSEE",
+        },
+    ),  # fmt: skip
     # §3.16, line 450.
     "attachment_types": (
         lambda api: api.attachment_types(),

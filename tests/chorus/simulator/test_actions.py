@@ -72,10 +72,38 @@ def test_recycling_checks_the_new_routing(sim):
 
 def test_actions_are_refused_in_other_statuses(sim):
     identifiant = sim.submit(number_for(lifecycle.NORMAL))["identifiantFactureCPP"]
-    body = {
-        "identifiantFactureCPP": identifiant,
-        "commentaire": "x",
-        "destinataire": {"codeDestinataire": "12345678200051"},
-    }
-    assert sim.refused("factures/v1/completer", body)["codeRetour"] == 20120
-    assert sim.refused("factures/v1/recycler", body)["codeRetour"] == 20120
+    complete = {"identifiantFactureCPP": identifiant, "commentaire": "x"}
+    recycle = complete | {"destinataire": {"codeDestinataire": "12345678200051"}}
+    assert sim.refused("factures/v1/completer", complete)["codeRetour"] == 20120
+    assert sim.refused("factures/v1/recycler", recycle)["codeRetour"] == 20120
+
+
+def test_completing_refuses_an_attachment_type_outside_typespj(sim):
+    identifiant = _returned(sim, lifecycle.SUSPENDUE)
+    extra = [{"pieceJointeComplementaireDesignation": "PV", "pieceJointeComplementaireId": sim.upload(),
+              "pieceJointeComplementaireType": "PLAN"}]  # fmt: skip
+    body = {"identifiantFactureCPP": identifiant, "pieceJointeComplementaire": extra}
+    assert sim.refused("factures/v1/completer", body)["codeRetour"] == 20123
+
+
+def test_actions_refuse_fields_the_reference_does_not_document(sim):
+    identifiant = _returned(sim, lifecycle.SUSPENDUE)
+    body = {"identifiantFactureCPP": identifiant, "commentaire": "x", "dateEcheancePaiement": "2027-01-01"}
+    assert sim.refused("factures/v1/completer", body)["codeRetour"] == 20121
+    assert _codes(sim, identifiant)[0] == "SUSPENDUE"
+
+
+def test_a_forced_suspension_carries_the_buyer_comment_then_completion_resumes(sim, control):
+    identifiant = sim.submit(number_for(lifecycle.NORMAL))["identifiantFactureCPP"]
+    control(
+        "status",
+        {"identifiantFactureCPP": identifiant, "statut": "SUSPENDUE", "commentaire": "Plan manquant"},
+    )
+    sim.token = sim.get_token().json()["access_token"]
+    [latest, *_] = sim.ok(HISTORY, {"idFacture": identifiant})["historiquesDesStatuts"]["histoStatut"]
+    assert (latest["histoStatutCode"], latest["histoStatutCommentaire"]) == ("SUSPENDUE", "Plan manquant")
+    assert latest["histoStatutUtilisateurNom"].startswith("Gestionnaire ")
+    assert latest["histoStatutDatePassage"]
+    sim.ok("factures/v1/completer", {"identifiantFactureCPP": identifiant, "commentaire": "Plan joint"})
+    state.advance_clock(days=3)
+    assert _codes(sim, identifiant)[:2] == ["SERVICE_FAIT", "COMPLETEE"]
