@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus import views
+from chorus import views, views_followup
 
 app_name = "chorus"
 urlpatterns = [
@@ -17,4 +17,10 @@ urlpatterns = [
     path("envois/<int:pk>/abandonner/", views.submission_abandon, name="submission-abandon"),
     path("envois/<int:pk>/reprendre/", views.submission_resume, name="submission-resume"),
     path("envois/<int:pk>/rafraichir/", views.submission_refresh, name="submission-refresh"),
+    path("envois/<int:pk>/corriger/", views_followup.submission_correct, name="submission-correct"),
+    path(
+        "factures/<int:pk>/interets-moratoires/",
+        views_followup.invoice_claim_letter,
+        name="invoice-claim-letter",
+    ),
 ]

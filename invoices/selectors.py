@@ -41,8 +41,11 @@ def invoice_list(
     end: datetime.date | None = None,
     overdue: bool = False,
 ) -> QuerySet[Invoice]:
-    """The base-wide list; drafts (no issue date yet) sort first, then newest issued."""
-    qs = Invoice.objects.filter(cabinet=cabinet).select_related(*LIST_RELATED)
+    """The base-wide list; drafts (no issue date yet) sort first, then newest issued. Invoices sent to a public
+    buyer carry their « Échéance publique » (chorus.selectors.with_public_deadline)."""
+    from chorus.selectors import with_public_deadline
+
+    qs = with_public_deadline(Invoice.objects.filter(cabinet=cabinet).select_related(*LIST_RELATED))
     if status:
         qs = qs.filter(status=status)
     if client:

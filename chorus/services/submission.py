@@ -445,6 +445,7 @@ def _record_submitted(
     sub.identifiant_facture_cpp = result.identifiant_facture_cpp
     sub.state = State.SUBMITTED
     sub.submitted_at = now
+    sub.date_depot = getattr(result, "date_depot", None) or timezone.localdate(now)
     sub.chorus_status = status
     sub.chorus_status_at = now
     sub.sending_since = None

@@ -78,6 +78,8 @@ class DocumentAction(models.TextChoices):
     ACCEPTED = "acceptee", "Devis accepté"
     REFUSED = "refusee", "Devis refusé"
     INVOICED = "facturee", "Facture créée"
+    MORATORY_CLAIM = "interets_moratoires", "Demande d'intérêts moratoires"
+    CHORUS_CORRECTED = "chorus_correction", "Correction après rejet Chorus Pro"
 
 
 class DocumentEvent(AppendOnly):
