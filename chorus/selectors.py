@@ -80,7 +80,9 @@ def public_deadlines(*, cabinet: Cabinet, within_days: int = 10, today: datetime
     from invoices.models import OPEN_STATUSES, Invoice, InvoiceKind
 
     today = today or timezone.localdate()
-    horizon = today + datetime.timedelta(days=within_days) - datetime.timedelta(days=deadlines.PUBLIC_TERM_DAYS)
+    horizon = (
+        today + datetime.timedelta(days=within_days) - datetime.timedelta(days=deadlines.PUBLIC_TERM_DAYS)
+    )
     rows = (
         Invoice.objects.filter(
             cabinet=cabinet,

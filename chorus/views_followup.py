@@ -38,7 +38,9 @@ def submission_correct(request, pk: int):
 @require_POST
 def invoice_claim_letter(request, pk: int):
     """The letter claiming moratory interest and the 40 € indemnity, as a PDF download."""
-    invoice = get_for_cabinet(Invoice.objects.select_related("cabinet", "client"), current_cabinet(request), pk=pk)
+    invoice = get_for_cabinet(
+        Invoice.objects.select_related("cabinet", "client"), current_cabinet(request), pk=pk
+    )
     try:
         content = deadline.claim_letter(invoice=invoice)
     except InvoicingError as e:

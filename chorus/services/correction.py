@@ -40,7 +40,9 @@ def correct_rejected_invoice(*, submission: ChorusSubmission) -> ChorusCorrectio
             return correction
         if not sub.is_rejected:
             raise SubmissionError(
-                {"__all__": "Seule une facture rejetée dans Chorus Pro se corrige par avoir et nouvelle facture."}
+                {
+                    "__all__": "Seule une facture rejetée dans Chorus Pro se corrige par avoir et nouvelle facture."
+                }
             )
         rejected = sub.invoice
         avoir = _cancelling_avoir(rejected)

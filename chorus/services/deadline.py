@@ -8,12 +8,11 @@ import datetime
 from django.utils import timezone
 
 from chorus import deadlines
-from chorus.selectors import NO_DEADLINE
 from chorus.models import PAID_OUT, ChorusSubmission
+from chorus.selectors import NO_DEADLINE
 from invoices import journal, pdf, totals
 from invoices.errors import InvoicingError
 from invoices.models import DocumentAction, EcbRate, Invoice
-
 
 
 def watched(submission: ChorusSubmission | None) -> bool:

@@ -47,7 +47,11 @@ def chorus_invoice_block(context, invoice):
     from chorus.services import why_not_sendable
 
     refusal = why_not_sendable(invoice) if invoice.is_issued and submission is None else ""
-    if submission is None and invoice.is_credit_note and ChorusCorrection.objects.filter(avoir=invoice).exists():
+    if (
+        submission is None
+        and invoice.is_credit_note
+        and ChorusCorrection.objects.filter(avoir=invoice).exists()
+    ):
         refusal = AVOIR_NOT_FOR_CHORUS
     return {
         "invoice": invoice,

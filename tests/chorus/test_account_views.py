@@ -102,7 +102,9 @@ def test_supplier_identifier_checksum_is_enforced_outside_qualification(
     client_as, admin, cabinet, environment, settings
 ):
     settings.CHORUS_ENV = environment
-    response = client_as(admin).post(reverse("chorus:account-save"), _data(siret_fournisseur="00000000178051"))
+    response = client_as(admin).post(
+        reverse("chorus:account-save"), _data(siret_fournisseur="00000000178051")
+    )
     assert response.status_code == 200 and not ChorusAccount.objects.exists()
     assert "clé de contrôle incorrecte" in body(response)
     assert 'value="00000000178051"' in body(response)

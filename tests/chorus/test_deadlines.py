@@ -43,7 +43,10 @@ def test_worked_example_second_half_year():
     Interest starts on 11/07/2025, second half of 2025: ECB rate on 01/07/2025 = 2,15 % → 10,15 %.
     1 234,56 × 10,15 % × 45 / 365 = 15,4489… → 15,45 €."""
     claim = deadlines.claim(
-        deposited_on=D(2025, 6, 10), amount_due=Decimal("1234.56"), ecb_rate=Decimal("2.15"), on=D(2025, 8, 24)
+        deposited_on=D(2025, 6, 10),
+        amount_due=Decimal("1234.56"),
+        ecb_rate=Decimal("2.15"),
+        on=D(2025, 8, 24),
     )
     assert (claim.days_late, claim.rate_day, claim.rate) == (45, D(2025, 7, 1), Decimal("10.15"))
     assert claim.interest == Decimal("15.45")

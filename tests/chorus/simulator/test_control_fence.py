@@ -61,6 +61,10 @@ def test_chorus_api_keeps_its_token_auth_without_session_or_csrf(sim):
     api = Client(enforce_csrf_checks=True)
     reply = api.post(
         "/_chorus-sim/api/oauth/token",
-        {"grant_type": "client_credentials", "client_id": "geoprod-simulateur", "client_secret": "secret-simulateur"},
+        {
+            "grant_type": "client_credentials",
+            "client_id": "geoprod-simulateur",
+            "client_secret": "secret-simulateur",
+        },
     )
     assert reply.status_code == 200 and reply.json()["access_token"]
