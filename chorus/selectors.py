@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import BooleanField, Case, DateField, ExpressionWrapper, F, Q, QuerySet, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    When,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from chorus import deadlines
@@ -59,9 +70,13 @@ def with_public_deadline(invoices: QuerySet, *, today: datetime.date | None = No
     watched = Q(
         chorus_submission__state=SubmissionState.SUBMITTED, chorus_submission__date_depot__isnull=False
     ) & ~Q(chorus_submission__chorus_status__in=NO_DEADLINE)
-    due = ExpressionWrapper(
-        F("chorus_submission__date_depot") + datetime.timedelta(days=deadlines.PUBLIC_TERM_DAYS),
-        output_field=DateField(),
+    # date + interval is a timestamp in PostgreSQL and a text in SQLite: cast back to a date for both.
+    due = Cast(
+        ExpressionWrapper(
+            F("chorus_submission__date_depot") + datetime.timedelta(days=deadlines.PUBLIC_TERM_DAYS),
+            output_field=DateTimeField(),
+        ),
+        DateField(),
     )
     late = (
         watched
