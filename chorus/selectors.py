@@ -63,13 +63,20 @@ def with_public_deadline(invoices: QuerySet, *, today: datetime.date | None = No
     """Annotates each invoice with `public_deadline` (Chorus deposit date + 30 days, None when no public
     payment term runs) and `public_late` (past it, not « Mise en paiement », something still due), in the
     list's own query."""
-    from invoices.models import OPEN_STATUSES
+    from clients.models import PUBLIC_CATEGORIES
+    from invoices.models import OPEN_STATUSES, InvoiceKind
 
     today = today or timezone.localdate()
     last_on_time_deposit = today - datetime.timedelta(days=deadlines.PUBLIC_TERM_DAYS)
-    watched = Q(
-        chorus_submission__state=SubmissionState.SUBMITTED, chorus_submission__date_depot__isnull=False
-    ) & ~Q(chorus_submission__chorus_status__in=NO_DEADLINE)
+    watched = (
+        Q(
+            chorus_submission__state=SubmissionState.SUBMITTED,
+            chorus_submission__date_depot__isnull=False,
+            client__categorie__in=PUBLIC_CATEGORIES,
+        )
+        & ~Q(chorus_submission__chorus_status__in=NO_DEADLINE)
+        & ~Q(kind=InvoiceKind.AVOIR)
+    )
     # date + interval is a timestamp in PostgreSQL and a text in SQLite: cast back to a date for both.
     due = Cast(
         ExpressionWrapper(
@@ -92,6 +99,7 @@ def with_public_deadline(invoices: QuerySet, *, today: datetime.date | None = No
 def public_deadlines(*, cabinet: Cabinet, within_days: int = 10, today: datetime.date | None = None) -> list:
     """The dashboard's public invoices still to be paid: late ones first (most late first), then those due
     within `within_days`, each annotated as in with_public_deadline. One query."""
+    from clients.models import PUBLIC_CATEGORIES
     from invoices.models import OPEN_STATUSES, Invoice, InvoiceKind
 
     today = today or timezone.localdate()
@@ -104,6 +112,7 @@ def public_deadlines(*, cabinet: Cabinet, within_days: int = 10, today: datetime
             status__in=OPEN_STATUSES,
             chorus_submission__state=SubmissionState.SUBMITTED,
             chorus_submission__date_depot__lte=horizon,
+            client__categorie__in=PUBLIC_CATEGORIES,
         )
         .exclude(kind=InvoiceKind.AVOIR)
         .exclude(chorus_submission__chorus_status__in=NO_DEADLINE | {PAID_OUT})

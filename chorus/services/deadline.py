@@ -15,23 +15,26 @@ from invoices.errors import InvoicingError
 from invoices.models import DocumentAction, EcbRate, Invoice
 
 
-def watched(submission: ChorusSubmission | None) -> bool:
-    """The invoice is in a public buyer's hands with a payment term running (or run)."""
+def watched(invoice: Invoice, submission: ChorusSubmission | None) -> bool:
+    """An invoice (not an avoir) in a public buyer's hands through Chorus Pro, its payment term running (or
+    run). A private client marked « destinataire Chorus Pro » is not bound by the public 30 days."""
     return bool(
         submission is not None
         and submission.is_submitted
         and submission.date_depot is not None
         and submission.chorus_status not in NO_DEADLINE
+        and not invoice.is_credit_note
+        and invoice.client.is_public_body
     )
 
 
-def deadline_for(submission: ChorusSubmission | None) -> datetime.date | None:
-    return deadlines.deadline(submission.date_depot) if watched(submission) else None
+def deadline_for(invoice: Invoice, submission: ChorusSubmission | None) -> datetime.date | None:
+    return deadlines.deadline(submission.date_depot) if watched(invoice, submission) else None
 
 
 def is_owed(invoice: Invoice, submission: ChorusSubmission | None) -> bool:
     """Interest can be claimed: watched, not « Mise en paiement », something still due in the app."""
-    return watched(submission) and submission.chorus_status != PAID_OUT and invoice.amount_due > 0
+    return watched(invoice, submission) and submission.chorus_status != PAID_OUT and invoice.amount_due > 0
 
 
 def claim_for(

@@ -65,7 +65,7 @@ def chorus_invoice_block(context, invoice):
 def _deadline_context(invoice, submission) -> dict:
     from chorus.services import deadline
 
-    due = deadline.deadline_for(submission)
+    due = deadline.deadline_for(invoice, submission)
     if due is None:
         return {}
     try:

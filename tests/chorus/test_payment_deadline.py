@@ -227,3 +227,38 @@ def test_dashboard_block_is_one_query_whatever_the_rows(
 def test_dashboard_block_shows_only_own_cabinet(client_as, stranger, late):
     text = body(client_as(stranger).get(reverse("home")))
     assert late.number not in text
+
+
+def test_nightly_refresh_takes_chorus_new_deposit_date(chorus, account, issued_invoice):
+    """A recycled invoice is received anew: the search's dateDepot moves the deadline."""
+    from chorus import client, services
+
+    sub = factories.make_submission(issued_invoice, account, lookup=True, service_code="URBA", submit=True)
+    later = timezone.now() + datetime.timedelta(minutes=1)
+    new_day = timezone.localdate() + datetime.timedelta(days=3)
+    chorus.states[sub.identifiant_facture_cpp] = client.InvoiceState(
+        sub.identifiant_facture_cpp, issued_invoice.number, "DEPOSEE", later, "", date_depot=new_day
+    )
+    services.refresh_account(account=account, now=later + datetime.timedelta(minutes=1))
+    sub.refresh_from_db()
+    assert sub.date_depot == new_day
+
+
+def test_no_public_deadline_for_a_private_chorus_recipient_nor_an_avoir(chorus, cabinet, account, late):
+    company = factories.make_client(cabinet, destinataire_chorus=True, siret="21310555400017")
+    private = sent(cabinet, company, account, days_ago=40)
+    assert deadline.deadline_for(private, private.chorus_submission) is None
+    from invoices import services
+
+    avoir = services.issue_invoice(invoice=services.create_credit_note(invoice=late))
+    avoir = Invoice.objects.select_related("client").get(pk=avoir.pk)
+    rows = {i.pk: i for i in selectors.with_public_deadline(cabinet.invoices.all())}
+    assert rows[private.pk].public_deadline is None and rows[avoir.pk].public_deadline is None
+
+
+def test_a_user_without_cabinet_gets_403(client_as, late):
+    from django.contrib.auth import get_user_model
+
+    nobody = get_user_model().objects.create_user("sans-cabinet", password="x")
+    response = client_as(nobody).post(reverse("chorus:invoice-claim-letter", args=[late.pk]))
+    assert response.status_code == 403
