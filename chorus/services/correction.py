@@ -30,6 +30,16 @@ def correct_rejected_invoice(*, submission: ChorusSubmission) -> ChorusCorrectio
     transaction; a second call returns the same correction (and remakes the draft only if it was deleted).
 
     Raises SubmissionError (the invoice is not rejected), InvoicingError (from the avoir or the draft)."""
+    written: list[Invoice] = []
+    try:
+        return _correct(submission, written)
+    except BaseException:
+        for avoir in written:  # the transaction gave the number back: its stored PDF goes too
+            avoir.pdf.storage.delete(avoir.pdf.name)
+        raise
+
+
+def _correct(submission: ChorusSubmission, written: list[Invoice]) -> ChorusCorrection:
     with transaction.atomic():
         sub = ChorusSubmission.objects.select_for_update().select_related("invoice").get(pk=submission.pk)
         correction = ChorusCorrection.objects.filter(submission=sub).select_related("avoir", "draft").first()
@@ -46,6 +56,7 @@ def correct_rejected_invoice(*, submission: ChorusSubmission) -> ChorusCorrectio
             )
         rejected = sub.invoice
         avoir = _cancelling_avoir(rejected)
+        written.append(avoir)
         draft = _replacement_draft(sub, rejected)
         journal.record(
             action=DocumentAction.CHORUS_CORRECTED,

@@ -108,6 +108,23 @@ def test_a_failure_leaves_nothing_half_done(rejected, monkeypatch):
     assert Invoice.objects.count() == 1 and not ChorusCorrection.objects.exists()
 
 
+def test_a_failure_after_the_avoir_gives_its_number_and_pdf_back(rejected, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("base indisponible")
+
+    monkeypatch.setattr(ChorusCorrection.objects, "create", boom)
+    before = set(default_storage.listdir(f"factures/{rejected.cabinet_id}/{timezone.localdate():%Y}")[1])
+    with pytest.raises(RuntimeError):
+        correction.correct_rejected_invoice(submission=rejected)
+    after = set(default_storage.listdir(f"factures/{rejected.cabinet_id}/{timezone.localdate():%Y}")[1])
+    assert after == before and Invoice.objects.count() == 1
+    monkeypatch.undo()
+    done = correction.correct_rejected_invoice(submission=rejected)
+    assert done.avoir.number[-4:] == "0002"  # the number given back is used: no gap
+
+
 def test_history_of_both_invoices_says_what_happened(rejected):
     done = correction.correct_rejected_invoice(submission=rejected)
     original = DocumentEvent.objects.filter(
