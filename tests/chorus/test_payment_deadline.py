@@ -183,6 +183,14 @@ def test_invoice_list_shows_the_public_deadline_in_red_when_late(
     assert text.count('class="badge danger public-deadline"') == 1
 
 
+def test_client_and_dossier_pages_show_it_too(client_as, comptable, chorus, cabinet, mairie, account):
+    dossier = factories.make_dossier(cabinet, mairie)
+    sent(cabinet, mairie, account, days_ago=40, dossier=dossier)
+    c = client_as(comptable)
+    for url in (mairie.get_absolute_url(), dossier.get_absolute_url()):
+        assert body(c.get(url)).count('class="badge danger public-deadline"') == 1, url
+
+
 def test_invoice_list_queries_do_not_grow_with_public_invoices(
     client_as, comptable, chorus, cabinet, mairie, account, late
 ):
