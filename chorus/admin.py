@@ -3,6 +3,7 @@ from django.contrib import admin
 from chorus.models import (
     ChorusAccount,
     ChorusAttachment,
+    ChorusCorrection,
     ChorusExchange,
     ChorusRefreshRun,
     ChorusStatusChange,
@@ -88,3 +89,17 @@ class SendBatchAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False  # what was sent is read here, never edited
+
+
+@admin.register(ChorusCorrection)
+class ChorusCorrectionAdmin(admin.ModelAdmin):
+    """Read-only: a correction is made by « Corriger la facture rejetée », its avoir is an issued document."""
+
+    list_display = ["submission", "avoir", "draft", "created_at"]
+    list_select_related = ["submission__invoice", "avoir", "draft"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -133,6 +133,8 @@ class PaymentMode(models.TextChoices):
 
 # Chorus statuses after which nothing more will happen (chorus-api.md §4).
 FINAL_STATUSES = frozenset({"MISE_EN_PAIEMENT", "REJETEE", "ABANDONNEE", "SUPPRIMEE"})
+REJECTED = "REJETEE"
+PAID_OUT = "MISE_EN_PAIEMENT"
 # For a recipient that never reports MISE_EN_PAIEMENT, these are the last statuses it will send.
 FINAL_WITHOUT_PAYMENT_REPORT = frozenset({"MANDATEE", "COMPTABILISEE", "MISE_A_DISPOSITION_COMPTABLE"})
 NO_PAYMENT_REPORT_RULE = "statutMiseEnPaiementNestPasRemonte"
@@ -257,7 +259,8 @@ class ChorusSubmission(models.Model):
 
     identifiant_facture_cpp = models.BigIntegerField("identifiant Chorus Pro", null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    # Chorus's own deposit date: set by « Soumettre », renewed by « Recycler » (same number, new deposit).
+    # Chorus's dateDepot: set by « Soumettre », renewed by « Recycler » (same number, new deposit); the day the
+    # public buyer received the invoice, which starts its 30-day payment term.
     date_depot = models.DateField("date de dépôt Chorus Pro", null=True, blank=True)
     chorus_status = models.CharField("statut Chorus Pro", max_length=40, blank=True)
     chorus_status_at = models.DateTimeField(null=True, blank=True)
@@ -389,6 +392,9 @@ class ChorusSubmission(models.Model):
     @property
     def remembered_invoice(self) -> str:
         return self.remembered_from.get("invoice", "")
+
+    def is_rejected(self) -> bool:
+        return self.is_submitted and self.chorus_status == REJECTED
 
     @property
     def is_final(self) -> bool:
@@ -553,3 +559,41 @@ class SendBatchItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.batch} — {self.invoice_id}"
+
+
+class ChorusCorrection(models.Model):
+    """« Corriger la facture rejetée »: the avoir that cancelled an invoice the buyer rejected in Chorus Pro, and
+    the draft that replaces it, with the buyer's reason. One per submission, so a second click finds it."""
+
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="chorus_corrections")
+    submission = models.OneToOneField(
+        ChorusSubmission, verbose_name="envoi rejeté", on_delete=models.PROTECT, related_name="correction"
+    )
+    avoir = models.OneToOneField(
+        "invoices.Invoice", verbose_name="avoir", on_delete=models.PROTECT, related_name="cancelled_rejection"
+    )
+    # The user may delete the draft; « Corriger » then makes a new one.
+    draft = models.OneToOneField(
+        "invoices.Invoice",
+        verbose_name="facture de remplacement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="corrects_rejection",
+    )
+    reason = models.TextField("motif du rejet", blank=True)
+    rejected_at = models.DateTimeField("rejetée le", null=True, blank=True)
+    destinataire_siret = models.CharField("destinataire", max_length=14, blank=True)
+    service_code = models.CharField("service", max_length=100, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "correction après rejet Chorus Pro"
+        verbose_name_plural = "corrections après rejet Chorus Pro"
+
+    def __str__(self) -> str:
+        return f"Correction de l'envoi {self.submission_id}"
+
+    @property
+    def rejected_invoice(self):
+        return self.submission.invoice

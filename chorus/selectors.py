@@ -2,8 +2,28 @@
 
 from __future__ import annotations
 
-from chorus.models import ChorusAccount, ChorusSubmission
+import datetime
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    DateField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    When,
+)
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from chorus import deadlines
+from chorus.models import PAID_OUT, ChorusAccount, ChorusSubmission, SubmissionState
 from geoprod.models import Cabinet
+
+# After these the buyer owes nothing on the invoice (REJETEE: a new invoice replaces it).
+NO_DEADLINE = frozenset({"REJETEE", "ABANDONNEE", "SUPPRIMEE"})
 
 
 def account_for(cabinet: Cabinet) -> ChorusAccount | None:
@@ -38,3 +58,68 @@ def submission_for_page(*, cabinet: Cabinet, pk: int) -> ChorusSubmission:
 
     qs = ChorusSubmission.objects.select_related("account", "invoice", "invoice__client", "invoice__origin")
     return get_for_cabinet(qs.prefetch_related("attachments", "status_changes"), cabinet, pk=pk)
+
+
+def with_public_deadline(invoices: QuerySet, *, today: datetime.date | None = None) -> QuerySet:
+    """Annotates each invoice with `public_deadline` (Chorus deposit date + 30 days, None when no public
+    payment term runs) and `public_late` (past it, not « Mise en paiement », something still due), in the
+    list's own query."""
+    from clients.models import PUBLIC_CATEGORIES
+    from invoices.models import OPEN_STATUSES, InvoiceKind
+
+    today = today or timezone.localdate()
+    last_on_time_deposit = today - datetime.timedelta(days=deadlines.PUBLIC_TERM_DAYS)
+    watched = (
+        Q(
+            chorus_submission__state=SubmissionState.SUBMITTED,
+            chorus_submission__date_depot__isnull=False,
+            client__categorie__in=PUBLIC_CATEGORIES,
+        )
+        & ~Q(chorus_submission__chorus_status__in=NO_DEADLINE)
+        & ~Q(kind=InvoiceKind.AVOIR)
+    )
+    # date + interval is a timestamp in PostgreSQL and a text in SQLite: cast back to a date for both.
+    due = Cast(
+        ExpressionWrapper(
+            F("chorus_submission__date_depot") + datetime.timedelta(days=deadlines.PUBLIC_TERM_DAYS),
+            output_field=DateTimeField(),
+        ),
+        DateField(),
+    )
+    late = (
+        watched
+        & Q(chorus_submission__date_depot__lt=last_on_time_deposit, status__in=OPEN_STATUSES)
+        & ~Q(chorus_submission__chorus_status=PAID_OUT)
+    )
+    return invoices.annotate(
+        public_deadline=Case(When(watched, then=due), default=None, output_field=DateField()),
+        public_late=Case(When(late, then=True), default=False, output_field=BooleanField()),
+    )
+
+
+def public_deadlines(*, cabinet: Cabinet, within_days: int = 10, today: datetime.date | None = None) -> list:
+    """The dashboard's public invoices still to be paid: late ones first (most late first), then those due
+    within `within_days`, each annotated as in with_public_deadline. One query."""
+    from clients.models import PUBLIC_CATEGORIES
+    from invoices.models import OPEN_STATUSES, Invoice, InvoiceKind
+
+    today = today or timezone.localdate()
+    horizon = (
+        today + datetime.timedelta(days=within_days) - datetime.timedelta(days=deadlines.PUBLIC_TERM_DAYS)
+    )
+    rows = (
+        Invoice.objects.filter(
+            cabinet=cabinet,
+            status__in=OPEN_STATUSES,
+            chorus_submission__state=SubmissionState.SUBMITTED,
+            chorus_submission__date_depot__lte=horizon,
+            client__categorie__in=PUBLIC_CATEGORIES,
+        )
+        .exclude(kind=InvoiceKind.AVOIR)
+        .exclude(chorus_submission__chorus_status__in=NO_DEADLINE | {PAID_OUT})
+        .select_related("client", "chorus_submission")
+    )
+    found = list(with_public_deadline(rows, today=today).order_by("chorus_submission__date_depot", "number"))
+    for invoice in found:
+        invoice.public_days = abs((today - invoice.public_deadline).days)
+    return found

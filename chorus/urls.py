@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chorus import views, views_bulk
+from chorus import views, views_bulk, views_followup
 
 app_name = "chorus"
 urlpatterns = [
@@ -23,4 +23,10 @@ urlpatterns = [
     path("envois/<int:pk>/completer/", views.submission_complete, name="submission-complete"),
     path("envois/<int:pk>/recycler/", views.submission_recycle, name="submission-recycle"),
     path("envois/<int:pk>/recycler/loupe/", views.recycle_lookup, name="submission-recycle-lookup"),
+    path("envois/<int:pk>/corriger/", views_followup.submission_correct, name="submission-correct"),
+    path(
+        "factures/<int:pk>/interets-moratoires/",
+        views_followup.invoice_claim_letter,
+        name="invoice-claim-letter",
+    ),
 ]

@@ -51,6 +51,11 @@ def _write_pdf(html: str, *, pdf_variant: str | None = None) -> bytes:
     return HTML(string=html, base_url=_base_url()).write_pdf(pdf_variant=pdf_variant)
 
 
+def render_letter_pdf(template: str, context: dict) -> bytes:
+    """A letter from the cabinet in the documents' style (css/invoice_pdf.css), its logo added as `logo`."""
+    return _write_pdf(render_to_string(template, {**context, "logo": _logo_uri(context["cabinet"])}))
+
+
 def _lines_context(document) -> dict:
     """Taxable lines and débours apart, the VAT breakdown and the VAT mentions (from invoices/vat.py)."""
     lines = list(document.lines.all())

@@ -35,6 +35,13 @@ LIST_RELATED = (
 )
 
 
+def list_rows(qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    """What a row of the invoice table shows, in the list's one query (« Échéance publique » included)."""
+    from chorus.selectors import with_public_deadline
+
+    return with_public_deadline(qs.select_related(*LIST_RELATED))
+
+
 def invoice_list(
     *,
     cabinet: Cabinet,
@@ -44,8 +51,9 @@ def invoice_list(
     end: datetime.date | None = None,
     overdue: bool = False,
 ) -> QuerySet[Invoice]:
-    """The base-wide list; drafts (no issue date yet) sort first, then newest issued."""
-    qs = Invoice.objects.filter(cabinet=cabinet).select_related(*LIST_RELATED)
+    """The base-wide list; drafts (no issue date yet) sort first, then newest issued. Invoices sent to a public
+    buyer carry their « Échéance publique » (chorus.selectors.with_public_deadline)."""
+    qs = list_rows(Invoice.objects.filter(cabinet=cabinet))
     if status:
         qs = qs.filter(status=status)
     if client:
@@ -189,9 +197,7 @@ class DossierDashboard:
 def dossier_dashboard(*, dossier: Dossier) -> DossierDashboard:
     """Devis, commandes, factures, règlements of a dossier and what remains to invoice and collect."""
     quotes = list(Quote.objects.filter(dossier=dossier).order_by("-date", "-id"))
-    invoices = list(
-        Invoice.objects.filter(dossier=dossier).select_related(*LIST_RELATED).order_by("-issue_date", "-id")
-    )
+    invoices = list(list_rows(Invoice.objects.filter(dossier=dossier)).order_by("-issue_date", "-id"))
     payments = list(
         PaymentAllocation.objects.filter(invoice__dossier=dossier)
         .select_related("payment", "invoice")
@@ -215,9 +221,7 @@ def dossier_dashboard(*, dossier: Dossier) -> DossierDashboard:
 
 
 def quote_invoices(*, quote: Quote) -> list[Invoice]:
-    return list(
-        Invoice.objects.filter(quote=quote).select_related(*LIST_RELATED).order_by("issue_date", "id")
-    )
+    return list(list_rows(Invoice.objects.filter(quote=quote)).order_by("issue_date", "id"))
 
 
 def statement_list(*, cabinet: Cabinet) -> QuerySet[BankStatement]:

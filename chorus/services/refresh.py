@@ -54,10 +54,11 @@ def _apply_states(pairs: list[tuple[ChorusSubmission, client.InvoiceState]]) -> 
             )
         sub.chorus_status, sub.chorus_status_at = state.statut, at
         sub.chorus_comment, sub.refreshed_at, sub.updated_at = state.commentaire_etat_courant or "", now, now
+        sub.date_depot = state.date_depot or sub.date_depot  # a recycled invoice is received anew
     ChorusStatusChange.objects.bulk_create(history, ignore_conflicts=True)
     ChorusSubmission.objects.bulk_update(
         [sub for sub, _ in pairs],
-        ["chorus_status", "chorus_status_at", "chorus_comment", "refreshed_at", "updated_at"],
+        ["chorus_status", "chorus_status_at", "chorus_comment", "date_depot", "refreshed_at", "updated_at"],
         batch_size=BATCH,
     )
     return changed

@@ -82,6 +82,8 @@ class DocumentAction(models.TextChoices):
     INVOICED = "facturee", "Facture créée"
     EMAILED = "email", "Envoyée par e-mail"
     EMAIL_FAILED = "email_echec", "Échec d'envoi par e-mail"
+    MORATORY_CLAIM = "interets_moratoires", "Demande d'intérêts moratoires"
+    CHORUS_CORRECTED = "chorus_correction", "Correction après rejet Chorus Pro"
 
 
 class DocumentEvent(AppendOnly):

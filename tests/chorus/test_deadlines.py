@@ -1,0 +1,76 @@
+"""The public payment deadline and moratory interest (chorus/deadlines.py), on worked examples."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from chorus import deadlines
+
+D = datetime.date
+
+
+def test_deadline_is_thirty_days_after_the_deposit():
+    assert deadlines.deadline(D(2025, 3, 3)) == D(2025, 4, 2)
+    assert deadlines.deadline(D(2025, 12, 15)) == D(2026, 1, 14)
+
+
+def test_no_day_late_on_the_deadline_itself():
+    assert deadlines.days_late(D(2025, 4, 2), D(2025, 4, 2)) == 0
+    assert deadlines.days_late(D(2025, 4, 2), D(2025, 3, 20)) == 0
+    assert deadlines.days_late(D(2025, 4, 2), D(2025, 4, 3)) == 1
+
+
+def test_worked_example_first_half_year():
+    """Deposited 03/03/2025, deadline 02/04/2025; on 02/05/2025 it is 30 days late.
+    Interest starts on 03/04/2025, in the first half of 2025: ECB rate in force on 01/01/2025 = 3,15 %
+    (since 18/12/2024), so 3,15 + 8 = 11,15 %.
+    1 560,00 × 11,15 % = 173,94 a year; × 30 / 365 = 14,2964… → 14,30 €. Plus 40 € indemnity."""
+    claim = deadlines.claim(
+        deposited_on=D(2025, 3, 3), amount_due=Decimal("1560.00"), ecb_rate=Decimal("3.15"), on=D(2025, 5, 2)
+    )
+    assert claim.deadline == D(2025, 4, 2)
+    assert claim.days_late == 30
+    assert claim.rate_day == D(2025, 1, 1)
+    assert claim.rate == Decimal("11.15")
+    assert claim.interest == Decimal("14.30")
+    assert claim.indemnity == Decimal("40.00")
+    assert claim.total == Decimal("54.30")
+
+
+def test_worked_example_second_half_year():
+    """Deposited 10/06/2025, deadline 10/07/2025; on 24/08/2025 it is 45 days late (21 in July + 24 in August).
+    Interest starts on 11/07/2025, second half of 2025: ECB rate on 01/07/2025 = 2,15 % → 10,15 %.
+    1 234,56 × 10,15 % × 45 / 365 = 15,4489… → 15,45 €."""
+    claim = deadlines.claim(
+        deposited_on=D(2025, 6, 10),
+        amount_due=Decimal("1234.56"),
+        ecb_rate=Decimal("2.15"),
+        on=D(2025, 8, 24),
+    )
+    assert (claim.days_late, claim.rate_day, claim.rate) == (45, D(2025, 7, 1), Decimal("10.15"))
+    assert claim.interest == Decimal("15.45")
+
+
+def test_the_half_year_is_the_one_in_which_interest_starts():
+    """Deadline 29/06 → interest from 30/06: first half-year. Deadline 30/06 → interest from 01/07: second."""
+    assert deadlines.rate_day(deadlines.deadline(D(2025, 5, 30))) == D(2025, 1, 1)
+    assert deadlines.rate_day(deadlines.deadline(D(2025, 5, 31))) == D(2025, 7, 1)
+    assert deadlines.rate_day(D(2025, 12, 31)) == D(2026, 1, 1)
+
+
+def test_one_day_late_rounds_half_up_to_the_cent():
+    """1 560,00 × 11,15 % / 365 = 0,47654… → 0,48 € ; at 10,15 %: 0,43380… → 0,43 €."""
+    assert deadlines.interest(amount_due=Decimal("1560.00"), annual_rate=Decimal("11.15"), days=1) == Decimal(
+        "0.48"
+    )
+    assert deadlines.interest(amount_due=Decimal("1560.00"), annual_rate=Decimal("10.15"), days=1) == Decimal(
+        "0.43"
+    )
+
+
+def test_not_late_owes_nothing():
+    claim = deadlines.claim(
+        deposited_on=D(2025, 3, 3), amount_due=Decimal("1560.00"), ecb_rate=Decimal("3.15"), on=D(2025, 4, 2)
+    )
+    assert (claim.days_late, claim.interest, claim.indemnity) == (0, Decimal("0.00"), Decimal("0.00"))
