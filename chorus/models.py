@@ -393,6 +393,7 @@ class ChorusSubmission(models.Model):
     def remembered_invoice(self) -> str:
         return self.remembered_from.get("invoice", "")
 
+    @property
     def is_rejected(self) -> bool:
         return self.is_submitted and self.chorus_status == REJECTED
 
