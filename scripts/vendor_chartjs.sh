@@ -15,6 +15,7 @@ echo "$TARBALL_SHA256  chart.js-$VERSION.tgz" | sha256sum -c -
 tar xzf "chart.js-$VERSION.tgz"
 echo "$UMD_SHA256  package/dist/chart.umd.js" | sha256sum -c -
 mkdir -p "$dest"
-cp package/dist/chart.umd.js "$dest/chart.umd.js"
+# Without its source map: collectstatic's manifest storage refuses a sourceMappingURL it cannot find.
+sed '/^\/\/# sourceMappingURL=/d' package/dist/chart.umd.js >"$dest/chart.umd.js"
 cp package/LICENSE.md "$dest/LICENSE.md"
 echo "Chart.js $VERSION copied to $dest"
