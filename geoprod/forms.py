@@ -133,14 +133,14 @@ class DashboardPeriodForm(forms.Form):
     """The tableau de bord's period, in whole months (« 2026-01 »; a full date is read as its month)."""
 
     start = forms.DateField(
-        label="De",
+        label="Du mois",
         required=False,
         widget=MONTH_WIDGET,
         input_formats=["%Y-%m", "%Y-%m-%d"],
         error_messages={"invalid": "Indiquez un mois (ex. : 2026-01)."},
     )
     end = forms.DateField(
-        label="À",
+        label="Au mois",
         required=False,
         widget=MONTH_WIDGET,
         input_formats=["%Y-%m", "%Y-%m-%d"],
