@@ -153,3 +153,19 @@ def test_a_reversed_payment_counts_negatively_in_the_total(payments, cabinet, co
     )
     totals = selectors.payment_totals(selectors.filter_payments(cabinet, {}))
     assert totals.count == 3 and str(totals.ttc) == "1000.00"
+
+
+def test_reglements_list_queries_stay_constant(cabinet, client_as, comptable):
+    http = client_as(comptable)
+    mairie = factories.make_public_client(cabinet, nom="Mairie de Muret")
+    invoice = factories.make_invoice(
+        cabinet, [("Bornage", "1", "5000.00", "20.00")], client=mairie, issued=True
+    )
+    factories.make_payment(invoice, "10.00")
+    params = {"q": "muret", "mode": "virement"}
+    few = _queries(http, "/factures/reglements/", params)
+    for _ in range(6):
+        factories.make_payment(invoice, "10.00")
+    html = http.get("/factures/reglements/", params).content.decode()
+    assert len(links(html, "/factures/reglements/")) == 7
+    assert _queries(http, "/factures/reglements/", params) == few
