@@ -12,7 +12,12 @@ from __future__ import annotations
 
 import os
 
-from _common import keep_connection_open, measure_page, setup_django, throwaway_db
+from _common import (
+    keep_connection_open,
+    measure_page,
+    setup_django,
+    throwaway_db,
+)
 
 setup_django()
 
