@@ -109,3 +109,36 @@ def populate(cabinet, user) -> None:
         # What autovacuum would do after such a load: give the planner its statistics.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+
+
+def measure_page(http, url: str, runs: int = 60) -> tuple[int, float, float]:
+    """(queries of one request, median ms, p95 ms over `runs` requests after one warm-up)."""
+    import statistics
+
+    from django.db import connection
+
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        assert http.get(url).status_code == 200, url
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        http.get(url)
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return len(executed), statistics.median(samples), samples[max(int(len(samples) * 0.95) - 1, 0)]
+
+
+def keep_connection_open() -> None:
+    """Keep the connection between requests, as production does with CONN_MAX_AGE (and as an in-memory
+    test database requires)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)

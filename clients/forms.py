@@ -6,7 +6,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from clients.models import FRANCE, Client, Contact, Dossier, DossierStatus, WorkFamily
+from clients.models import FRANCE, Category, Client, Contact, Dossier, DossierStatus, WorkFamily
+from geoprod.filters import ListFilterForm
 from geoprod.forms import CompactField
 from geoprod.models import Cabinet
 from geoprod.templatetags.geoprod_tags import person
@@ -131,11 +132,16 @@ class DossierForm(forms.ModelForm):
 
 
 class ClientFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, max_length=100)
+    q = forms.CharField(
+        label="Rechercher", required=False, max_length=100, widget=forms.TextInput(attrs={"type": "search"})
+    )
+    categorie = forms.ChoiceField(
+        label="Catégorie", required=False, choices=[("", "Toutes")] + Category.choices
+    )
 
 
-class DossierFilterForm(forms.Form):
-    q = forms.CharField(label="Recherche", required=False, max_length=100)
+class DossierFilterForm(ListFilterForm):
+    search_help = "N°, objet, client ou SIRET"
     statut = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous")] + DossierStatus.choices)
     famille = forms.ModelChoiceField(
         label="Famille de travaux", required=False, queryset=WorkFamily.objects.none(), empty_label="Toutes"
@@ -143,6 +149,7 @@ class DossierFilterForm(forms.Form):
     responsable = UserChoiceField(label="Responsable", required=False, queryset=None, empty_label="Tous")
 
     def __init__(self, *args, cabinet: Cabinet, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, cabinet=cabinet, **kwargs)
+        del self.fields["dossier"]
         self.fields["famille"].queryset = WorkFamily.objects.filter(cabinet=cabinet)
         self.fields["responsable"].queryset = _cabinet_users(cabinet)

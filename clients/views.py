@@ -17,14 +17,14 @@ from clients.forms import (
 )
 from clients.models import Client, Contact, Dossier
 from geoprod.pagination import paginate
+from geoprod.search import criteria
 from geoprod.tenancy import current_cabinet, get_for_cabinet
 
 
 def client_list(request):
     cabinet = current_cabinet(request)
-    filters = ClientFilterForm(request.GET)
-    q = filters.cleaned_data["q"] if filters.is_valid() else ""
-    page, querystring = paginate(request, selectors.client_list(cabinet=cabinet, q=q))
+    filters = ClientFilterForm(request.GET or None)
+    page, querystring = paginate(request, selectors.filter_clients(cabinet, criteria(filters)))
     return render(
         request, "clients/client_list.html", {"page": page, "filters": filters, "querystring": querystring}
     )
@@ -112,9 +112,8 @@ def contact_delete(request, pk: int):
 
 def dossier_list(request):
     cabinet = current_cabinet(request)
-    filters = DossierFilterForm(request.GET, cabinet=cabinet)
-    criteria = {k: v for k, v in filters.cleaned_data.items() if v} if filters.is_valid() else {}
-    page, querystring = paginate(request, selectors.dossier_list(cabinet=cabinet, **criteria))
+    filters = DossierFilterForm(request.GET or None, cabinet=cabinet)
+    page, querystring = paginate(request, selectors.filter_dossiers(cabinet, criteria(filters)))
     return render(
         request, "clients/dossier_list.html", {"page": page, "filters": filters, "querystring": querystring}
     )

@@ -124,3 +124,52 @@ class WorkFamilyForm(forms.ModelForm):
         if WorkFamily.objects.filter(cabinet=self.instance.cabinet, libelle__iexact=libelle).exists():
             raise forms.ValidationError("Cette famille de travaux existe déjà.")
         return libelle
+
+
+MONTH_WIDGET = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+
+
+class DashboardPeriodForm(forms.Form):
+    """The tableau de bord's period, in whole months (« 2026-01 »; a full date is read as its month)."""
+
+    start = forms.DateField(
+        label="Du mois",
+        required=False,
+        widget=MONTH_WIDGET,
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        error_messages={"invalid": "Indiquez un mois (ex. : 2026-01)."},
+    )
+    end = forms.DateField(
+        label="Au mois",
+        required=False,
+        widget=MONTH_WIDGET,
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        error_messages={"invalid": "Indiquez un mois (ex. : 2026-12)."},
+    )
+
+    def clean(self):
+        from geoprod import dashboard
+
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        default_first, default_last = dashboard.default_period()
+        end = cleaned.get("end")
+        last = dashboard.month_start(end) if end else default_last
+        start = cleaned.get("start")
+        first = dashboard.month_start(start) if start else dashboard.add_months(last, -11)
+        if first > last:
+            self.add_error("end", "La fin de la période doit suivre son début.")
+        elif len(dashboard.months_between(first, last)) > dashboard.MAX_MONTHS:
+            self.add_error("start", f"Choisissez une période de {dashboard.MAX_MONTHS} mois au plus.")
+        else:
+            cleaned["first"], cleaned["last"] = first, last
+        return cleaned
+
+    def period(self) -> tuple:
+        """(first month, last month) asked for, or the last twelve months when the input is unusable."""
+        from geoprod import dashboard
+
+        if self.is_bound and self.is_valid():
+            return self.cleaned_data["first"], self.cleaned_data["last"]
+        return dashboard.default_period()

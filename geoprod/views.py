@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from clients.models import WorkFamily
-from geoprod import selectors
-from geoprod.forms import CabinetIdentityForm, LoginForm, PiecesForm, WorkFamilyForm
+from geoprod import dashboard, selectors
+from geoprod.forms import CabinetIdentityForm, DashboardPeriodForm, LoginForm, PiecesForm, WorkFamilyForm
 from geoprod.tenancy import admin_required, current_cabinet, get_for_cabinet
 
 
@@ -29,7 +29,14 @@ class LoginView(auth_views.LoginView):
 
 def home(request):
     cabinet = current_cabinet(request)
-    return render(request, "geoprod/home.html", {"figures": selectors.home_figures(cabinet=cabinet)})
+    period = DashboardPeriodForm(request.GET or None)
+    first, last = period.period()
+    context = {
+        "figures": selectors.home_figures(cabinet=cabinet),
+        "dashboard": dashboard.dashboard(cabinet=cabinet, first=first, last=last),
+        "period": period,
+    }
+    return render(request, "geoprod/home.html", context)
 
 
 @admin_required

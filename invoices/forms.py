@@ -10,13 +10,16 @@ from django import forms
 
 from clients.models import Client, Dossier
 from geoprod import limits
+from geoprod.filters import ListFilterForm
 from invoices import terms, totals, vat
 from invoices.models import (
     HoldReason,
     Invoice,
+    InvoiceKind,
     InvoiceStatus,
     PaymentMode,
     Quote,
+    QuoteStatus,
     ReminderChannel,
     ReminderLevel,
     Unit,
@@ -228,18 +231,25 @@ class PartialInvoiceForm(forms.Form):
         return cleaned
 
 
-class InvoiceFilterForm(forms.Form):
+class InvoiceFilterForm(ListFilterForm):
     status = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous")] + InvoiceStatus.choices)
-    # A plain id: the page renders the client <select> itself, far cheaper than a ModelChoiceField
-    # widget once a cabinet has hundreds of clients.
-    client = forms.IntegerField(label="Client", required=False, min_value=1)
-    start = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
-    end = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
+    kind = forms.ChoiceField(label="Type", required=False, choices=[("", "Tous")] + InvoiceKind.choices)
     overdue = forms.BooleanField(label="En retard uniquement", required=False)
 
-    def __init__(self, *args, cabinet, **kwargs):
+
+class QuoteFilterForm(ListFilterForm):
+    status = forms.ChoiceField(label="Statut", required=False, choices=[("", "Tous")] + QuoteStatus.choices)
+
+
+class PaymentFilterForm(ListFilterForm):
+    mode = forms.ChoiceField(
+        label="Mode de règlement", required=False, choices=[("", "Tous")] + PaymentMode.choices
+    )
+    search_help = "Client, référence, montant ou SIRET"
+
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.client_choices = Client.objects.filter(cabinet=cabinet).order_by("nom").values_list("id", "nom")
+        del self.fields["dossier"]
 
 
 class ReminderForm(forms.Form):

@@ -6,11 +6,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from clients.models import Client, Dossier
+from clients.selectors import matching_clients
 from geoprod.models import Cabinet
+from geoprod.search import parse_amount, terms
 from invoices.models import (
     OPEN_STATUSES,
     BankLine,
@@ -42,11 +45,17 @@ def list_rows(qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
     return with_public_deadline(qs.select_related(*LIST_RELATED))
 
 
+INVOICE_FILTERS = ("q", "status", "kind", "client", "dossier", "start", "end", "overdue")
+
+
 def invoice_list(
     *,
     cabinet: Cabinet,
+    q: str = "",
     status: str = "",
+    kind: str = "",
     client: Client | int | None = None,
+    dossier: Dossier | int | None = None,
     start: datetime.date | None = None,
     end: datetime.date | None = None,
     overdue: bool = False,
@@ -54,10 +63,16 @@ def invoice_list(
     """The base-wide list; drafts (no issue date yet) sort first, then newest issued. Invoices sent to a public
     buyer carry their « Échéance publique » (chorus.selectors.with_public_deadline)."""
     qs = list_rows(Invoice.objects.filter(cabinet=cabinet))
+    if q and (text := terms(q)):
+        qs = qs.filter(_invoice_search(cabinet, text))
     if status:
         qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
     if client:
         qs = qs.filter(client=client)
+    if dossier:
+        qs = qs.filter(dossier=dossier)
     if start:
         qs = qs.filter(issue_date__gte=start)
     if end:
@@ -65,6 +80,62 @@ def invoice_list(
     if overdue:
         qs = overdue_invoices(qs)
     return qs.order_by("-issue_date", "-id")
+
+
+def filter_invoices(cabinet: Cabinet, params) -> QuerySet[Invoice]:
+    """The invoice list as its filters select it; `params` is InvoiceFilterForm's cleaned_data (missing
+    or empty keys do not filter). The page and its exports both read it."""
+    return invoice_list(cabinet=cabinet, **{k: params[k] for k in INVOICE_FILTERS if params.get(k)})
+
+
+def _invoice_search(cabinet: Cabinet, text: str) -> Q:
+    """Number, objet, client (name or SIRET) or an amount (HT, TTC or net à payer). The matching clients
+    are read first as ids: every branch then stays on the invoice table and its indexes."""
+    found = Q(number__icontains=text) | Q(objet__icontains=text)
+    client_ids = list(matching_clients(cabinet, text).values_list("id", flat=True))
+    if client_ids:
+        found |= Q(client_id__in=client_ids)
+    amount = parse_amount(text)
+    if amount is not None:
+        found |= Q(total_ht=amount) | Q(total_ttc=amount) | Q(net_to_pay=amount)
+    return found
+
+
+@dataclass(frozen=True)
+class ListTotals:
+    count: int
+    ht: Decimal = ZERO
+    vat: Decimal = ZERO
+    ttc: Decimal = ZERO
+    due: Decimal = ZERO
+
+
+def _money(expression) -> Sum:
+    return Sum(expression, output_field=DecimalField(max_digits=16, decimal_places=2), default=ZERO)
+
+
+def _signed(field: str):
+    """An avoir counts negatively in a total, as the list shows it."""
+    return Case(When(kind=InvoiceKind.AVOIR, then=-F(field)), default=F(field))
+
+
+def invoice_totals(invoices: QuerySet[Invoice]) -> ListTotals:
+    """HT, TVA, TTC and reste dû of a filtered list, in one aggregate query over the whole set."""
+    due = Case(
+        When(
+            Q(status__in=OPEN_STATUSES) & ~Q(kind=InvoiceKind.AVOIR),
+            then=Greatest(F("net_to_pay") - F("paid_amount") - F("credited_amount"), Value(ZERO)),
+        ),
+        default=Value(ZERO),
+    )
+    row = invoices.order_by().aggregate(
+        count=Count("id"),
+        ht=_money(_signed("total_ht")),
+        vat=_money(_signed("total_vat")),
+        ttc=_money(_signed("total_ttc")),
+        due=_money(due),
+    )
+    return ListTotals(**{k: v if k == "count" else Decimal(v).quantize(ZERO) for k, v in row.items()})
 
 
 def overdue_invoices(qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
@@ -90,12 +161,37 @@ def document_history(*, invoice: Invoice | None = None, quote: Quote | None = No
     return DocumentEvent.objects.filter(quote=quote).order_by("at", "id")
 
 
-def payment_list(*, cabinet: Cabinet, client: Client | None = None) -> QuerySet[Payment]:
+PAYMENT_FILTERS = ("q", "mode", "client", "start", "end")
+
+
+def payment_list(
+    *,
+    cabinet: Cabinet,
+    client: Client | int | None = None,
+    q: str = "",
+    mode: str = "",
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> QuerySet[Payment]:
     qs = Payment.objects.filter(cabinet=cabinet).select_related(
         "client", "reversal_of", "reversal", "refund_of"
     )
-    if client is not None:
+    if client:
         qs = qs.filter(client=client)
+    if q and (text := terms(q)):
+        found = Q(reference__icontains=text)
+        client_ids = list(matching_clients(cabinet, text).values_list("id", flat=True))
+        if client_ids:
+            found |= Q(client_id__in=client_ids)
+        if (amount := parse_amount(text)) is not None:
+            found |= Q(amount=amount)
+        qs = qs.filter(found)
+    if mode:
+        qs = qs.filter(mode=mode)
+    if start:
+        qs = qs.filter(date__gte=start)
+    if end:
+        qs = qs.filter(date__lte=end)
     return qs.prefetch_related(
         Prefetch("allocations", queryset=PaymentAllocation.objects.select_related("invoice")), "refunds"
     ).order_by("-date", "-id")
@@ -134,8 +230,62 @@ def client_balance(*, client: Client) -> Balance:
     )
 
 
-def quote_list(*, cabinet: Cabinet) -> QuerySet[Quote]:
-    return Quote.objects.filter(cabinet=cabinet).select_related("client", "dossier").order_by("-date", "-id")
+def filter_payments(cabinet: Cabinet, params) -> QuerySet[Payment]:
+    """The règlements list as PaymentFilterForm's cleaned_data selects it (page and exports)."""
+    return payment_list(cabinet=cabinet, **{k: params[k] for k in PAYMENT_FILTERS if params.get(k)})
+
+
+def payment_totals(payments: QuerySet[Payment]) -> ListTotals:
+    """Sum of the filtered règlements (a contre-passation counts negatively, as it was recorded)."""
+    row = payments.order_by().aggregate(count=Count("id"), ttc=_money(F("amount")))
+    return ListTotals(count=row["count"], ttc=Decimal(row["ttc"]).quantize(ZERO))
+
+
+QUOTE_FILTERS = ("q", "status", "client", "dossier", "start", "end")
+
+
+def quote_list(
+    *,
+    cabinet: Cabinet,
+    q: str = "",
+    status: str = "",
+    client: Client | int | None = None,
+    dossier: Dossier | int | None = None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> QuerySet[Quote]:
+    qs = Quote.objects.filter(cabinet=cabinet).select_related("client", "dossier")
+    if q and (text := terms(q)):
+        found = Q(number__icontains=text) | Q(objet__icontains=text)
+        client_ids = list(matching_clients(cabinet, text).values_list("id", flat=True))
+        if client_ids:
+            found |= Q(client_id__in=client_ids)
+        if (amount := parse_amount(text)) is not None:
+            found |= Q(total_ht=amount) | Q(total_ttc=amount)
+        qs = qs.filter(found)
+    if status:
+        qs = qs.filter(status=status)
+    if client:
+        qs = qs.filter(client=client)
+    if dossier:
+        qs = qs.filter(dossier=dossier)
+    if start:
+        qs = qs.filter(date__gte=start)
+    if end:
+        qs = qs.filter(date__lte=end)
+    return qs.order_by("-date", "-id")
+
+
+def filter_quotes(cabinet: Cabinet, params) -> QuerySet[Quote]:
+    """The devis list as QuoteFilterForm's cleaned_data selects it (page and exports)."""
+    return quote_list(cabinet=cabinet, **{k: params[k] for k in QUOTE_FILTERS if params.get(k)})
+
+
+def quote_totals(quotes: QuerySet[Quote]) -> ListTotals:
+    row = quotes.order_by().aggregate(
+        count=Count("id"), ht=_money(F("total_ht")), vat=_money(F("total_vat")), ttc=_money(F("total_ttc"))
+    )
+    return ListTotals(**{k: v if k == "count" else Decimal(v).quantize(ZERO) for k, v in row.items()})
 
 
 def clients_with_open_invoices(*, cabinet: Cabinet) -> QuerySet[Client]:

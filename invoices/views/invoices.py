@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from clients.models import Client, Dossier
 from geoprod.pagination import paginate
+from geoprod.search import criteria
 from geoprod.tenancy import current_cabinet, get_for_cabinet
 from invoices import facturx, pdf, selectors, services
 from invoices.errors import InvoicingError
@@ -32,9 +33,10 @@ from invoices.views.reminders import reminder_hold_context
 def invoice_list(request):
     cabinet = current_cabinet(request)
     filters = InvoiceFilterForm(request.GET or None, cabinet=cabinet)
-    criteria = filters.cleaned_data if filters.is_valid() else {}
-    page, querystring = paginate(request, selectors.invoice_list(cabinet=cabinet, **criteria))
-    context = {"page": page, "filters": filters, "querystring": querystring}
+    invoices = selectors.filter_invoices(cabinet, criteria(filters))
+    totals = selectors.invoice_totals(invoices)
+    page, querystring = paginate(request, invoices, count=totals.count)
+    context = {"page": page, "filters": filters, "querystring": querystring, "totals": totals}
     return render(request, "invoices/invoice_list.html", context)
 
 

@@ -9,17 +9,23 @@ from django.views.decorators.http import require_POST
 
 from clients.models import Client
 from geoprod.pagination import paginate
+from geoprod.search import criteria
 from geoprod.tenancy import current_cabinet, get_for_cabinet
 from invoices import selectors, services
 from invoices.errors import InvoicingError
-from invoices.forms import AllocationForm, PaymentForm, RefundForm, ReverseForm
+from invoices.forms import AllocationForm, PaymentFilterForm, PaymentForm, RefundForm, ReverseForm
 from invoices.models import Payment
 from invoices.views.common import attach_error, id_or_404
 
 
 def payment_list(request):
-    page, querystring = paginate(request, selectors.payment_list(cabinet=current_cabinet(request)))
-    return render(request, "invoices/payment_list.html", {"page": page, "querystring": querystring})
+    cabinet = current_cabinet(request)
+    filters = PaymentFilterForm(request.GET or None, cabinet=cabinet)
+    payments = selectors.filter_payments(cabinet, criteria(filters))
+    totals = selectors.payment_totals(payments)
+    page, querystring = paginate(request, payments, count=totals.count)
+    context = {"page": page, "filters": filters, "querystring": querystring, "totals": totals}
+    return render(request, "invoices/payment_list.html", context)
 
 
 def payment_create(request):

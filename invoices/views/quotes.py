@@ -11,17 +11,30 @@ from django.views.decorators.http import require_POST
 
 from clients.models import Dossier
 from geoprod.pagination import paginate
+from geoprod.search import criteria
 from geoprod.tenancy import current_cabinet, get_for_cabinet
 from invoices import pdf, selectors, services
 from invoices.errors import InvoicingError
-from invoices.forms import LineFormSet, PartialInvoiceForm, QuoteEditForm, QuoteForm, line_initial
+from invoices.forms import (
+    LineFormSet,
+    PartialInvoiceForm,
+    QuoteEditForm,
+    QuoteFilterForm,
+    QuoteForm,
+    line_initial,
+)
 from invoices.models import Quote, QuoteStatus
 from invoices.views.common import attach_error, id_or_404, post_action, save_with_lines
 
 
 def quote_list(request):
-    page, querystring = paginate(request, selectors.quote_list(cabinet=current_cabinet(request)))
-    return render(request, "invoices/quote_list.html", {"page": page, "querystring": querystring})
+    cabinet = current_cabinet(request)
+    filters = QuoteFilterForm(request.GET or None, cabinet=cabinet)
+    quotes = selectors.filter_quotes(cabinet, criteria(filters))
+    totals = selectors.quote_totals(quotes)
+    page, querystring = paginate(request, quotes, count=totals.count)
+    context = {"page": page, "filters": filters, "querystring": querystring, "totals": totals}
+    return render(request, "invoices/quote_list.html", context)
 
 
 def quote_create(request):
