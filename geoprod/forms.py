@@ -55,6 +55,7 @@ class CabinetIdentityForm(forms.ModelForm):
         fields = [
             "raison_sociale", "forme_juridique", "siret", "tva_intracom", "adresse", "code_postal", "ville",
             "telephone", "email", "rcs", "capital", "ordre_geometres", "logo", "iban", "bic",
+            "fiscal_year_start_month",
         ]  # fmt: skip
         field_classes = {"logo": images.BoundedImageField}
         widgets = {"logo": images.LogoInput}

@@ -1,6 +1,7 @@
 """Invoicing data: devis and their lines, factures (facture, acompte, avoir) and their lines,
 règlements and relances. One module per concept; everything is importable from `invoices.models`."""
 
+from invoices.models.accounting import AccountPlan
 from invoices.models.common import MONEY, ExemptionMotif, LineBase, Unit, VatRate, VatRegime
 from invoices.models.invoices import (
     MUTABLE_AFTER_ISSUE,
@@ -24,6 +25,7 @@ from invoices.models.quotes import Quote, QuoteLine, QuoteStatus
 from invoices.models.rates import EcbRate
 
 __all__ = [
+    "AccountPlan",
     "MONEY",
     "MUTABLE_AFTER_ISSUE",
     "OPEN_STATUSES",
