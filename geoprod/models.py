@@ -9,7 +9,6 @@ from django.db import models
 from geoprod import images, limits
 from geoprod.validators import validate_bic, validate_iban, validate_siret, validate_tva_intracom
 
-
 MONTHS = [
     (1, "janvier"), (2, "février"), (3, "mars"), (4, "avril"), (5, "mai"), (6, "juin"), (7, "juillet"),
     (8, "août"), (9, "septembre"), (10, "octobre"), (11, "novembre"), (12, "décembre"),

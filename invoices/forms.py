@@ -176,7 +176,7 @@ class InvoiceForm(VatRegimeMixin, CabinetScopedForm):
         help_texts = {
             "footer_text": limits.FOOTER_HELP,
             "payment_terms_days": "Au plus 60 jours (ou 45 jours fin de mois) pour une entreprise, "
-            "30 jours pour un acheteur public ; libre pour un particulier."
+            "30 jours pour un acheteur public ; libre pour un particulier.",
         }
 
     def clean(self):

@@ -74,7 +74,9 @@ class LineBase(models.Model):
     vat_rate = models.CharField("TVA", max_length=5, choices=VatRate.choices, default=VatRate.T20)
     total_ht = models.DecimalField("montant HT", **MONEY)
     debours = models.BooleanField(
-        "débours", default=False, help_text="Frais payés au nom et pour le compte du client, hors base de TVA."
+        "débours",
+        default=False,
+        help_text="Frais payés au nom et pour le compte du client, hors base de TVA.",
     )
 
     class Meta:

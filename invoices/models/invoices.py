@@ -271,7 +271,9 @@ class Invoice(VatCaseMixin, models.Model):
     def locked_message(self, masculine: str, feminine: str) -> str:
         """« La facture F-0001 est émise : elle ne peut plus être modifiée », agreed for an avoir."""
         g = self.gendered
-        return f"{self.subject} est {g('émis', 'émise')} : {g('il', 'elle')} ne peut {g(masculine, feminine)}."
+        return (
+            f"{self.subject} est {g('émis', 'émise')} : {g('il', 'elle')} ne peut {g(masculine, feminine)}."
+        )
 
     @property
     def title(self) -> str:

@@ -47,7 +47,12 @@ class Payment(models.Model):
         related_name="reversal",
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="saisi par", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="saisi par",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
 

@@ -17,7 +17,9 @@ def find_cabinet(key: str | None) -> Cabinet:
     if not key:
         cabinets = list(Cabinet.objects.order_by("pk")[:2])
         if len(cabinets) != 1:
-            raise CommandError("Plusieurs cabinets : précisez --cabinet (identifiant, SIREN ou raison sociale).")
+            raise CommandError(
+                "Plusieurs cabinets : précisez --cabinet (identifiant, SIREN ou raison sociale)."
+            )
         return cabinets[0]
     digits = key.isascii() and key.isdigit()
     if digits and len(key) in (9, 14):
