@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("clients.urls")),
     path("factures/", include("invoices.urls")),
     path("chorus/", include("chorus.urls")),
+    path("comptabilite/", include("invoices.urls_books")),
     path("admin/", admin.site.urls),
     path("sante/", health.sante, name="sante"),
 ]

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from geoprod import views
-from invoices.views import ledger
+from invoices.views import books, ledger
 
 app_name = "settings"
 urlpatterns = [
@@ -11,4 +11,5 @@ urlpatterns = [
     path("familles/", views.settings_families, name="families"),
     path("familles/<int:pk>/basculer/", views.settings_family_toggle, name="family-toggle"),
     path("registre/", ledger.integrity, name="integrity"),
+    path("comptabilite/", books.settings_accounts, name="accounts"),
 ]
