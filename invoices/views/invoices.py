@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -28,11 +29,17 @@ from invoices.models import Invoice, ReminderLevel
 from invoices.views.common import id_or_404, post_action, save_with_lines
 
 
-def invoice_list(request):
+def filtered_invoices(request) -> tuple[InvoiceFilterForm, QuerySet[Invoice]]:
+    """The filter form and the invoices it selects: the list page and its exports read the same rows."""
     cabinet = current_cabinet(request)
     filters = InvoiceFilterForm(request.GET or None, cabinet=cabinet)
     criteria = filters.cleaned_data if filters.is_valid() else {}
-    page, querystring = paginate(request, selectors.invoice_list(cabinet=cabinet, **criteria))
+    return filters, selectors.invoice_list(cabinet=cabinet, **criteria)
+
+
+def invoice_list(request):
+    filters, invoices = filtered_invoices(request)
+    page, querystring = paginate(request, invoices)
     context = {"page": page, "filters": filters, "querystring": querystring}
     return render(request, "invoices/invoice_list.html", context)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,8 +18,13 @@ from invoices.models import Payment
 from invoices.views.common import attach_error, id_or_404
 
 
+def filtered_payments(request) -> QuerySet[Payment]:
+    """The règlements the list shows for this request; its exports read the same rows."""
+    return selectors.payment_list(cabinet=current_cabinet(request))
+
+
 def payment_list(request):
-    page, querystring = paginate(request, selectors.payment_list(cabinet=current_cabinet(request)))
+    page, querystring = paginate(request, filtered_payments(request))
     return render(request, "invoices/payment_list.html", {"page": page, "querystring": querystring})
 
 

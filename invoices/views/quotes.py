@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -19,8 +20,13 @@ from invoices.models import Quote, QuoteStatus
 from invoices.views.common import attach_error, id_or_404, post_action, save_with_lines
 
 
+def filtered_quotes(request) -> QuerySet[Quote]:
+    """The devis the list shows for this request; its exports read the same rows."""
+    return selectors.quote_list(cabinet=current_cabinet(request))
+
+
 def quote_list(request):
-    page, querystring = paginate(request, selectors.quote_list(cabinet=current_cabinet(request)))
+    page, querystring = paginate(request, filtered_quotes(request))
     return render(request, "invoices/quote_list.html", {"page": page, "querystring": querystring})
 
 
