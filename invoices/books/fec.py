@@ -27,12 +27,20 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import BinaryIO
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from geoprod.models import Cabinet
 from invoices import totals
-from invoices.models import AccountPlan, Invoice, InvoiceKind, InvoiceStatus, Payment, PaymentMode
+from invoices.models import (
+    AccountPlan,
+    Invoice,
+    InvoiceKind,
+    InvoiceStatus,
+    Payment,
+    PaymentAllocation,
+    PaymentMode,
+)
 
 COLUMNS = (
     "JournalCode",
@@ -112,6 +120,7 @@ class Entry:
     label: str
     valid_date: datetime.date
     lines: list[Line] = field(default_factory=list)
+    source: tuple[str, int] | None = None  # ("invoice" | "payment", pk): the key its lettering is found by
 
     def add(self, account: str, label: str, amount: Decimal, *, aux: str = "", aux_label: str = "") -> None:
         if amount:
@@ -192,6 +201,7 @@ def sales_entry(invoice: Invoice, plan: AccountPlan) -> Entry:
         piece_ref=invoice.number,
         label=_text(f"{invoice.title} {invoice.number} {client.nom}"),
         valid_date=timezone.localdate(invoice.issued_at) if invoice.issued_at else invoice.issue_date,
+        source=("invoice", invoice.pk),
     )
     services, vat, debours = _vat_rows(invoice)
     for acompte in invoice.deducts.all() if invoice.kind == InvoiceKind.FACTURE else ():
@@ -235,6 +245,7 @@ def bank_entry(payment: Payment, plan: AccountPlan) -> Entry:
         piece_ref=reference,
         label=_text(f"{what} {client.nom}{detail}"),
         valid_date=max(payment.date, timezone.localdate(payment.created_at)),
+        source=("payment", payment.pk),
     )
     entry.add(plan.bank, "Banque", payment.amount)
     entry.add(
@@ -258,17 +269,101 @@ def entries(cabinet: Cabinet, fy: FiscalYear) -> Iterator[Entry]:
         yield bank_entry(payment, plan)
 
 
+# Lettering ----------------------------------------------------------------------------------------
+
+Lettering = dict[tuple[str, int], tuple[str, datetime.date]]
+
+
+def lettering(cabinet: Cabinet, fy: FiscalYear) -> Lettering:
+    """Lettrage of the client account: documents and règlements tied together (allocations, avoir → its
+    invoice) whose client lines cancel out, all inside the exercice, share one code; DateLet is the date of
+    the last of them. A group with a part outside the file, or not settled, stays unlettered. A few value
+    queries whatever the size of the year (ids, amounts and dates only)."""
+    issued = (
+        Invoice.objects.filter(cabinet=cabinet, issue_date__range=(fy.start, fy.end))
+        .exclude(status=InvoiceStatus.DRAFT)
+        .values_list("pk", "kind", "net_to_pay", "issue_date", "origin_id")
+    )
+    amounts: dict[tuple[str, int], Decimal] = {}
+    dates: dict[tuple[str, int], datetime.date] = {}
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+    links: list[tuple[tuple[str, int], tuple[str, int]]] = []
+    for pk, kind, net, day, origin_id in issued.iterator(chunk_size=CHUNK):
+        key = ("invoice", pk)
+        amounts[key] = -net if kind == InvoiceKind.AVOIR else net
+        dates[key] = day
+        if origin_id:
+            links.append((key, ("invoice", origin_id)))
+    payments = Payment.objects.filter(cabinet=cabinet, date__range=(fy.start, fy.end))
+    for pk, amount, day in payments.values_list("pk", "amount", "date").iterator(chunk_size=CHUNK):
+        amounts[("payment", pk)] = -amount
+        dates[("payment", pk)] = day
+    allocations = PaymentAllocation.objects.filter(payment__cabinet=cabinet).filter(
+        Q(payment__date__range=(fy.start, fy.end)) | Q(invoice__issue_date__range=(fy.start, fy.end))
+    )
+    for payment_id, invoice_id in allocations.values_list("payment_id", "invoice_id").iterator(
+        chunk_size=CHUNK
+    ):
+        links.append((("payment", payment_id), ("invoice", invoice_id)))
+
+    def root(key):
+        while parent.get(key, key) != key:
+            parent[key] = parent.get(parent[key], parent[key])
+            key = parent[key]
+        return key
+
+    outside: set[tuple[str, int]] = set()
+    for a, b in links:
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[ra] = rb
+    for a, b in links:
+        for key in (a, b):
+            if key not in amounts:
+                outside.add(root(key))
+    groups: dict[tuple[str, int], list[tuple[str, int]]] = {}
+    for key in amounts:
+        groups.setdefault(root(key), []).append(key)
+    result: Lettering = {}
+    lettered = 0
+    for group_root, members in sorted(groups.items(), key=lambda item: max(dates[k] for k in item[1])):
+        if len(members) < 2 or group_root in outside or sum(amounts[k] for k in members) != 0:
+            continue
+        code = _letter_code(lettered)
+        lettered += 1
+        last = max(dates[k] for k in members)
+        for key in members:
+            result[key] = (code, last)
+    return result
+
+
+def _letter_code(n: int) -> str:
+    """0 → AAA, 1 → AAB … : three letters and more, in the order groups were settled."""
+    letters = ""
+    for _ in range(3):
+        n, r = divmod(n, 26)
+        letters = chr(65 + r) + letters
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
+
+
 # Writing ------------------------------------------------------------------------------------------
 
 
-def rows(numbered: Iterable[Entry]) -> Iterator[list[str]]:
-    """The 18 fields of each line; EcritureNum runs from 1 in each journal, in the order given."""
+def rows(numbered: Iterable[Entry], letters: Lettering | None = None) -> Iterator[list[str]]:
+    """The 18 fields of each line; EcritureNum runs from 1 in each journal, in the order given; the client
+    line of a settled document carries its lettering."""
     numbers: dict[str, int] = {}
+    letters = letters or {}
     for entry in numbered:
         if entry.balance != 0:
             raise FecError(f"Écriture {entry.piece_ref} déséquilibrée ({entry.balance}).")
         numbers[entry.journal] = numbers.get(entry.journal, 0) + 1
+        code, lettered_on = letters.get(entry.source, ("", None))
         for line in entry.lines:
+            on_client = bool(code) and bool(line.aux)
             yield [
                 entry.journal,
                 entry.journal_label,
@@ -283,8 +378,8 @@ def rows(numbered: Iterable[Entry]) -> Iterator[list[str]]:
                 entry.label,
                 _amount(max(line.amount, ZERO)),
                 _amount(max(-line.amount, ZERO)),
-                "",
-                "",
+                code if on_client else "",
+                _date(lettered_on) if on_client else "",
                 _date(entry.valid_date),
                 "",
                 "",
@@ -294,7 +389,7 @@ def rows(numbered: Iterable[Entry]) -> Iterator[list[str]]:
 def lines(cabinet: Cabinet, fy: FiscalYear) -> Iterator[str]:
     """The file's text lines, header first."""
     yield SEPARATOR.join(COLUMNS) + NEWLINE
-    for row in rows(entries(cabinet, fy)):
+    for row in rows(entries(cabinet, fy), lettering(cabinet, fy)):
         yield SEPARATOR.join(row) + NEWLINE
 
 

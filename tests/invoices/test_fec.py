@@ -272,3 +272,31 @@ def test_command_needs_a_cabinet_when_there_are_several(year):
         call_command("export_fec", "--year", str(YEAR))
     with pytest.raises(CommandError, match="Aucun cabinet"):
         call_command("export_fec", "--year", str(YEAR), "--cabinet", "Inconnu")
+
+
+def test_settled_documents_are_lettered_on_the_client_account(year):
+    rows = year["rows"]
+    bornage, acompte, solde, avoir = year["documents"]
+
+    def letters(piece):
+        return {(r["EcritureLet"], r["DateLet"]) for r in rows if r["PieceRef"] == piece and r["CompAuxNum"]}
+
+    # The bornage, its avoir and the cheque that paid the rest.
+    assert letters(bornage.number) == letters(avoir.number) == letters(f"REG{year['paid'].pk:06d}")
+    assert letters(bornage.number) == {("AAA", "20260402")}
+    # The acompte, a règlement, its contre-passation and the règlement that replaced it.
+    acompte_group = {r["PieceRef"] for r in rows if r["EcritureLet"] == "AAB"}
+    assert acompte.number in acompte_group and len(acompte_group) == 4
+    # Not settled inside the exercice: no lettering.
+    assert letters(solde.number) == {("", "")}
+    assert all(r["CompteNum"] == "411000" for r in rows if r["EcritureLet"])
+    balance = defaultdict(lambda: D("0.00"))
+    for r in rows:
+        if r["EcritureLet"]:
+            balance[r["EcritureLet"]] += _amount(r["Debit"]) - _amount(r["Credit"])
+    assert balance and set(balance.values()) == {D("0.00")}
+
+
+def test_letter_codes_never_repeat():
+    codes = [fec._letter_code(n) for n in range(26**3 + 30)]
+    assert codes[:3] == ["AAA", "AAB", "AAC"] and len(set(codes)) == len(codes)
