@@ -218,11 +218,13 @@ def sales_entry(invoice: Invoice, plan: AccountPlan) -> Entry:
     entry.add(plan.acomptes, "Clients - avances et acomptes reçus", sign * invoice.prepaid_ht)
     credits_acompte = invoice.origin_id is not None and invoice.origin.kind == InvoiceKind.ACOMPTE
     if invoice.kind == InvoiceKind.ACOMPTE or credits_acompte:
-        entry.add(plan.acomptes, "Clients - avances et acomptes reçus", -sign * sum(services.values(), ZERO))
+        # The whole HT of an acompte waits in 4191 (débours included) until the facture de solde clears it.
+        advance = sum(services.values(), ZERO) + debours
+        entry.add(plan.acomptes, "Clients - avances et acomptes reçus", -sign * advance)
     else:
         for rate, base in services.items():
             entry.add(plan.sales_account(rate), f"Prestations de services {_rate(rate)}", -sign * base)
-    entry.add(plan.debours, "Débours refacturés", -sign * debours)
+        entry.add(plan.debours, "Débours refacturés", -sign * debours)
     for rate, amount in vat.items():
         if rate:
             entry.add(plan.vat_account(rate), f"TVA collectée {_rate(rate)}", -sign * amount)

@@ -300,3 +300,25 @@ def test_settled_documents_are_lettered_on_the_client_account(year):
 def test_letter_codes_never_repeat():
     codes = [fec._letter_code(n) for n in range(26**3 + 30)]
     assert codes[:3] == ["AAA", "AAB", "AAC"] and len(set(codes)) == len(codes)
+
+
+def test_debours_billed_by_acompte_reach_their_account_once(cabinet):
+    quote = services.create_quote(
+        cabinet=cabinet,
+        client=factories.make_client(cabinet),
+        objet="Bornage avec frais",
+        lines=[
+            _line("Bornage", "1000.00"),
+            _line("Frais de géomètre-expert foncier", "100.00", "0.00", debours=True),
+        ],
+    )
+    quote = services.decide_quote(quote=quote, accepted=True)
+    day = datetime.date(YEAR, 2, 1)
+    services.issue_invoice(invoice=services.invoice_order_part(quote=quote, percent=D("50")), today=day)
+    services.issue_invoice(invoice=services.invoice_order(quote=quote), today=day)
+    rows = _parse(b"".join(fec.encoded(cabinet, fec.FiscalYear.of(cabinet, YEAR))))
+    assert _net(rows, "467100") == D("100.00")
+    assert _net(rows, "706120") == D("1000.00")
+    assert _net(rows, "419100") == D("0.00")
+    assert _net(rows, "4457120") == D("200.00")
+    assert -_net(rows, "411000") == D("1300.00")
