@@ -5,6 +5,7 @@ from clients import views
 app_name = "clients"
 urlpatterns = [
     path("clients/", views.client_list, name="client-list"),
+    path("clients/export/<str:fmt>/", views.client_export, name="client-export"),
     path("clients/nouveau/", views.client_create, name="client-create"),
     path("clients/<int:pk>/", views.client_detail, name="client-detail"),
     path("clients/<int:pk>/modifier/", views.client_edit, name="client-edit"),

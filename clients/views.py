@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clients import selectors, services
+from clients import exports, selectors, services
 from clients.forms import (
     ClientFilterForm,
     ClientForm,
@@ -16,18 +18,30 @@ from clients.forms import (
     DossierForm,
 )
 from clients.models import Client, Contact, Dossier
+from geoprod import tabular
 from geoprod.pagination import paginate
 from geoprod.search import criteria
 from geoprod.tenancy import current_cabinet, get_for_cabinet
 
 
-def client_list(request):
-    cabinet = current_cabinet(request)
+def filtered_clients(request) -> tuple[ClientFilterForm, QuerySet[Client]]:
+    """The search form and the clients it selects: the list page and its exports read the same rows."""
     filters = ClientFilterForm(request.GET or None)
-    page, querystring = paginate(request, selectors.filter_clients(cabinet, criteria(filters)))
+    return filters, selectors.filter_clients(current_cabinet(request), criteria(filters))
+
+
+def client_list(request):
+    filters, clients = filtered_clients(request)
+    page, querystring = paginate(request, clients)
     return render(
         request, "clients/client_list.html", {"page": page, "filters": filters, "querystring": querystring}
     )
+
+
+def client_export(request, fmt: str):
+    tabular.check_format(fmt)
+    _, clients = filtered_clients(request)
+    return tabular.response(fmt, f"clients-{timezone.localdate():%Y-%m-%d}", exports.client_sheet(clients))
 
 
 def client_create(request):

@@ -55,13 +55,22 @@ class CabinetIdentityForm(forms.ModelForm):
         fields = [
             "raison_sociale", "forme_juridique", "siret", "tva_intracom", "adresse", "code_postal", "ville",
             "telephone", "email", "rcs", "capital", "ordre_geometres", "logo", "iban", "bic",
+            "fiscal_year_start_month",
         ]  # fmt: skip
         field_classes = {"logo": images.BoundedImageField}
         widgets = {"logo": images.LogoInput}
         error_messages = {"raison_sociale": {"required": "La raison sociale est obligatoire."}}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year_start_month"].required = False
+
     def clean_bic(self) -> str:
         return self.cleaned_data.get("bic", "").strip().upper()
+
+    def clean_fiscal_year_start_month(self) -> int:
+        # A form posted without the field (an older page, a script) keeps the exercice it had.
+        return self.cleaned_data.get("fiscal_year_start_month") or self.instance.fiscal_year_start_month or 1
 
     def clean_code_postal(self) -> str:
         postcode = self.cleaned_data.get("code_postal", "").strip()

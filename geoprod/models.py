@@ -9,6 +9,11 @@ from django.db import models
 from geoprod import images, limits
 from geoprod.validators import validate_bic, validate_iban, validate_siret, validate_tva_intracom
 
+MONTHS = [
+    (1, "janvier"), (2, "février"), (3, "mars"), (4, "avril"), (5, "mai"), (6, "juin"), (7, "juillet"),
+    (8, "août"), (9, "septembre"), (10, "octobre"), (11, "novembre"), (12, "décembre"),
+]  # fmt: skip
+
 
 class Cabinet(models.Model):
     """A cabinet de géomètres-experts: every domain row belongs to one."""
@@ -61,6 +66,13 @@ class Cabinet(models.Model):
         default=False,
         help_text="Cabinet non assujetti : aucune TVA facturée, la mention « TVA non applicable, art. 293 B du "
         "CGI » figure sur chaque pièce et le numéro de TVA n'est pas requis.",
+    )
+
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        "premier mois de l'exercice comptable",
+        choices=MONTHS,
+        default=1,
+        help_text="L'exercice porte le nom de l'année où il se clôt (ex. : juillet 2025 – juin 2026 = exercice 2026).",
     )
 
     class Meta:

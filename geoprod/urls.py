@@ -18,6 +18,7 @@ urlpatterns = [
     path("chorus/", include("chorus.urls")),
     path("facturation-electronique/", include("einvoicing.urls")),
     path("emails/", include("mailing.urls")),
+    path("comptabilite/", include("invoices.urls_books")),
     path("admin/", admin.site.urls),
     path("sante/", health.sante, name="sante"),
 ]

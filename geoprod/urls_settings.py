@@ -2,7 +2,7 @@ from django.urls import path
 
 from einvoicing import views as einvoicing_views
 from geoprod import views
-from invoices.views import ledger, reminders
+from invoices.views import books, ledger, reminders
 from mailing import views as mailing_views
 
 app_name = "settings"
@@ -17,4 +17,5 @@ urlpatterns = [
     path("facturation-electronique/", einvoicing_views.settings_platform, name="platform"),
     path("facturation-electronique/tester/", einvoicing_views.platform_test, name="platform-test"),
     path("relances/", reminders.settings_reminders, name="reminders"),
+    path("comptabilite/", books.settings_accounts, name="accounts"),
 ]

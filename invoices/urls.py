@@ -1,10 +1,11 @@
 from django.urls import path
 
-from invoices.views import bank, invoices, payments, quotes, reminders
+from invoices.views import bank, exports, invoices, payments, quotes, reminders
 
 app_name = "invoices"
 urlpatterns = [
     path("", invoices.invoice_list, name="invoice-list"),
+    path("export/<str:fmt>/", exports.invoice_export, name="invoice-export"),
     path("nouvelle/", invoices.invoice_create, name="invoice-create"),
     path("<int:pk>/", invoices.invoice_detail, name="invoice-detail"),
     path("<int:pk>/modifier/", invoices.invoice_edit, name="invoice-edit"),
@@ -23,6 +24,7 @@ urlpatterns = [
     path("relances/exclusions/<int:pk>/lever/", reminders.hold_lift, name="hold-lift"),
     path("clients/<int:pk>/exclure-des-relances/", reminders.client_hold, name="client-hold"),
     path("devis/", quotes.quote_list, name="quote-list"),
+    path("devis/export/<str:fmt>/", exports.quote_export, name="quote-export"),
     path("devis/nouveau/", quotes.quote_create, name="quote-create"),
     path("devis/<int:pk>/", quotes.quote_detail, name="quote-detail"),
     path("devis/<int:pk>/modifier/", quotes.quote_edit, name="quote-edit"),
@@ -31,6 +33,7 @@ urlpatterns = [
     path("devis/<int:pk>/facturer/", quotes.quote_invoice, name="quote-invoice"),
     path("devis/<int:pk>/facture-partielle/", quotes.quote_invoice_part, name="quote-invoice-part"),
     path("reglements/", payments.payment_list, name="payment-list"),
+    path("reglements/export/<str:fmt>/", exports.payment_export, name="payment-export"),
     path("reglements/nouveau/", payments.payment_create, name="payment-create"),
     path("reglements/<int:pk>/", payments.payment_detail, name="payment-detail"),
     path("reglements/<int:pk>/contre-passer/", payments.payment_reverse, name="payment-reverse"),

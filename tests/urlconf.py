@@ -34,6 +34,8 @@ def url_for(name: str, pattern: URLPattern, objects: dict) -> str:
         obj = next((o for key, o in objects.items() if key in name.split(":")[-1]), None)
         assert obj is not None, f"{name}: no object known for this URL, extend factories.make_one_of_each"
         kwargs["pk"] = obj.pk
+    if "fmt" in pattern.pattern.converters:
+        kwargs["fmt"] = "csv"  # exports: any of their formats answers the same way
     if "reminder_pk" in pattern.pattern.converters:
         kwargs["reminder_pk"] = objects["reminder"].reminders.get().pk
     if "index" in pattern.pattern.converters:

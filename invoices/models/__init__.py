@@ -1,6 +1,7 @@
 """Invoicing data: devis and their lines, factures (facture, acompte, avoir) and their lines,
 règlements and relances. One module per concept; everything is importable from `invoices.models`."""
 
+from invoices.models.accounting import AccountPlan
 from invoices.models.bank import (
     BankAccount,
     BankLine,
@@ -35,6 +36,7 @@ from invoices.models.rates import EcbRate
 from invoices.models.reminder_plans import HoldReason, ReminderHold, ReminderPlan, ReminderStep
 
 __all__ = [
+    "AccountPlan",
     "BankAccount",
     "BankLine",
     "BankStatement",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,10 +31,15 @@ from invoices.views.common import id_or_404, post_action, save_with_lines
 from invoices.views.reminders import reminder_hold_context
 
 
-def invoice_list(request):
+def filtered_invoices(request) -> tuple[InvoiceFilterForm, QuerySet[Invoice]]:
+    """The filter form and the invoices it selects: the list page and its exports read the same rows."""
     cabinet = current_cabinet(request)
     filters = InvoiceFilterForm(request.GET or None, cabinet=cabinet)
-    invoices = selectors.filter_invoices(cabinet, criteria(filters))
+    return filters, selectors.filter_invoices(cabinet, criteria(filters))
+
+
+def invoice_list(request):
+    filters, invoices = filtered_invoices(request)
     totals = selectors.invoice_totals(invoices)
     page, querystring = paginate(request, invoices, count=totals.count)
     context = {"page": page, "filters": filters, "querystring": querystring, "totals": totals}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -18,10 +19,19 @@ from invoices.models import Payment
 from invoices.views.common import attach_error, id_or_404
 
 
-def payment_list(request):
+def filtered_payments(request) -> QuerySet[Payment]:
+    """The règlements the list shows for this request; its exports read the same rows."""
+    return _filtered_payments(request)[1]
+
+
+def _filtered_payments(request) -> tuple[PaymentFilterForm, QuerySet[Payment]]:
     cabinet = current_cabinet(request)
     filters = PaymentFilterForm(request.GET or None, cabinet=cabinet)
-    payments = selectors.filter_payments(cabinet, criteria(filters))
+    return filters, selectors.filter_payments(cabinet, criteria(filters))
+
+
+def payment_list(request):
+    filters, payments = _filtered_payments(request)
     totals = selectors.payment_totals(payments)
     page, querystring = paginate(request, payments, count=totals.count)
     context = {"page": page, "filters": filters, "querystring": querystring, "totals": totals}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import partial
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -27,10 +28,19 @@ from invoices.models import Quote, QuoteStatus
 from invoices.views.common import attach_error, id_or_404, post_action, save_with_lines
 
 
-def quote_list(request):
+def filtered_quotes(request) -> QuerySet[Quote]:
+    """The devis the list shows for this request; its exports read the same rows."""
+    return _filtered_quotes(request)[1]
+
+
+def _filtered_quotes(request) -> tuple[QuoteFilterForm, QuerySet[Quote]]:
     cabinet = current_cabinet(request)
     filters = QuoteFilterForm(request.GET or None, cabinet=cabinet)
-    quotes = selectors.filter_quotes(cabinet, criteria(filters))
+    return filters, selectors.filter_quotes(cabinet, criteria(filters))
+
+
+def quote_list(request):
+    filters, quotes = _filtered_quotes(request)
     totals = selectors.quote_totals(quotes)
     page, querystring = paginate(request, quotes, count=totals.count)
     context = {"page": page, "filters": filters, "querystring": querystring, "totals": totals}
