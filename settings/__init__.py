@@ -23,6 +23,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 # The demonstration (README's first command): DEBUG off, the embedded simulator, plain HTTP on loopback.
 GEOPROD_DEMO = env.bool("GEOPROD_DEMO", default=False)
+# Past dossiers per demo cabinet that `seed_demo` invoices over the last twelve months.
+DEMO_HISTORY_DOSSIERS = env.int("DEMO_HISTORY_DOSSIERS", default=200)
 _TESTS = os.environ.get("DJANGO_SETTINGS_MODULE") == "settings.test"
 # Development and tests may run on built-in throwaway keys; production must provide its own.
 _THROWAWAY_KEYS_OK = DEBUG or _TESTS
