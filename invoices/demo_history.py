@@ -40,6 +40,7 @@ class Event:
     day: datetime.date
     rank: int
     action: Callable[[], None] = field(compare=False)
+    kind: str = field(compare=False, default="")
 
 
 @dataclass
@@ -49,8 +50,12 @@ class History:
     events: list[Event] = field(default_factory=list)
     late: list[int] = field(default_factory=list)
 
-    def add(self, day: datetime.date, action: Callable[[], None]) -> None:
-        self.events.append(Event(day, len(self.events), action))
+    def add(self, day: datetime.date, action: Callable[[], None], kind: str = "") -> None:
+        self.events.append(Event(day, len(self.events), action, kind))
+
+    def days(self, kind: str) -> list[datetime.date]:
+        """The days of the planned events of a kind (« devis », « facture », « avoir », « règlement »)."""
+        return sorted(e.day for e in self.events if e.kind == kind)
 
     def run_until(self, day: datetime.date) -> None:
         self.events.sort()
@@ -107,7 +112,7 @@ def _plan_dossier(history: History, dossier: Dossier, today: datetime.date, line
             Quote.objects.filter(pk=q.pk).update(decided_on=quote_day + datetime.timedelta(days=5))
             state["quote"] = q
 
-        history.add(quote_day, quote)
+        history.add(quote_day, quote, "devis")
         if not accepted:
             return
 
@@ -120,7 +125,7 @@ def _plan_dossier(history: History, dossier: Dossier, today: datetime.date, line
             )
         state["invoice"] = services.issue_invoice(invoice=draft, today=issue_day)
 
-    history.add(issue_day, issue)
+    history.add(issue_day, issue, "facture")
     age = (today - issue_day).days
     if rng.random() < 0.05:
         credit_day = issue_day + datetime.timedelta(days=8)
@@ -134,13 +139,13 @@ def _plan_dossier(history: History, dossier: Dossier, today: datetime.date, line
             services.issue_invoice(invoice=note, today=credit_day)
 
         if credit_day < today:
-            history.add(credit_day, credit)
+            history.add(credit_day, credit, "avoir")
     roll = rng.random()
     paid_share = 0.95 if age > 90 else 0.88 if age > 40 else 0.5
-    pay_day = issue_day + datetime.timedelta(days=rng.randint(8, 45))
+    pay_day = issue_day + datetime.timedelta(days=rng.randint(10, 45))
     if roll < paid_share and pay_day < today:
         mode = rng.choice(MODES)
-        history.add(pay_day, lambda: _pay(state["invoice"], pay_day, mode))
+        history.add(pay_day, lambda: _pay(state["invoice"], pay_day, mode), "règlement")
     elif roll < paid_share + 0.03 and age > 60:
         history.add(pay_day, lambda: _pay(state["invoice"], pay_day, PaymentMode.CHEQUE, share=D("0.4")))
         history.add(pay_day, lambda: history.late.append(state["invoice"].pk))
@@ -180,7 +185,7 @@ def _plan_public(
         state: dict = {}
         engagement = f"EJ-{day.year}-{180 + 10 * offset + n:04d}"
         sent = Sent(account, dossier, recipient, service, lines, state)
-        history.add(day, lambda sent=sent, e=engagement, d=day, o=outcome: sent.issue(e, d, o))
+        history.add(day, lambda sent=sent, e=engagement, d=day, o=outcome: sent.issue(e, d, o), "facture")
         if outcome == "REJETEE":
             again = day + datetime.timedelta(days=4)
             history.add(again, lambda sent=sent, d=again: sent.correct(d))

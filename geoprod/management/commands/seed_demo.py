@@ -12,6 +12,7 @@ from clients import demo as client_demo
 from clients.models import Category, Client, Contact, Dossier, DossierStatus, WorkFamily
 from clients.services import seed_work_families
 from geoprod.models import Cabinet, Membership, Role
+from geoprod.phones import normalize_phone
 from invoices import demo as invoices_demo
 
 DEMO_PASSWORD = "geoprod"
@@ -216,7 +217,7 @@ class Command(BaseCommand):
         cabinet = Cabinet.objects.filter(raison_sociale=identity["raison_sociale"]).first()
         if cabinet is not None:
             return cabinet
-        cabinet = Cabinet.objects.create(**identity)
+        cabinet = Cabinet.objects.create(**identity | {"telephone": normalize_phone(identity["telephone"])})
         seed_work_families(cabinet=cabinet)
         users = {}
         for username, first, last, role, staff in spec["users"]:
@@ -235,9 +236,13 @@ class Command(BaseCommand):
         for data in spec["clients"] + client_demo.extra_clients(identity["siret"]):
             data = dict(data)
             contacts = data.pop("contacts")
+            data["telephone"] = normalize_phone(data.get("telephone", ""))
             client = Client.objects.create(cabinet=cabinet, responsable=responsable, **data)
             Contact.objects.bulk_create(
-                [Contact(client=client, nom=n, fonction=f, telephone=t) for n, f, t in contacts]
+                [
+                    Contact(client=client, nom=n, fonction=f, telephone=normalize_phone(t))
+                    for n, f, t in contacts
+                ]
             )
             clients[client.nom] = client
         families = {f.libelle: f for f in WorkFamily.objects.filter(cabinet=cabinet)}
