@@ -101,6 +101,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The Chorus exchange journal's own connection to the same database (chorus/services/connection.py).
     # Not on SQLite, where a second connection would wait behind the first one's write lock.
     DATABASES["chorus_journal"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo issues its past year (a PDF per document, inside the series lock) while the server answers:
+    # a request that writes waits its turn (a transaction takes the write lock when it begins, so two never
+    # deadlock upgrading a read lock) instead of failing with « database is locked ».
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("timeout", 30)
+    options.setdefault("transaction_mode", "IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
