@@ -123,7 +123,11 @@ def _pay(invoice: Invoice, amount: Decimal, day: datetime.date, mode: str, refer
 
 
 def seed_demo_invoices(
-    *, cabinet: Cabinet, dossiers: list[Dossier] | None = None, history: list[Dossier] = ()
+    *,
+    cabinet: Cabinet,
+    dossiers: list[Dossier] | None = None,
+    history: list[Dossier] = (),
+    pause: float = 0.0,
 ) -> None:
     """Creates the demo invoicing of a cabinet: the hand-written scenario on `dossiers` (all the cabinet's
     by default) and, interleaved in date order, the past year of the `history` dossiers and of the public
@@ -138,7 +142,7 @@ def seed_demo_invoices(
     if not clients:
         return
     today = timezone.localdate()
-    past = demo_history.History()
+    past = demo_history.History(pause=pause)
     if history:
         first_public = {}
         for dossier in dossiers:
@@ -151,6 +155,7 @@ def seed_demo_invoices(
             today=today,
             lines_for=lambda dossier, scale: _lines_for(dossier, 0, scale),
         )
+        past.pause = pause
     # Past events run in their own transactions, each issue with its PDF: an interrupted run keeps a
     # valid register, and a served demo is never blocked for long by this one.
     _seed(cabinet, dossiers, clients, today, past)
@@ -169,7 +174,9 @@ def _seed(
 
     def _issue(invoice: Invoice, day: datetime.date) -> Invoice:
         past.run_until(day)
-        return services.issue_invoice(invoice=invoice, today=day)
+        issued = services.issue_invoice(invoice=invoice, today=day)
+        past.breathe()
+        return issued
 
     private = [d for d in dossiers if not d.client.is_public_body] or dossiers
     public = next((c for c in clients if c.siret == TOULOUSE_SIRET), None) or next(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -49,6 +50,8 @@ class History:
 
     events: list[Event] = field(default_factory=list)
     late: list[int] = field(default_factory=list)
+    # Seconds left between two writes, so that a served demo's requests get the SQLite write lock in turn.
+    pause: float = 0.0
 
     def add(self, day: datetime.date, action: Callable[[], None], kind: str = "") -> None:
         self.events.append(Event(day, len(self.events), action, kind))
@@ -63,6 +66,11 @@ class History:
             event = self.events.pop(0)
             with transaction.atomic():
                 event.action()
+            self.breathe()
+
+    def breathe(self) -> None:
+        if self.pause:
+            time.sleep(self.pause)
 
     def finish(self, today: datetime.date) -> None:
         self.run_until(today)

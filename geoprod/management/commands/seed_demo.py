@@ -194,12 +194,18 @@ class Command(BaseCommand):
             help="Dossiers de l'année écoulée par cabinet, facturés et réglés (défaut : %(default)s).",
         )
         parser.add_argument(
+            "--pause",
+            type=float,
+            default=0.0,
+            help="Secondes laissées entre deux pièces émises, quand le serveur répond déjà (défaut : 0).",
+        )
+        parser.add_argument(
             "--sans-factures",
             action="store_true",
             help="Cabinets, clients et dossiers seulement ; les pièces viendront d'un second passage.",
         )
 
-    def handle(self, *args, history: int, sans_factures: bool, **options):
+    def handle(self, *args, history: int, sans_factures: bool, pause: float, **options):
         cabinets = []
         for spec in CABINETS:
             with transaction.atomic():
@@ -209,7 +215,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Cabinets, clients et dossiers de démonstration prêts."))
             return
         for cabinet, spec in cabinets:
-            self._invoices(cabinet, spec)
+            self._invoices(cabinet, spec, pause)
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
 
     def _cabinet(self, spec: dict, history: int) -> Cabinet:
@@ -278,7 +284,7 @@ class Command(BaseCommand):
                 username=PLATFORM_USERNAME, password=DEMO_PASSWORD, first_name="Plateforme"
             )
 
-    def _invoices(self, cabinet: Cabinet, spec: dict) -> None:
+    def _invoices(self, cabinet: Cabinet, spec: dict, pause: float = 0.0) -> None:
         chorus_demo.seed_demo_account(cabinet=cabinet)
         core = _core_objets(spec)
         dossiers = (
@@ -288,4 +294,5 @@ class Command(BaseCommand):
             cabinet=cabinet,
             dossiers=[d for d in dossiers if d.objet in core],
             history=[d for d in dossiers if d.objet not in core],
+            pause=pause,
         )
