@@ -61,7 +61,7 @@ cat <<MSG
 
 MSG
 # Same process group as the server: stopping run.sh stops it too. A second run finds the invoices and does nothing.
-.venv/bin/python manage.py seed_demo --pause 0.3 >>"${DEMO_SEED_LOG:-demo-seed.log}" 2>&1 &
+.venv/bin/python manage.py seed_demo --pause 0.15 >>"${DEMO_SEED_LOG:-demo-seed.log}" 2>&1 &
 if [ "$DEBUG" = true ]; then
   exec .venv/bin/python manage.py runserver "127.0.0.1:${PORT}"
 fi
