@@ -5,11 +5,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.urls import reverse
+from django.utils.html import format_html
 
 from clients.models import FRANCE, Category, Client, Contact, Dossier, DossierStatus, WorkFamily
 from geoprod.filters import ListFilterForm
 from geoprod.forms import CompactField
 from geoprod.models import Cabinet
+from geoprod.phones import PhoneField
 from geoprod.templatetags.geoprod_tags import person
 from geoprod.validators import compact_siret, validate_french_postcode
 
@@ -48,6 +51,9 @@ class ClientForm(FrenchPostcodeMixin, forms.ModelForm):
     )
     siret = CompactField(label="N° SIRET", required=False, max_length=20)
     tva_intracom = CompactField(label="N° TVA intracommunautaire", required=False, max_length=24, upper=True)
+    confirmer_doublon = forms.BooleanField(
+        label="Ce n'est pas le même client", required=False, widget=forms.HiddenInput
+    )
 
     class Meta:
         model = Client
@@ -55,7 +61,7 @@ class ClientForm(FrenchPostcodeMixin, forms.ModelForm):
             "nom", "adresse", "code_postal", "ville", "pays", "province", "telephone", "fax", "email",
             "site_web", "categorie", "siret", "tva_intracom", "destinataire_chorus", "groupe", "responsable",
         ]  # fmt: skip
-        field_classes = {"responsable": UserChoiceField}
+        field_classes = {"responsable": UserChoiceField, "telephone": PhoneField, "fax": PhoneField}
         error_messages = {"nom": {"required": "Le nom du client est obligatoire."}}
 
     def __init__(self, *args, cabinet: Cabinet, **kwargs):
@@ -66,21 +72,38 @@ class ClientForm(FrenchPostcodeMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        nom, siret = (cleaned.get("nom") or "").strip(), cleaned.get("siret")
-        if nom and siret:
-            twin = (
-                Client.objects.filter(
-                    cabinet=self.instance.cabinet, nom__iexact=nom, siret=compact_siret(siret)
-                )
-                .exclude(pk=self.instance.pk)
-                .first()
+        twin, reason = self._likely_duplicate(cleaned)
+        if twin is not None and not cleaned.get("confirmer_doublon"):
+            self.fields["confirmer_doublon"].widget = forms.CheckboxInput()
+            self.add_error(
+                None,
+                forms.ValidationError(
+                    format_html(
+                        'Ce client semble exister déjà ({}) : <a href="{}">{}</a>. Ouvrez sa fiche, ou cochez '
+                        "« Ce n'est pas le même client » pour enregistrer quand même.",
+                        reason,
+                        reverse("clients:client-detail", args=[twin.pk]),
+                        twin.nom,
+                    ),
+                    code="duplicate",
+                ),
             )
-            if twin:
-                self.add_error(
-                    "nom",
-                    f"Le client « {twin.nom} » existe déjà avec ce SIRET dans le cabinet : ouvrez sa fiche.",
-                )
         return cleaned
+
+    def _likely_duplicate(self, cleaned) -> tuple[Client | None, str]:
+        """Another client of the cabinet with the same SIRET, or the same name and postcode."""
+        others = Client.objects.filter(cabinet=self.instance.cabinet).exclude(pk=self.instance.pk)
+        siret = compact_siret(cleaned.get("siret") or "")
+        if siret:
+            twin = others.filter(siret=siret).order_by("pk").first()
+            if twin:
+                return twin, "même SIRET"
+        nom, postcode = (cleaned.get("nom") or "").strip(), (cleaned.get("code_postal") or "").strip()
+        if nom and postcode:
+            twin = others.filter(nom__iexact=nom, code_postal=postcode).order_by("pk").first()
+            if twin:
+                return twin, "même nom et même code postal"
+        return None, ""
 
 
 class CoordinatesForm(FrenchPostcodeMixin, forms.ModelForm):
@@ -101,12 +124,14 @@ class CoordinatesForm(FrenchPostcodeMixin, forms.ModelForm):
             "email",
             "site_web",
         ]
+        field_classes = {"telephone": PhoneField, "fax": PhoneField}
 
 
 class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = ["nom", "fonction", "telephone", "email"]
+        field_classes = {"telephone": PhoneField}
         error_messages = {"nom": {"required": "Le nom du contact est obligatoire."}}
 
 

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import UploadedFile
 from clients.models import WorkFamily
 from geoprod import images, limits, throttling
 from geoprod.models import Cabinet
+from geoprod.phones import PhoneField
 from geoprod.validators import validate_french_postcode
 
 
@@ -57,7 +58,7 @@ class CabinetIdentityForm(forms.ModelForm):
             "telephone", "email", "rcs", "capital", "ordre_geometres", "logo", "iban", "bic",
             "fiscal_year_start_month",
         ]  # fmt: skip
-        field_classes = {"logo": images.BoundedImageField}
+        field_classes = {"logo": images.BoundedImageField, "telephone": PhoneField}
         widgets = {"logo": images.LogoInput}
         error_messages = {"raison_sociale": {"required": "La raison sociale est obligatoire."}}
 

@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from clients.models import Client, Dossier
 from geoprod.models import Cabinet
-from invoices import services
+from invoices import demo_history, services
 from invoices.models import Invoice, PaymentMode, Quote
 from invoices.services import LineInput
 
@@ -53,6 +52,15 @@ LINE_SETS = [
         ("État descriptif de division — relevé des lots et calcul des tantièmes", "1", "forfait", "1650.00"),
         ("Plans des lots (format PDF)", "12", "u", "45.00"),
     ],
+    [
+        ("Permis d'aménager — plan de composition et programme des travaux", "1", "forfait", "2800.00"),
+        ("Plan de l'état actuel du terrain", "1", "forfait", "650.00"),
+        ("Réunion avec le service instructeur", "2", "h", "95.00"),
+    ],
+    [
+        ("Expertise foncière — analyse des titres et visite contradictoire", "1", "forfait", "1400.00"),
+        ("Rapport d'expertise", "1", "forfait", "450.00"),
+    ],
 ]
 # The line set that fits each family of work, so that a topography dossier is not billed a bornage.
 FAMILY_LINES = {
@@ -66,6 +74,8 @@ FAMILY_LINES = {
     "Relevé d'intérieur": 4,
     "Délimitation du domaine public": 5,
     "État descriptif de division": 6,
+    "Permis d'aménager / lotissement": 7,
+    "Expertise foncière": 8,
 }
 
 # (days ago, outcome) for each issued invoice, oldest first: numbers follow dates.
@@ -100,10 +110,6 @@ def _lines(index: int, scale: Decimal = ONE, rate: str = "20.00") -> list[LineIn
     ]
 
 
-def _issue(invoice: Invoice, day: datetime.date) -> Invoice:
-    return services.issue_invoice(invoice=invoice, today=day)
-
-
 def _pay(invoice: Invoice, amount: Decimal, day: datetime.date, mode: str, reference: str = "") -> None:
     services.record_payment(
         cabinet=invoice.cabinet,
@@ -116,24 +122,61 @@ def _pay(invoice: Invoice, amount: Decimal, day: datetime.date, mode: str, refer
     )
 
 
-def seed_demo_invoices(*, cabinet: Cabinet) -> None:
-    """Creates the demo invoicing of a cabinet from its clients and dossiers; does nothing if the
-    cabinet already has invoices or has no client."""
+def seed_demo_invoices(
+    *,
+    cabinet: Cabinet,
+    dossiers: list[Dossier] | None = None,
+    history: list[Dossier] = (),
+    pause: float = 0.0,
+) -> None:
+    """Creates the demo invoicing of a cabinet: the hand-written scenario on `dossiers` (all the cabinet's
+    by default) and, interleaved in date order, the past year of the `history` dossiers and of the public
+    buyers. Does nothing if the cabinet already has invoices or has no client."""
     if Invoice.objects.filter(cabinet=cabinet).exists():
         return
-    dossiers = list(
-        Dossier.objects.filter(cabinet=cabinet).select_related("client", "famille").order_by("numero")
-    )
+    if dossiers is None:
+        dossiers = list(
+            Dossier.objects.filter(cabinet=cabinet).select_related("client", "famille").order_by("numero")
+        )
     clients = list(Client.objects.filter(cabinet=cabinet).order_by("nom"))
     if not clients:
         return
-    with transaction.atomic():
-        _seed(cabinet, dossiers, clients, timezone.localdate())
+    today = timezone.localdate()
+    past = demo_history.History(pause=pause)
+    if history:
+        first_public = {}
+        for dossier in dossiers:
+            if dossier.client.is_public_body:
+                first_public.setdefault(dossier.client_id, dossier)
+        past = demo_history.plan_history(
+            cabinet=cabinet,
+            dossiers=list(history),
+            public_dossiers=list(first_public.values()),
+            today=today,
+            lines_for=lambda dossier, scale: _lines_for(dossier, 0, scale),
+        )
+        past.pause = pause
+    # Past events run in their own transactions, each issue with its PDF: an interrupted run keeps a
+    # valid register, and a served demo is never blocked for long by this one.
+    _seed(cabinet, dossiers, clients, today, past)
+    past.finish(today)
 
 
-def _seed(cabinet: Cabinet, dossiers: list[Dossier], clients: list[Client], today: datetime.date) -> None:
+def _seed(
+    cabinet: Cabinet,
+    dossiers: list[Dossier],
+    clients: list[Client],
+    today: datetime.date,
+    past: demo_history.History,
+) -> None:
     def ago(days: int) -> datetime.date:
         return today - datetime.timedelta(days=days)
+
+    def _issue(invoice: Invoice, day: datetime.date) -> Invoice:
+        past.run_until(day)
+        issued = services.issue_invoice(invoice=invoice, today=day)
+        past.breathe()
+        return issued
 
     private = [d for d in dossiers if not d.client.is_public_body] or dossiers
     public = next((c for c in clients if c.siret == TOULOUSE_SIRET), None) or next(

@@ -34,7 +34,9 @@ PY
 fi
 
 .venv/bin/python manage.py migrate --noinput -v 0
-.venv/bin/python manage.py seed_demo
+# Cabinets, clients and dossiers first; the year of invoices (each issued through « Valider » with its PDF,
+# in date order) is issued by a second pass in the background once the server answers.
+.venv/bin/python manage.py seed_demo --sans-factures -v 0
 if [ "$DEBUG" != true ]; then
   # Collected again only when a static file or a dependency changed (a second run stays fast).
   static_root="${STATIC_ROOT:-staticfiles}"
@@ -57,8 +59,12 @@ cat <<MSG
     plateforme     exploitant de la plateforme (administration Django, /admin/)
 
   Les e-mails ne partent pas : ils sont conservés dans la « Boîte d'envoi » de l'application.
+  Les pièces de l'année écoulée (factures, avoirs, règlements) s'ajoutent en
+  arrière-plan pendant quelques minutes (journal : ${DEMO_SEED_LOG:-demo-seed.log}).
 
 MSG
+# Same process group as the server: stopping run.sh stops it too. A second run finds the invoices and does nothing.
+.venv/bin/python manage.py seed_demo --pause 0.15 >>"${DEMO_SEED_LOG:-demo-seed.log}" 2>&1 &
 if [ "$DEBUG" = true ]; then
   exec .venv/bin/python manage.py runserver "127.0.0.1:${PORT}"
 fi

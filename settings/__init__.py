@@ -23,6 +23,8 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 # The demonstration (README's first command): DEBUG off, the embedded simulator, plain HTTP on loopback.
 GEOPROD_DEMO = env.bool("GEOPROD_DEMO", default=False)
+# Past dossiers per demo cabinet that `seed_demo` invoices over the last twelve months.
+DEMO_HISTORY_DOSSIERS = env.int("DEMO_HISTORY_DOSSIERS", default=200)
 _TESTS = os.environ.get("DJANGO_SETTINGS_MODULE") == "settings.test"
 # Development and tests may run on built-in throwaway keys; production must provide its own.
 _THROWAWAY_KEYS_OK = DEBUG or _TESTS
@@ -101,6 +103,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # The Chorus exchange journal's own connection to the same database (chorus/services/connection.py).
     # Not on SQLite, where a second connection would wait behind the first one's write lock.
     DATABASES["chorus_journal"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The demo issues its past year (a PDF per document, inside the series lock) while the server answers:
+    # a request that writes waits its turn (a transaction takes the write lock when it begins, so two never
+    # deadlock upgrading a read lock) instead of failing with « database is locked ».
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options.setdefault("timeout", 30)
+    options.setdefault("transaction_mode", "IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")

@@ -12,6 +12,8 @@ GEOPROD_DEMO = True
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True
+# No past year by default: the tests that need it ask `seed_demo --history N` (each issue renders a PDF).
+DEMO_HISTORY_DOSSIERS = 0
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -15,6 +15,7 @@ from chorus import client, refusals
 from chorus.models import ChorusAccount, Environment
 from chorus.services import connection
 from chorus.services.account import matching_structure
+from geoprod.wording import counted
 
 # A password expiring sooner than this is reported, while it still works, so that it is renewed in time.
 EXPIRY_NOTICE = datetime.timedelta(days=30)
@@ -92,7 +93,7 @@ def diagnose(*, account: ChorusAccount, today: datetime.date | None = None) -> R
 
     def technical_account() -> str:
         attached.extend(api.active_structures())
-        return f"Accepté ; {len(attached)} structure(s) rattachée(s)."
+        return f"Accepté ; {counted(len(attached), 'structure rattachée')}."
 
     def structure() -> str:
         found["mine"] = matching_structure(attached, account)
@@ -102,7 +103,7 @@ def diagnose(*, account: ChorusAccount, today: datetime.date | None = None) -> R
         listed = api.list_services(found["mine"].id_structure_cpp)
         active = sum(1 for s in listed if s.actif)
         return (
-            f"{len(listed)} service(s) déclaré(s), dont {active} actif(s)."
+            f"{counted(len(listed), 'service déclaré')}, dont {counted(active, 'actif')}."
             if listed
             else "Aucun service (facultatif)."
         )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from geoprod.models import Cabinet, Counter
+from geoprod.wording import counted
 from invoices import facturx, numbering
 from invoices.errors import InvoicingError
 from invoices.models import IntegrityCheck, Invoice, LedgerEntry
@@ -86,7 +87,7 @@ class Report:
 
     def summary(self) -> str:
         if self.ok:
-            return f"Registre intègre : {self.checked} pièce(s) vérifiée(s), sans trou ni altération."
+            return f"Registre intègre : {counted(self.checked, 'pièce vérifiée')}, sans trou ni altération."
         return self.problems[0]
 
 

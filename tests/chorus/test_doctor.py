@@ -28,7 +28,7 @@ TODAY = datetime.date(2026, 12, 2)
 def test_every_step_passes_in_order(chorus, account):
     report = services.diagnose(account=account, today=TODAY)
     assert report.ok and [s.name for s in report.steps] == STEPS
-    assert report.steps[3].detail == "1 service(s) déclaré(s), dont 1 actif(s)."
+    assert report.steps[3].detail == "1 service déclaré, dont 1 actif."
     assert report.steps[5].detail == "Valable jusqu'au 01/03/2027."
     assert chorus.calls["active_structures"] == 1
 

@@ -120,6 +120,6 @@ def test_management_command_runs_the_same_job(chorus, account, issued_invoice, c
     sub = _submitted(chorus, account, issued_invoice)
     chorus.set_status(sub.identifiant_facture_cpp, "MISE_A_DISPOSITION", timezone.now())
     call_command("chorus_refresh")
-    assert "1 facture(s) vue(s), 1 statut(s) mis à jour" in capsys.readouterr().out
+    assert "1 facture vue, 1 statut mis à jour" in capsys.readouterr().out
     sub.refresh_from_db()
     assert sub.chorus_status == "MISE_A_DISPOSITION"

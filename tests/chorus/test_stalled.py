@@ -170,6 +170,6 @@ def test_killed_factur_x_deposit_whose_flux_created_the_invoice_is_not_deposited
 def test_chorus_refresh_command_also_takes_back_stalled_submissions(chorus, ready, capsys):
     _submitted_then_worker_died(chorus, ready)
     call_command("chorus_refresh")
-    assert "1 envoi(s) interrompu(s) repris." in capsys.readouterr().out
+    assert "1 envoi interrompu repris." in capsys.readouterr().out
     ready.refresh_from_db()
     assert ready.state == SubmissionState.SUBMITTED and chorus.calls["submit"] == 1

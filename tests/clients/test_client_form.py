@@ -101,19 +101,56 @@ def test_corsica_and_overseas_postcodes_are_french(client_as, comptable, postcod
 
 
 def test_a_foreign_postcode_keeps_its_own_format(client_as, comptable):
-    response = client_as(comptable).post(URL, _data(pays="Belgique", code_postal="B-1000", categorie="particulier"))
+    response = client_as(comptable).post(
+        URL, _data(pays="Belgique", code_postal="B-1000", categorie="particulier")
+    )
     assert response.status_code == 302
 
 
-def test_a_second_client_with_the_same_name_and_siret_is_refused(client_as, comptable, cabinet, other_cabinet):
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"nom": "MAIRIE DE COLOMIERS"}, "même SIRET"),
+        ({"nom": "Ville de Colomiers"}, "même SIRET"),
+        (
+            {"nom": "mairie de colomiers", "siret": "", "categorie": "particulier"},
+            "même nom et même code postal",
+        ),
+    ],
+)
+def test_a_likely_duplicate_is_flagged_with_a_link_to_the_existing_client(
+    client_as, comptable, cabinet, overrides, reason
+):
     http = client_as(comptable)
     assert http.post(URL, _data()).status_code == 302
-    response = http.post(URL, _data(nom="MAIRIE DE COLOMIERS", adresse="1 place Alex Raymond"))
+    existing = Client.objects.get(cabinet=cabinet)
+    response = http.post(URL, _data(**overrides))
     text = body(response)
     assert response.status_code == 200
-    assert "Le client « Mairie de Colomiers » existe déjà avec ce SIRET dans le cabinet" in text
+    assert f"Ce client semble exister déjà ({reason})" in text
+    link = reverse("clients:client-detail", args=[existing.pk])
+    assert f'<a href="{link}">Mairie de Colomiers</a>' in text
+    assert 'type="checkbox" name="confirmer_doublon"' in text
     assert 'value="Toulouse Métropole"' in text
     assert Client.objects.filter(cabinet=cabinet).count() == 1
+
+    confirmed = http.post(URL, _data(**overrides, confirmer_doublon="on"))
+    assert confirmed.status_code == 302
+    assert Client.objects.filter(cabinet=cabinet).count() == 2
+
+
+def test_a_same_name_elsewhere_is_not_a_duplicate(client_as, comptable, cabinet):
+    http = client_as(comptable)
+    http.post(URL, _data(siret="", categorie="particulier", nom="M. Martin"))
+    response = http.post(URL, _data(siret="", categorie="particulier", nom="M. Martin", code_postal="31000"))
+    assert response.status_code == 302
+    assert Client.objects.filter(cabinet=cabinet, nom="M. Martin").count() == 2
+
+
+def test_a_duplicate_name_is_escaped_in_the_warning(client_as, comptable, cabinet):
+    factories.make_client(cabinet, nom="<b>SCI</b>", siret="21310069600011")
+    raw = client_as(comptable).post(URL, _data()).content.decode()
+    assert "&lt;b&gt;SCI&lt;/b&gt;</a>" in raw and "<b>SCI</b>" not in raw
 
 
 def test_the_same_client_in_another_cabinet_is_not_a_duplicate(client_as, comptable, cabinet, other_cabinet):

@@ -353,7 +353,7 @@ def test_demo_invoices_are_valid_factur_x(cabinet, capsys):
     out = capsys.readouterr().out
     issued = Invoice.objects.filter(cabinet=cabinet).exclude(status=InvoiceStatus.DRAFT).count()
     assert issued >= 10
-    assert f"{issued} conforme(s), 0 non conforme(s)" in out
+    assert f"{issued} conformes, 0 non conforme" in out
     kinds = set(
         Invoice.objects.filter(cabinet=cabinet).exclude(status="brouillon").values_list("kind", flat=True)
     )

@@ -25,7 +25,7 @@ def test_an_admin_runs_the_check_and_reads_the_verdict(
     page = web.get(URL).content.decode()
     check = IntegrityCheck.objects.get(cabinet=cabinet)
     assert check.ok and check.checked == check.total == 1 and check.finished_at
-    assert "Registre intègre : 1 pièce(s) vérifiée(s)" in page
+    assert "Registre intègre : 1 pièce vérifiée" in page
 
 
 def test_the_verdict_names_the_altered_document(

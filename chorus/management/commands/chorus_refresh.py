@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand
 
 from chorus import services, tasks
+from geoprod.wording import counted
 
 
 class Command(BaseCommand):
@@ -16,13 +17,14 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         resumed = tasks.sweep_stale_claims()  # what beat's sweeper does, for an instance without beat
         if resumed:
-            self.stdout.write(f"{resumed} envoi(s) interrompu(s) repris.")
+            self.stdout.write(f"{counted(resumed, 'envoi interrompu repris', 'envois interrompus repris')}.")
         runs = services.refresh_all()
         for run in runs:
             outcome = "terminé" if run.succeeded else f"interrompu : {run.error}"
             self.stdout.write(
-                f"{run.account.cabinet} : {run.checked} facture(s) vue(s), {run.updated} statut(s) mis à jour, "
-                f"{run.api_calls} appel(s) à Chorus Pro — {outcome}"
+                f"{run.account.cabinet} : {counted(run.checked, 'facture vue')}, "
+                f"{counted(run.updated, 'statut mis à jour', 'statuts mis à jour')}, "
+                f"{counted(run.api_calls, 'appel à Chorus Pro', 'appels à Chorus Pro')} — {outcome}"
             )
         if not runs:
             self.stdout.write("Aucune facture en cours de traitement dans Chorus Pro.")

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import datetime
-
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
 
 from chorus import demo as chorus_demo
-from clients import services as client_services
-from clients.models import Category, Client, Contact, DossierStatus, WorkFamily
+from clients import demo as client_demo
+from clients.models import Category, Client, Contact, Dossier, DossierStatus, WorkFamily
 from clients.services import seed_work_families
 from geoprod.models import Cabinet, Membership, Role
+from geoprod.phones import normalize_phone
 from invoices import demo as invoices_demo
 
 DEMO_PASSWORD = "geoprod"
@@ -21,6 +20,7 @@ PLATFORM_USERNAME = "plateforme"
 
 CABINETS = [
     {
+        "history_share": 1,
         "identity": dict(
             raison_sociale="Géomètres Experts Garonne",
             forme_juridique="SELARL",
@@ -125,6 +125,7 @@ CABINETS = [
         ],
     },
     {
+        "history_share": 0.7,
         "identity": dict(
             raison_sociale="Cabinet Rhône Topographie",
             forme_juridique="SAS",
@@ -173,31 +174,56 @@ CABINETS = [
 ]
 
 
-def _opened_on(rank: int) -> datetime.datetime:
-    """Dossiers opened a month apart, the first about eleven months ago, all before the demo invoices and
-    within the year their numbers belong to."""
-    now = timezone.now()
-    opened = now - datetime.timedelta(days=330 - 30 * rank)
-    return max(opened, now.replace(month=1, day=1, hour=9, minute=0, second=0, microsecond=0))
+def _opened_days_ago(rank: int) -> int:
+    """The hand-written dossiers are opened a month apart, the first about eleven months ago."""
+    return 330 - 30 * rank
+
+
+def _core_objets(spec: dict) -> set[str]:
+    return {objet for _, objet, *_ in spec["dossiers"]}
 
 
 class Command(BaseCommand):
     help = "Charge les données de démonstration (deux cabinets, utilisateurs, clients, dossiers, factures)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--history",
+            type=int,
+            default=settings.DEMO_HISTORY_DOSSIERS,
+            help="Dossiers de l'année écoulée par cabinet, facturés et réglés (défaut : %(default)s).",
+        )
+        parser.add_argument(
+            "--pause",
+            type=float,
+            default=0.0,
+            help="Secondes laissées entre deux pièces émises, quand le serveur répond déjà (défaut : 0).",
+        )
+        parser.add_argument(
+            "--sans-factures",
+            action="store_true",
+            help="Cabinets, clients et dossiers seulement ; les pièces viendront d'un second passage.",
+        )
+
+    def handle(self, *args, history: int, sans_factures: bool, pause: float, **options):
+        cabinets = []
         for spec in CABINETS:
             with transaction.atomic():
-                cabinet = self._cabinet(spec)
-            self._invoices(cabinet)
+                cabinets.append((self._cabinet(spec, history), spec))
         self._platform_account()
+        if sans_factures:
+            self.stdout.write(self.style.SUCCESS("Cabinets, clients et dossiers de démonstration prêts."))
+            return
+        for cabinet, spec in cabinets:
+            self._invoices(cabinet, spec, pause)
         self.stdout.write(self.style.SUCCESS("Données de démonstration prêtes."))
 
-    def _cabinet(self, spec: dict) -> Cabinet:
+    def _cabinet(self, spec: dict, history: int) -> Cabinet:
         identity = spec["identity"]
         cabinet = Cabinet.objects.filter(raison_sociale=identity["raison_sociale"]).first()
         if cabinet is not None:
             return cabinet
-        cabinet = Cabinet.objects.create(**identity)
+        cabinet = Cabinet.objects.create(**identity | {"telephone": normalize_phone(identity["telephone"])})
         seed_work_families(cabinet=cabinet)
         users = {}
         for username, first, last, role, staff in spec["users"]:
@@ -213,26 +239,38 @@ class Command(BaseCommand):
             users[role] = user
         responsable = users[Role.ADMIN]
         clients = {}
-        for data in spec["clients"]:
+        for data in spec["clients"] + client_demo.extra_clients(identity["siret"]):
             data = dict(data)
             contacts = data.pop("contacts")
+            data["telephone"] = normalize_phone(data.get("telephone", ""))
             client = Client.objects.create(cabinet=cabinet, responsable=responsable, **data)
             Contact.objects.bulk_create(
-                [Contact(client=client, nom=n, fonction=f, telephone=t) for n, f, t in contacts]
+                [
+                    Contact(client=client, nom=n, fonction=f, telephone=normalize_phone(t))
+                    for n, f, t in contacts
+                ]
             )
             clients[client.nom] = client
         families = {f.libelle: f for f in WorkFamily.objects.filter(cabinet=cabinet)}
-        for rank, (client_name, objet, family, statut) in enumerate(spec["dossiers"]):
-            dossier = client_services.create_dossier(
-                cabinet=cabinet,
-                client=clients[client_name],
-                objet=objet,
-                famille=families[family],
-                statut=statut,
-                responsable=responsable,
-                commune=clients[client_name].ville,
+        rows = [
+            (
+                _opened_days_ago(rank),
+                dict(
+                    client=clients[client_name],
+                    objet=objet,
+                    famille=families[family],
+                    statut=statut,
+                    commune=clients[client_name].ville,
+                ),
             )
-            type(dossier).objects.filter(pk=dossier.pk).update(created_at=_opened_on(rank))
+            for rank, (client_name, objet, family, statut) in enumerate(spec["dossiers"])
+        ]
+        if history > 0:
+            count = round(history * spec["history_share"])
+            rows += client_demo.history_dossiers(
+                cabinet=cabinet, count=count, taken_days={days for days, _ in rows}
+            )
+        client_demo.create_dated_dossiers(cabinet=cabinet, rows=rows, responsable=responsable)
         return cabinet
 
     def _platform_account(self) -> None:
@@ -246,6 +284,15 @@ class Command(BaseCommand):
                 username=PLATFORM_USERNAME, password=DEMO_PASSWORD, first_name="Plateforme"
             )
 
-    def _invoices(self, cabinet: Cabinet) -> None:
-        invoices_demo.seed_demo_invoices(cabinet=cabinet)
+    def _invoices(self, cabinet: Cabinet, spec: dict, pause: float = 0.0) -> None:
         chorus_demo.seed_demo_account(cabinet=cabinet)
+        core = _core_objets(spec)
+        dossiers = (
+            Dossier.objects.filter(cabinet=cabinet).select_related("client", "famille").order_by("numero")
+        )
+        invoices_demo.seed_demo_invoices(
+            cabinet=cabinet,
+            dossiers=[d for d in dossiers if d.objet in core],
+            history=[d for d in dossiers if d.objet not in core],
+            pause=pause,
+        )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from geoprod.wording import counted
 from invoices import facturx, facturx_validation
 from invoices.errors import InvoicingError
 from invoices.models import Invoice, InvoiceStatus
@@ -77,6 +78,9 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"{invoice.number} (cabinet {invoice.cabinet_id}) : conforme")
         total = len(invoices)
-        self.stdout.write(f"{total - failed} conforme(s), {failed} non conforme(s) sur {total} facture(s).")
+        self.stdout.write(
+            f"{counted(total - failed, 'conforme')}, {counted(failed, 'non conforme', 'non conformes')} "
+            f"sur {counted(total, 'facture')}."
+        )
         if failed:
-            raise CommandError(f"{failed} facture(s) non conforme(s).")
+            raise CommandError(f"{counted(failed, 'facture non conforme', 'factures non conformes')}.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from geoprod.models import Cabinet
+from geoprod.wording import counted
 from invoices.services import ledger
 
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"{each} : {report.summary()}")
             else:
                 failed.append(each)
-                self.stdout.write(f"{each} : {len(report.problems)} anomalie(s)")
+                self.stdout.write(f"{each} : {counted(len(report.problems), 'anomalie')}")
                 for problem in report.problems:
                     self.stdout.write(f"  - {problem}")
         if failed:
