@@ -14,6 +14,7 @@ PORT="${PORT:-8000}"
 # No mail server in the demo: what would leave is kept in the app's « Boîte d'envoi ».
 unset EMAIL_URL
 export CHORUS_SIMULATOR_URL="${CHORUS_SIMULATOR_URL:-http://127.0.0.1:${PORT}/_chorus-sim}"
+export PA_SIMULATOR_URL="${PA_SIMULATOR_URL:-http://127.0.0.1:${PORT}/_pa-sim}"
 
 # DEBUG off needs real keys: unless given, made once for this checkout and kept (so the Chorus passwords
 # stay readable from one run to the next).

@@ -154,3 +154,21 @@ def test_the_product_transmits_an_invoice_to_the_simulator(live_server, settings
     assert einvoice.state == EInvoiceState.SENT and SimFlow.objects.get().tracking_id == invoice.number
     assert sending.refresh(einvoice=einvoice).ack_status == "Ok"
     assert sending.send(einvoice_id=einvoice.pk).flow_id == einvoice.flow_id and SimFlow.objects.count() == 1
+
+
+def test_the_demo_cabinets_are_connected_to_the_offline_platform(cabinet, settings):
+    from einvoicing import demo
+    from einvoicing.simulator.models import SimDirectoryLine
+
+    company = factories.make_client(
+        cabinet, categorie="entreprise", siret="55210055400013", nom="SCI Les Tilleuls"
+    )
+    factories.make_client(cabinet, categorie="particulier", siret="", nom="M. Martin")
+    account = demo.seed_demo_platform(cabinet=cabinet)
+    assert account.flow_url == f"{settings.PA_SIMULATOR_BASE}/flow-service"
+    assert account.client_secret == settings.PA_SIMULATOR_SECRET and account.matricule == "DEMO"
+    assert set(SimDirectoryLine.objects.values_list("siren", flat=True)) == {
+        cabinet.siret[:9],
+        company.siret[:9],
+    }
+    assert demo.seed_demo_platform(cabinet=cabinet).pk == account.pk  # idempotent

@@ -11,6 +11,7 @@ from chorus import demo as chorus_demo
 from clients import demo as client_demo
 from clients.models import Category, Client, Contact, Dossier, DossierStatus, WorkFamily
 from clients.services import seed_work_families
+from einvoicing import demo as einvoicing_demo
 from geoprod.models import Cabinet, Membership, Role
 from geoprod.phones import normalize_phone
 from invoices import demo as invoices_demo
@@ -286,6 +287,7 @@ class Command(BaseCommand):
 
     def _invoices(self, cabinet: Cabinet, spec: dict, pause: float = 0.0) -> None:
         chorus_demo.seed_demo_account(cabinet=cabinet)
+        einvoicing_demo.seed_demo_platform(cabinet=cabinet)
         core = _core_objets(spec)
         dossiers = (
             Dossier.objects.filter(cabinet=cabinet).select_related("client", "famille").order_by("numero")
