@@ -100,7 +100,7 @@ def plan_history(
 
 
 def _plan_dossier(history: History, dossier: Dossier, today: datetime.date, lines_for) -> None:
-    rng = random.Random(f"{dossier.cabinet_id}-{dossier.numero}")
+    rng = random.Random(f"{dossier.cabinet.siret}-{dossier.numero}")  # the same plan on every database
     opened = timezone.localtime(dossier.created_at).date()
     scale = D(rng.choice(["0.6", "0.8", "1", "1", "1.2", "1.5", "2", "2.5"]))
     lines = lines_for(dossier, scale)

@@ -292,7 +292,7 @@ def accept_line(
 
     Raises InvoicingError (line already handled, no client, invoices of several clients).
     """
-    line = BankLine.objects.select_for_update().select_related("client").get(pk=line.pk)
+    line = BankLine.objects.select_for_update(of=("self",)).select_related("client").get(pk=line.pk)
     if not line.is_pending:
         raise InvoicingError("Cette ligne du relevé a déjà été traitée.")
     if invoices is None:
