@@ -203,21 +203,54 @@ def report_id(cabinet, kind: str, start: datetime.date, type_code: str = "IN") -
     return f"{kind}-{(cabinet.siret or '')[:9]}-{start:%Y%m%d}-{type_code}"
 
 
-def transactions_xml(
-    cabinet, start, end, *, platform_matricule: str, platform_name: str, type_code: str = "IN"
-) -> bytes:
+def _report(
+    cabinet,
+    start,
+    end,
+    *,
+    kind: str,
+    section: str,
+    platform_matricule: str,
+    platform_name: str,
+    type_code: str,
+):
+    """The Report root with its ReportDocument header, and its one report section (rule G6.29) with the period."""
     root = etree.Element("Report")
     _header(
         root,
         cabinet=cabinet,
         platform_matricule=platform_matricule,
         platform_name=platform_name,
-        report_id=report_id(cabinet, "TX", start, type_code),
+        report_id=report_id(cabinet, kind, start, type_code),
         type_code=type_code,
     )
-    report = etree.SubElement(root, "TransactionsReport")
+    report = etree.SubElement(root, section)
     _period(report, start, end)
-    for day in transactions(cabinet, start, end):
+    return root, report
+
+
+def transactions_xml(
+    cabinet,
+    start,
+    end,
+    *,
+    platform_matricule: str,
+    platform_name: str,
+    type_code: str = "IN",
+    days: list[DayTransactions] | None = None,
+) -> bytes:
+    """Flux 10.3 of the period; `days` when the caller already computed transactions() for it."""
+    root, report = _report(
+        cabinet,
+        start,
+        end,
+        kind="TX",
+        section="TransactionsReport",
+        platform_matricule=platform_matricule,
+        platform_name=platform_name,
+        type_code=type_code,
+    )
+    for day in transactions(cabinet, start, end) if days is None else days:
         block = etree.SubElement(report, "Transactions")
         etree.SubElement(block, "Date").text = f"{day.date:%Y%m%d}"
         etree.SubElement(block, "TransactionsCurrency").text = "EUR"
@@ -235,20 +268,27 @@ def transactions_xml(
 
 
 def payments_xml(
-    cabinet, start, end, *, platform_matricule: str, platform_name: str, type_code: str = "IN"
+    cabinet,
+    start,
+    end,
+    *,
+    platform_matricule: str,
+    platform_name: str,
+    type_code: str = "IN",
+    days: list[DayPayments] | None = None,
 ) -> bytes:
-    root = etree.Element("Report")
-    _header(
-        root,
-        cabinet=cabinet,
+    """Flux 10.4 of the period; `days` when the caller already computed payments() for it."""
+    root, report = _report(
+        cabinet,
+        start,
+        end,
+        kind="PAY",
+        section="PaymentsReport",
         platform_matricule=platform_matricule,
         platform_name=platform_name,
-        report_id=report_id(cabinet, "PAY", start, type_code),
         type_code=type_code,
     )
-    report = etree.SubElement(root, "PaymentsReport")
-    _period(report, start, end)
-    for day in payments(cabinet, start, end):
+    for day in payments(cabinet, start, end) if days is None else days:
         block = etree.SubElement(report, "Transactions")
         payment = etree.SubElement(block, "Payment")
         etree.SubElement(payment, "Date").text = f"{day.date:%Y%m%d}"

@@ -39,7 +39,7 @@ def ereporting_month(request):
     for period in ereporting.transaction_periods(regime, month):
         days = ereporting.transactions(cabinet, period.start, period.end)
         xml = ereporting.transactions_xml(
-            cabinet, period.start, period.end, platform_matricule=matricule, platform_name=name
+            cabinet, period.start, period.end, platform_matricule=matricule, platform_name=name, days=days
         )
         blocks.append(
             {"kind": "transactions", "period": period, "days": days, "problems": ereporting.check(xml)}
@@ -47,7 +47,7 @@ def ereporting_month(request):
     for period in ereporting.payment_periods(regime, month):
         days = ereporting.payments(cabinet, period.start, period.end)
         xml = ereporting.payments_xml(
-            cabinet, period.start, period.end, platform_matricule=matricule, platform_name=name
+            cabinet, period.start, period.end, platform_matricule=matricule, platform_name=name, days=days
         )
         blocks.append(
             {"kind": "paiements", "period": period, "days": days, "problems": ereporting.check(xml)}
