@@ -67,9 +67,16 @@ def send_status(
 
 
 def record_status(
-    *, account: PlatformAccount, subject: StatusSubject, tracking_id: str, invoice=None, **values
+    *,
+    account: PlatformAccount,
+    subject: StatusSubject,
+    tracking_id: str,
+    invoice=None,
+    allocation=None,
+    **values,
 ):
-    """`send_status`, with the cabinet's own issued invoice linked when there is one (shown on its page)."""
+    """`send_status`, with the cabinet's own issued invoice linked when there is one (shown on its page), and
+    for an « Encaissée » the payment allocation it reports."""
     if account is None:
         raise NotSendable(
             "Renseignez d'abord la plateforme agréée du cabinet (Paramètres > Facturation électronique)."
@@ -90,6 +97,7 @@ def record_status(
             status = OutgoingStatus.objects.create(
                 cabinet_id=account.cabinet_id,
                 invoice=invoice,
+                allocation=allocation,
                 tracking_id=tracking_id,
                 code=values["code"],
                 sender_role=values["sender_role"],

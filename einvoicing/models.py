@@ -136,6 +136,14 @@ class OutgoingStatus(models.Model):
         blank=True,
         help_text="La facture émise par le cabinet dont il s'agit (vide pour une facture reçue).",
     )
+    allocation = models.ForeignKey(
+        "invoices.PaymentAllocation",
+        on_delete=models.PROTECT,
+        related_name="outgoing_statuses",
+        null=True,
+        blank=True,
+        help_text="L'affectation de règlement d'un statut « Encaissée ».",
+    )
     tracking_id = models.CharField("identifiant de suivi", max_length=36)
     code = models.PositiveSmallIntegerField("statut")
     sender_role = models.CharField("rôle de l'émetteur", max_length=2)
