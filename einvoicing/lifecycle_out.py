@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from einvoicing import cdar, client, services
@@ -129,6 +130,21 @@ def retry(status: OutgoingStatus) -> OutgoingStatus:
         raise NotSendable("Ce statut est déjà transmis ou en cours de transmission.")
     queue(status)
     return status
+
+
+def stalled(now: datetime.datetime | None = None) -> list[int]:
+    """Statuses to take back: never picked up (the queue was down at commit), claimed by a worker that died,
+    or left « à vérifier » once the task's retries ran out. Sending them again is safe (look-up first)."""
+    limit = (now or timezone.now()) - STALE_AFTER
+    return list(
+        OutgoingStatus.objects.filter(
+            Q(state=OutgoingStatusState.NEW, created_at__lt=limit)
+            | Q(state=OutgoingStatusState.SENDING, sending_since__lt=limit)
+            | Q(state=OutgoingStatusState.UNKNOWN, updated_at__lt=limit)
+        )
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
 
 
 def _filename(status: OutgoingStatus) -> str:

@@ -185,5 +185,18 @@ class OutgoingStatus(models.Model):
         return self.state in (OutgoingStatusState.ERROR, OutgoingStatusState.UNKNOWN)
 
     @property
+    def label(self) -> str:
+        from einvoicing import cdar
+
+        return cdar.LABELS.get(self.code, str(self.code)).replace("_", " ")
+
+    @property
+    def amounts_by_rate(self) -> list[tuple]:
+        """(VAT rate, amount) pairs of an « Encaissée », as Decimals."""
+        from decimal import Decimal
+
+        return [(Decimal(rate), Decimal(amount)) for rate, amount in self.amounts]
+
+    @property
     def ack_label(self) -> str:
         return {"Ok": "accepté", "Error": "refusé", "Pending": "en attente"}.get(self.ack_status, "")

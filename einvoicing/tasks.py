@@ -37,3 +37,12 @@ def send_einvoice(self, einvoice_id: int) -> None:
 )
 def send_outgoing_status(self, status_id: int) -> None:
     lifecycle_out.send(status_id=status_id)
+
+
+@shared_task
+def sweep_outgoing_statuses() -> int:
+    """With the Chorus sweeper (chorus/schedule.py): lifecycle messages a dead worker or a down queue left."""
+    ids = lifecycle_out.stalled()
+    for pk in ids:
+        send_outgoing_status.delay(pk)
+    return len(ids)

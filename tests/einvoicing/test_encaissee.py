@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from einvoicing import cdar, encaissee
-from einvoicing.models import EInvoice, EInvoiceState, OutgoingStatus, PlatformAccount
+from einvoicing.models import EInvoice, EInvoiceState, OutgoingStatus, OutgoingStatusState, PlatformAccount
 from invoices import services as invoicing
 from invoices import vat
 from tests import factories
@@ -162,3 +162,81 @@ def test_a_cancelled_payment_sends_no_new_status_and_is_flagged(
     status = OutgoingStatus.objects.get()
     assert OutgoingStatus.objects.count() == 1 and len(queued) == 1
     assert encaissee.cancelled(status)
+
+
+def test_the_invoice_page_shows_the_encaissee_sent_and_its_cancelled_payment(
+    invoice,
+    account,
+    queued,
+    comptable,
+    client_as,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    from django.utils import timezone
+
+    payment = pay(invoice, "333.33", django_capture_on_commit_callbacks)
+    pay(invoice, "100.00", django_capture_on_commit_callbacks)
+    sent_at = timezone.make_aware(datetime.datetime(2026, 12, 2, 14, 5))
+    OutgoingStatus.objects.update(
+        state=OutgoingStatusState.SENT, submitted_at=sent_at, flow_id="f", ack_status="Ok"
+    )
+    web = client_as(comptable)
+    page = web.get(invoice.get_absolute_url()).content.decode()
+    assert "Encaissée transmise le 02/12/2026 à 14:05" in page
+    assert "228,57\xa0€ (TVA 20\xa0%)" in page and "104,76\xa0€ (TVA 10\xa0%)" in page
+    assert "accusé de réception : accepté" in page
+    assert "contre-passé" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        invoicing.reverse_payment(payment=payment, date=datetime.date.today())
+    page = web.get(invoice.get_absolute_url()).content.decode()
+    assert page.count("La réforme ne prévoit pas de statut qui annule un encaissement") == 1
+    with django_assert_max_num_queries(60):  # one query for the statuses, whatever their number
+        web.get(invoice.get_absolute_url())
+
+
+def test_a_status_in_error_is_retried_from_the_invoice_page(
+    invoice, account, queued, comptable, client_as, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    status = factories.make_outgoing_status(invoice)
+    web = client_as(comptable)
+    page = web.get(invoice.get_absolute_url()).content.decode()
+    assert "Réessayer" in page and "InvalidSchema : essai" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = web.post(reverse("einvoicing:outgoing-status-retry", args=[status.pk]))
+    assert answer.status_code == 302 and queued == [status.pk]
+    OutgoingStatus.objects.filter(pk=status.pk).update(state=OutgoingStatusState.SENT)
+    web.post(reverse("einvoicing:outgoing-status-retry", args=[status.pk]))
+    assert queued == [status.pk]  # nothing to retry once sent
+
+
+def test_the_sweeper_takes_back_what_a_dead_worker_or_a_down_queue_left(invoice, account, queued):
+    from django.utils import timezone
+
+    from einvoicing import lifecycle_out, tasks
+
+    old = timezone.now() - datetime.timedelta(hours=1)
+    fresh = factories.make_outgoing_status(invoice, state=OutgoingStatusState.NEW)
+    stuck = OutgoingStatus.objects.create(
+        cabinet=invoice.cabinet,
+        invoice=invoice,
+        tracking_id="T-2",
+        code=212,
+        sender_role="SE",
+        xml=b"x",
+        state=OutgoingStatusState.SENDING,
+        sending_since=old,
+    )
+    never = OutgoingStatus.objects.create(
+        cabinet=invoice.cabinet,
+        invoice=invoice,
+        tracking_id="T-3",
+        code=212,
+        sender_role="SE",
+        xml=b"x",
+    )
+    OutgoingStatus.objects.filter(pk=never.pk).update(created_at=old)
+    assert lifecycle_out.stalled() == [stuck.pk, never.pk] and fresh.pk not in lifecycle_out.stalled()
+    assert tasks.sweep_outgoing_statuses() == 2 and queued == [stuck.pk, never.pk]
