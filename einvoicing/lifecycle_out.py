@@ -186,6 +186,22 @@ def _ack_error(flow: client.Flow) -> str:
     return f"La plateforme a refusé le message de cycle de vie ({reasons})."
 
 
+def _invoice_refused(status: OutgoingStatus) -> str:
+    """Never a status about an invoice whose flow the PA acknowledged in Error (reference.md §4, Dolibarr PR
+    #632): checked again at sending time, the acknowledgement may have come after the status was recorded."""
+    if not status.invoice_id:
+        return ""
+    from einvoicing.models import EInvoice
+
+    einvoice = EInvoice.objects.filter(invoice_id=status.invoice_id).only("ack_status").first()
+    if einvoice is not None and einvoice.ack_status == "Error":
+        return (
+            "La plateforme agréée a refusé la facture : aucun statut ne s'y rapporte. Corrigez-la (avoir et "
+            "nouvelle facture) ; le statut n'est pas envoyé."
+        )
+    return ""
+
+
 def send(*, status_id: int, pa: client.PlatformClient | None = None) -> OutgoingStatus:
     """Transmits the status once. Raises PlatformUnavailable when the outcome is unknown (the task retries:
     the next attempt looks the flow up by trackingId before sending again)."""
@@ -195,6 +211,9 @@ def send(*, status_id: int, pa: client.PlatformClient | None = None) -> Outgoing
     stale = status.sending_since is not None and status.sending_since < timezone.now() - STALE_AFTER
     if status.state == OutgoingStatusState.SENDING and not stale:
         return status  # another worker holds it
+    refused = _invoice_refused(status)
+    if refused:
+        return _fail(status, OutgoingStatusState.ERROR, refused)
     account = getattr(status.cabinet, "platform_account", None)
     if account is None and pa is None:
         return _fail(
