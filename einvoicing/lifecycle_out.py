@@ -253,6 +253,37 @@ def send(*, status_id: int, pa: client.PlatformClient | None = None) -> Outgoing
     return _record_sent(status, flow)
 
 
+def refresh_pending(*, account: PlatformAccount, pa: client.PlatformClient | None = None) -> int:
+    """Reads the acknowledgements of the cabinet's statuses still « en attente » in one paged search (flows
+    updated since the oldest of them, our own direction only), instead of one call per status; returns how
+    many changed."""
+    pending = {
+        s.flow_id: s
+        for s in OutgoingStatus.objects.filter(
+            cabinet_id=account.cabinet_id, state=OutgoingStatusState.SENT, ack_status="Pending"
+        ).exclude(flow_id="")
+    }
+    if not pending:
+        return 0
+    pa = pa or services.client_for(account)
+    since = min(s.submitted_at or s.created_at for s in pending.values()) - datetime.timedelta(seconds=1)
+    changed = 0
+    for flow in pa.flows_updated_since(since, directions=[client.FlowDirection.OUT]):
+        status = pending.pop(flow.flow_id, None)
+        if status is None or flow.ack_status in ("", "Pending"):
+            continue
+        status.ack_status = flow.ack_status
+        status.ack_details = [d.__dict__ for d in flow.ack_details]
+        status.last_error = _ack_error(flow)
+        if flow.in_error:
+            status.state = OutgoingStatusState.ERROR
+        status.save(update_fields=["state", "ack_status", "ack_details", "last_error", "updated_at"])
+        changed += 1
+        if not pending:
+            break
+    return changed
+
+
 def refresh(*, status: OutgoingStatus, pa: client.PlatformClient | None = None) -> OutgoingStatus:
     """Reads the platform's acknowledgement of the flow (Ok, or Error with its reasons)."""
     if not status.flow_id:
