@@ -11,11 +11,19 @@ register = template.Library()
 
 @register.inclusion_tag("einvoicing/_routing.html", takes_context=True)
 def invoice_routing(context, invoice):
-    from einvoicing.models import EInvoice
+    from einvoicing import encaissee
+    from einvoicing.models import EInvoice, OutgoingStatus
 
+    statuses = list(
+        OutgoingStatus.objects.filter(invoice=invoice).select_related("allocation__payment__reversal")
+    )
+    for status in statuses:
+        status.cancelled_payment = encaissee.cancelled(status)
     return {
         "routing": services.routing_for(invoice),
         "invoice": invoice,
         "einvoice": EInvoice.objects.filter(invoice=invoice).first(),
+        "statuses": statuses,
+        "cancelled_notice": encaissee.CANCELLED_PAYMENT_NOTICE,
         "csrf_token": context.get("csrf_token"),
     }
