@@ -44,7 +44,9 @@ def install_schedule() -> None:
         PeriodicTask.objects.create(name=REMINDERS, task="invoices.tasks.run_reminder_plans", crontab=morning)
     # Lifecycle of the e-invoices, read from the PA (webhooks only trigger the same reconciliation).
     lifecycle = dict(every=settings.EINVOICE_LIFECYCLE_SECONDS, period=IntervalSchedule.SECONDS)
-    every_lc = IntervalSchedule.objects.filter(**lifecycle).first() or IntervalSchedule.objects.create(**lifecycle)
+    every_lc = IntervalSchedule.objects.filter(**lifecycle).first() or IntervalSchedule.objects.create(
+        **lifecycle
+    )
     PeriodicTask.objects.update_or_create(
         name=EINVOICE_LIFECYCLE,
         defaults={"task": "einvoicing.tasks.refresh_lifecycles", "interval": every_lc, "enabled": True},

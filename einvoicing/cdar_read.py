@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-
 from zoneinfo import ZoneInfo
 
 from lxml import etree
@@ -110,7 +109,9 @@ def parse(content: bytes) -> LifecycleMessage:
     if not number:
         raise UnreadableCdar("Le message de cycle de vie ne donne pas le numéro de la facture.")
     doc = root.find("rsm:ExchangedDocument", NS)
-    issuer_role = _text(doc, "ram:IssuerTradeParty/ram:RoleCode") or _text(doc, "ram:SenderTradeParty/ram:RoleCode")
+    issuer_role = _text(doc, "ram:IssuerTradeParty/ram:RoleCode") or _text(
+        doc, "ram:SenderTradeParty/ram:RoleCode"
+    )
     reasons = []
     for status in ref.xpath("ram:SpecifiedDocumentStatus", namespaces=NS):
         notes = [n.strip() for n in status.xpath("ram:IncludedNote/ram:Content/text()", namespaces=NS)]

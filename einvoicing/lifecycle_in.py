@@ -121,7 +121,9 @@ def _acknowledge(einvoice: EInvoice, flow: client.Flow, known: set[str]) -> bool
     details = [d.__dict__ for d in flow.ack_details]
     fields = {"ack_status": flow.ack_status, "ack_details": details, "updated_at": timezone.now()}
     if flow.in_error:
-        reasons = "; ".join(f"{d.reason_code} : {d.reason_message}" for d in flow.ack_details) or "sans détail"
+        reasons = (
+            "; ".join(f"{d.reason_code} : {d.reason_message}" for d in flow.ack_details) or "sans détail"
+        )
         fields["last_error"] = f"La plateforme a refusé la facture ({reasons})."
     EInvoice.objects.filter(pk=einvoice.pk).update(**fields)
     source = f"ack:{flow.flow_id}"
@@ -142,9 +144,7 @@ def _acknowledge(einvoice: EInvoice, flow: client.Flow, known: set[str]) -> bool
     return created
 
 
-def _read_message(
-    pa, flow, siren, by_number, result
-) -> tuple[EInvoice, cdar_read.LifecycleMessage] | None:
+def _read_message(pa, flow, siren, by_number, result) -> tuple[EInvoice, cdar_read.LifecycleMessage] | None:
     try:
         document = pa.download_flow(flow.flow_id, client.DocType.ORIGINAL)
     except client.PlatformRejected as e:
@@ -189,7 +189,9 @@ def _record(einvoice: EInvoice, message: cdar_read.LifecycleMessage, flow_id: st
 def _insert(einvoice: EInvoice, *, code: int, at, source: str, **fields) -> bool:
     try:
         with transaction.atomic():
-            EInvoiceStatus.objects.create(einvoice=einvoice, code=code, at=at, source_flow_id=source, **fields)
+            EInvoiceStatus.objects.create(
+                einvoice=einvoice, code=code, at=at, source_flow_id=source, **fields
+            )
     except IntegrityError:  # recorded by a concurrent run
         return False
     return True

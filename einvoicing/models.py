@@ -155,7 +155,9 @@ class EInvoiceStatus(models.Model):
         verbose_name_plural = "statuts de facture électronique"
         ordering = ["at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["einvoice", "source_flow_id"], name="einvoice_status_once_per_flow")
+            models.UniqueConstraint(
+                fields=["einvoice", "source_flow_id"], name="einvoice_status_once_per_flow"
+            )
         ]
 
     def __str__(self) -> str:

@@ -46,7 +46,10 @@ LABELS: dict[int, str] = {
 # with these pseudo-codes so the page shows one timeline. Error = the invoice was not accepted by the PA.
 ACK_OK = 1
 ACK_ERROR = 2
-ACK_LABELS = {ACK_OK: "Acceptée par la plateforme", ACK_ERROR: "Refusée par la plateforme (accusé de réception)"}
+ACK_LABELS = {
+    ACK_OK: "Acceptée par la plateforme",
+    ACK_ERROR: "Refusée par la plateforme (accusé de réception)",
+}
 
 DEPOSEE, APPROUVEE, EN_LITIGE, SUSPENDUE, COMPLETEE, REFUSEE, ENCAISSEE, REJETEE = (
     200,
