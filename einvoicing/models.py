@@ -104,6 +104,13 @@ class EInvoice(models.Model):
     # The latest lifecycle status (denormalised from EInvoiceStatus for the lists' badge).
     status_code = models.PositiveSmallIntegerField("statut", null=True, blank=True)
     status_at = models.DateTimeField("statut du", null=True, blank=True)
+    # The guided correction after « Refusée » / « Rejetée »: the avoir cancelling the invoice, the new draft.
+    correction_avoir = models.ForeignKey(
+        "invoices.Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    correction_draft = models.ForeignKey(
+        "invoices.Invoice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -168,3 +175,15 @@ class EInvoiceStatus(models.Model):
         from einvoicing import statuses
 
         return statuses.label(self.code)
+
+    @property
+    def tone(self) -> str:
+        from einvoicing import statuses
+
+        return statuses.tone(self.code)
+
+    @property
+    def reason_display(self) -> str:
+        from einvoicing import statuses
+
+        return self.reason_text or statuses.REASONS.get(self.reason_code, self.reason_code)

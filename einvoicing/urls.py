@@ -6,6 +6,8 @@ app_name = "einvoicing"
 urlpatterns = [
     path("factures/<int:pk>/transmettre/", views.einvoice_send, name="einvoice-send"),
     path("factures/<int:pk>/accuse/", views.einvoice_refresh, name="einvoice-refresh"),
+    path("factures/<int:pk>/corriger/", views.einvoice_correct, name="einvoice-correct"),
+    path("factures/<int:pk>/repondre/", views.einvoice_answer, name="einvoice-answer"),
     path("e-reporting/", views_ereporting.ereporting_month, name="ereporting"),
     path(
         "e-reporting/<str:kind>/<str:key>.xml",
