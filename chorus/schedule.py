@@ -10,6 +10,7 @@ NIGHTLY_REFRESH = "Rafraîchissement nocturne Chorus Pro"
 SWEEP = "Reprise des envois Chorus Pro interrompus"
 REMINDERS = "Relances automatiques"
 EINVOICE_LIFECYCLE = "Statuts des factures électroniques (plateforme agréée)"
+LIFECYCLE_SWEEP = "Reprise des statuts de cycle de vie interrompus (plateforme agréée)"
 
 
 def install_schedule() -> None:
@@ -20,6 +21,10 @@ def install_schedule() -> None:
     every = IntervalSchedule.objects.filter(**period).first() or IntervalSchedule.objects.create(**period)
     PeriodicTask.objects.update_or_create(
         name=SWEEP, defaults={"task": "chorus.tasks.sweep_stale_claims", "interval": every, "enabled": True}
+    )
+    PeriodicTask.objects.update_or_create(
+        name=LIFECYCLE_SWEEP,
+        defaults={"task": "einvoicing.tasks.sweep_outgoing_statuses", "interval": every, "enabled": True},
     )
     if not PeriodicTask.objects.filter(name=NIGHTLY_REFRESH).exists():
         nightly, _ = CrontabSchedule.objects.get_or_create(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from einvoicing import client, sending
+from einvoicing import client, lifecycle_out, sending
 
 
 # Safe twice: the service claims the row and looks the flow up by trackingId before any re-send.
@@ -40,3 +40,28 @@ def refresh_lifecycle(account_id: int) -> None:
     account = PlatformAccount.objects.select_related("cabinet").filter(pk=account_id).first()
     if account is not None:
         lifecycle_in.refresh_account(account)
+
+
+# Same guarantees for lifecycle messages (CDAR): claim, look-up by trackingId, stale claim taken over.
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(client.PlatformUnavailable,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=8,
+    soft_time_limit=90,
+    time_limit=120,
+)
+def send_outgoing_status(self, status_id: int) -> None:
+    lifecycle_out.send(status_id=status_id)
+
+
+@shared_task
+def sweep_outgoing_statuses() -> int:
+    """With the Chorus sweeper (chorus/schedule.py): lifecycle messages a dead worker or a down queue left."""
+    ids = lifecycle_out.stalled()
+    for pk in ids:
+        send_outgoing_status.delay(pk)
+    return len(ids)

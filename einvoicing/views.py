@@ -174,3 +174,45 @@ def einvoice_answer(request, pk: int):
         request, "Votre réponse « Complétée » est envoyée à l'acheteur par la plateforme agréée."
     )
     return redirect(f"{einvoice.invoice.get_absolute_url()}#transmission")
+
+
+def _status_back(status) -> str:
+    return f"{status.invoice.get_absolute_url()}#transmission" if status.invoice_id else "/"
+
+
+@require_POST
+def outgoing_status_retry(request, pk: int):
+    """« Réessayer » a lifecycle message in error or to be checked: sent again, after a look-up by trackingId."""
+    from einvoicing import lifecycle_out
+    from einvoicing.models import OutgoingStatus
+
+    status = get_for_cabinet(
+        OutgoingStatus.objects.select_related("invoice"), current_cabinet(request), pk=pk
+    )
+    try:
+        lifecycle_out.retry(status)
+    except lifecycle_out.NotSendable as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(
+            request, f"Le statut {status.code} est en cours de transmission à la plateforme agréée."
+        )
+    return redirect(_status_back(status))
+
+
+@require_POST
+def outgoing_status_refresh(request, pk: int):
+    """« Vérifier l'accusé de réception » of a lifecycle message sent."""
+    from einvoicing import client, lifecycle_out
+    from einvoicing.models import OutgoingStatus
+
+    status = get_for_cabinet(
+        OutgoingStatus.objects.select_related("invoice", "cabinet__platform_account"),
+        current_cabinet(request),
+        pk=pk,
+    )
+    try:
+        lifecycle_out.refresh(status=status)
+    except client.PlatformError as e:
+        messages.error(request, e.message)
+    return redirect(_status_back(status))

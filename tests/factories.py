@@ -245,6 +245,7 @@ def make_one_of_each(cabinet: Cabinet) -> dict:
     statement = make_statement(cabinet, [invoice])
     email, outbox = make_sent_email(invoice)
     return {
+        "outgoing-status": make_outgoing_status(invoice),
         "hold-lift": hold,
         "reminder-mark": reminder,
         "batch": batch,
@@ -263,6 +264,25 @@ def make_one_of_each(cabinet: Cabinet) -> dict:
         "family": make_family(cabinet),
         "client": mairie,
     }
+
+
+def make_outgoing_status(invoice, *, state: str = "erreur"):
+    """A lifecycle message about `invoice` (in error by default, so it can be retried)."""
+    from einvoicing.models import OutgoingStatus
+
+    return OutgoingStatus.objects.create(
+        cabinet=invoice.cabinet,
+        invoice=invoice,
+        tracking_id=f"ENC-T{invoice.pk}",
+        code=212,
+        sender_role="SE",
+        invoice_number=invoice.number,
+        amounts=[["20.00", "100.00"]],
+        xml=b"<x/>",
+        state=state,
+        flow_id="flow-status-1",
+        last_error="La plateforme a refusé le message de cycle de vie (InvalidSchema : essai).",
+    )
 
 
 def make_sent_email(invoice, *, status: str = "echec"):

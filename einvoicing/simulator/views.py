@@ -170,6 +170,10 @@ def _verdict(flow: SimFlow) -> list[dict]:
         report = facturx_validation.validate(xml)
         if not report.ok:
             return [detail("InvalidSchema", str(f), f.rule) for f in report.failures[:10]]
+    if flow.flow_syntax == "CDAR":
+        from einvoicing.simulator import cdar
+
+        return cdar.verdict(bytes(flow.content))
     return []
 
 

@@ -12,10 +12,16 @@ register = template.Library()
 
 @register.inclusion_tag("einvoicing/_routing.html", takes_context=True)
 def invoice_routing(context, invoice):
-    from einvoicing.models import EInvoice
+    from einvoicing import encaissee
+    from einvoicing.models import EInvoice, OutgoingStatus
 
     einvoice = EInvoice.objects.filter(invoice=invoice).prefetch_related("statuses").first()
     history = list(einvoice.statuses.all()) if einvoice else []
+    outgoing = list(
+        OutgoingStatus.objects.filter(invoice=invoice).select_related("allocation__payment__reversal")
+    )
+    for status in outgoing:
+        status.cancelled_payment = encaissee.cancelled(status)
     return {
         "routing": services.routing_for(invoice),
         "invoice": invoice,
@@ -23,7 +29,8 @@ def invoice_routing(context, invoice):
         "history": history,
         "to_answer": einvoice is not None and einvoice.status_code in statuses.TO_ANSWER,
         "to_correct": einvoice is not None and einvoice.status_code in statuses.TO_CORRECT,
-        "reasons": statuses.REASONS,
+        "statuses": outgoing,
+        "cancelled_notice": encaissee.CANCELLED_PAYMENT_NOTICE,
         "csrf_token": context.get("csrf_token"),
         "answer_draft": _answer_draft(context, invoice),
     }

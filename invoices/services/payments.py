@@ -89,9 +89,12 @@ def _checked_allocations(
 
 
 def _allocate(payment: Payment, wanted: dict[int, Decimal], invoices: dict[int, Invoice]) -> None:
+    from einvoicing import encaissee  # the reform's « Encaissée » status, in the payment's transaction
+
     for pk, part in wanted.items():
-        PaymentAllocation.objects.create(payment=payment, invoice=invoices[pk], amount=part)
+        allocation = PaymentAllocation.objects.create(payment=payment, invoice=invoices[pk], amount=part)
         _apply(invoices[pk], part)
+        encaissee.on_allocation(allocation)
         journal.record(
             action=DocumentAction.PAYMENT_RECORDED,
             invoice=invoices[pk],

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('einvoicing', '0003_einvoice'),
+        ('einvoicing', '0005_outgoing_status_allocation'),
         ('invoices', '0021_merge_account_plan'),
     ]
 
