@@ -65,12 +65,8 @@ def correct(einvoice: EInvoice) -> EInvoice:
 
 def _send_status(**kwargs):
     """The seam to the outgoing lifecycle messages (einvoicing.lifecycle_out, fixed API)."""
-    try:
-        from einvoicing import lifecycle_out
-    except ImportError as e:
-        raise ActionRefused(
-            "L'envoi de statuts à la plateforme agréée n'est pas encore disponible dans cette version."
-        ) from e
+    from einvoicing import lifecycle_out
+
     try:
         return lifecycle_out.send_status(**kwargs)
     except lifecycle_out.NotSendable as e:
@@ -78,22 +74,10 @@ def _send_status(**kwargs):
 
 
 def subject_for(einvoice: EInvoice):
-    from einvoicing.lifecycle_out import StatusSubject
+    """The invoice as lifecycle messages name it (shared with « Encaissée »)."""
+    from einvoicing import encaissee
 
-    invoice, cabinet = einvoice.invoice, einvoice.cabinet
-    account = cabinet.platform_account
-    return StatusSubject(
-        invoice_number=invoice.number,
-        issue_date=invoice.issue_date,
-        type_code="381" if invoice.kind == "avoir" else ("386" if invoice.kind == "acompte" else "380"),
-        seller_siren=(cabinet.siret or "")[:9],
-        seller_address=account.electronic_address or (cabinet.siret or "")[:9],
-        seller_name=cabinet.raison_sociale,
-        buyer_siren=(invoice.client.siret or "")[:9],
-        buyer_address=einvoice.buyer_address or (invoice.client.siret or "")[:9],
-        buyer_name=invoice.client.nom,
-        flow_id=einvoice.flow_id,
-    )
+    return encaissee.subject_for(einvoice.invoice, buyer_address=einvoice.buyer_address)
 
 
 def answer_completed(einvoice: EInvoice, *, comment: str) -> EInvoiceStatus:

@@ -131,3 +131,33 @@ def test_in_demo_mode_the_clock_runs_by_itself(account, settings):
     lifecycle_in.refresh_account(account)
     einvoice.refresh_from_db()
     assert einvoice.status_code == 203
+
+
+def test_a_dispute_answered_complete_goes_to_the_pa_as_a_cdar_flow(account):
+    from einvoicing import lifecycle_actions
+    from einvoicing.models import OutgoingStatus
+
+    SimPaFault.objects.create(operation="lifecycle:552100554", kind="207", remaining=0)
+    einvoice = transmit(account)
+    account.electronic_address = account.cabinet.siret[:9]
+    account.save()
+    lifecycle.advance(5)
+    lifecycle_in.refresh_account(account)
+    einvoice.refresh_from_db()
+    assert einvoice.status_code == 207
+
+    lifecycle_actions.answer_completed(einvoice, comment="Taux corrigé : avoir et nouvelle facture envoyés.")
+
+    einvoice.refresh_from_db()
+    assert einvoice.status_code == statuses.COMPLETEE
+    sent = OutgoingStatus.objects.get(code=209)
+    assert sent.sender_role == "SE" and sent.state == "envoye" and sent.flow_id  # sent (tasks run eagerly)
+    flow = SimFlow.objects.get(flow_id=sent.flow_id)
+    assert flow.flow_syntax == "CDAR" and flow.direction == "Out"
+    message = cdar_read.parse(bytes(flow.content))
+    assert (message.status_code, message.invoice_number) == (209, einvoice.invoice.number)
+    assert message.reason.comment == "Taux corrigé : avoir et nouvelle facture envoyés."
+    # our own CDAR comes back in the next search (Out, CustomerInvoiceLC): not mistaken for a buyer's status
+    lifecycle_in.refresh_account(account)
+    einvoice.refresh_from_db()
+    assert einvoice.status_code == statuses.COMPLETEE
