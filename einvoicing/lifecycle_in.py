@@ -42,7 +42,10 @@ class RefreshResult:
 
 def _start(account: PlatformAccount) -> datetime.datetime | None:
     if account.lifecycle_cursor:
-        return account.lifecycle_cursor
+        # updatedAt values repeat and the cursor is exclusive: a flow stamped in the same millisecond as the
+        # last one recorded, but made visible after the run, would be missed. Start 1 ms before; what was
+        # already recorded is dropped by its flow id.
+        return account.lifecycle_cursor - client.CURSOR_OVERLAP
     first = (
         EInvoice.objects.filter(cabinet_id=account.cabinet_id, submitted_at__isnull=False)
         .order_by("submitted_at")
