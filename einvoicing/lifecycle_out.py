@@ -186,6 +186,22 @@ def _ack_error(flow: client.Flow) -> str:
     return f"La plateforme a refusé le message de cycle de vie ({reasons})."
 
 
+def _invoice_refused(status: OutgoingStatus) -> str:
+    """Never a status about an invoice whose flow the PA acknowledged in Error (reference.md §4, Dolibarr PR
+    #632): checked again at sending time, the acknowledgement may have come after the status was recorded."""
+    if not status.invoice_id:
+        return ""
+    from einvoicing.models import EInvoice
+
+    einvoice = EInvoice.objects.filter(invoice_id=status.invoice_id).only("ack_status").first()
+    if einvoice is not None and einvoice.ack_status == "Error":
+        return (
+            "La plateforme agréée a refusé la facture : aucun statut ne s'y rapporte. Corrigez-la (avoir et "
+            "nouvelle facture) ; le statut n'est pas envoyé."
+        )
+    return ""
+
+
 def send(*, status_id: int, pa: client.PlatformClient | None = None) -> OutgoingStatus:
     """Transmits the status once. Raises PlatformUnavailable when the outcome is unknown (the task retries:
     the next attempt looks the flow up by trackingId before sending again)."""
@@ -195,6 +211,9 @@ def send(*, status_id: int, pa: client.PlatformClient | None = None) -> Outgoing
     stale = status.sending_since is not None and status.sending_since < timezone.now() - STALE_AFTER
     if status.state == OutgoingStatusState.SENDING and not stale:
         return status  # another worker holds it
+    refused = _invoice_refused(status)
+    if refused:
+        return _fail(status, OutgoingStatusState.ERROR, refused)
     account = getattr(status.cabinet, "platform_account", None)
     if account is None and pa is None:
         return _fail(
@@ -232,6 +251,37 @@ def send(*, status_id: int, pa: client.PlatformClient | None = None) -> Outgoing
     except (client.PlatformRejected, client.PlatformAuthError) as e:
         return _fail(status, OutgoingStatusState.ERROR, e.message)
     return _record_sent(status, flow)
+
+
+def refresh_pending(*, account: PlatformAccount, pa: client.PlatformClient | None = None) -> int:
+    """Reads the acknowledgements of the cabinet's statuses still « en attente » in one paged search (flows
+    updated since the oldest of them, our own direction only), instead of one call per status; returns how
+    many changed."""
+    pending = {
+        s.flow_id: s
+        for s in OutgoingStatus.objects.filter(
+            cabinet_id=account.cabinet_id, state=OutgoingStatusState.SENT, ack_status="Pending"
+        ).exclude(flow_id="")
+    }
+    if not pending:
+        return 0
+    pa = pa or services.client_for(account)
+    since = min(s.submitted_at or s.created_at for s in pending.values()) - datetime.timedelta(seconds=1)
+    changed = 0
+    for flow in pa.flows_updated_since(since, directions=[client.FlowDirection.OUT]):
+        status = pending.pop(flow.flow_id, None)
+        if status is None or flow.ack_status in ("", "Pending"):
+            continue
+        status.ack_status = flow.ack_status
+        status.ack_details = [d.__dict__ for d in flow.ack_details]
+        status.last_error = _ack_error(flow)
+        if flow.in_error:
+            status.state = OutgoingStatusState.ERROR
+        status.save(update_fields=["state", "ack_status", "ack_details", "last_error", "updated_at"])
+        changed += 1
+        if not pending:
+            break
+    return changed
 
 
 def refresh(*, status: OutgoingStatus, pa: client.PlatformClient | None = None) -> OutgoingStatus:

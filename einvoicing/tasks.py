@@ -60,8 +60,25 @@ def send_outgoing_status(self, status_id: int) -> None:
 
 @shared_task
 def sweep_outgoing_statuses() -> int:
-    """With the Chorus sweeper (chorus/schedule.py): lifecycle messages a dead worker or a down queue left."""
+    """With the Chorus sweeper (chorus/schedule.py): lifecycle messages a dead worker or a down queue left are
+    sent again, and the acknowledgements still awaited are read (one paged search per cabinet)."""
+    from einvoicing.models import OutgoingStatus, OutgoingStatusState, PlatformAccount
+
     ids = lifecycle_out.stalled()
     for pk in ids:
         send_outgoing_status.delay(pk)
+    awaiting = OutgoingStatus.objects.filter(state=OutgoingStatusState.SENT, ack_status="Pending").values(
+        "cabinet_id"
+    )
+    for account_id in PlatformAccount.objects.filter(cabinet_id__in=awaiting).values_list("id", flat=True):
+        refresh_outgoing_acks.delay(account_id)
     return len(ids)
+
+
+@shared_task(
+    autoretry_for=(client.PlatformUnavailable,), retry_backoff=5, retry_backoff_max=300, max_retries=3
+)
+def refresh_outgoing_acks(account_id: int) -> int:
+    from einvoicing.models import PlatformAccount
+
+    return lifecycle_out.refresh_pending(account=PlatformAccount.objects.get(pk=account_id))

@@ -191,8 +191,37 @@ def test_the_invoice_page_shows_the_encaissee_sent_and_its_cancelled_payment(
         invoicing.reverse_payment(payment=payment, date=datetime.date.today())
     page = web.get(invoice.get_absolute_url()).content.decode()
     assert page.count("La réforme ne prévoit pas de statut qui annule un encaissement") == 1
-    with django_assert_max_num_queries(60):  # one query for the statuses, whatever their number
-        web.get(invoice.get_absolute_url())
+
+
+def test_the_invoice_page_reads_its_statuses_in_one_query(invoice, account, queued, comptable, client_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    web = client_as(comptable)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert web.get(invoice.get_absolute_url()).status_code == 200
+        return len(seen)
+
+    for _ in range(2):
+        factories.make_payment(invoice, "10.00")
+    with_two = queries()
+    for _ in range(4):
+        payment = factories.make_payment(invoice, "10.00")
+    invoicing.reverse_payment(payment=payment, date=datetime.date.today())
+    assert OutgoingStatus.objects.count() == 6
+    assert queries() <= with_two + 2  # the counter-entry's allocation row on the page, not one per status
+
+
+def test_a_status_about_an_invoice_the_platform_refused_is_never_sent(invoice, account, queued, pa, afnor):
+    from einvoicing import lifecycle_out
+
+    factories.make_payment(invoice)
+    EInvoice.objects.filter(invoice=invoice).update(ack_status="Error")
+    status = lifecycle_out.send(status_id=OutgoingStatus.objects.get().pk, pa=pa)
+    assert status.state == OutgoingStatusState.ERROR and "a refusé la facture" in status.last_error
+    assert not afnor.calls
 
 
 def test_a_status_in_error_is_retried_from_the_invoice_page(

@@ -223,3 +223,48 @@ def test_a_refusal_and_an_acknowledgement_in_error_are_kept_and_can_be_retried(a
     status = lifecycle_out.refresh(status=status, pa=pa)
     assert status.state == OutgoingStatusState.ERROR and status.ack_label == "refusé"
     assert "InvalidSchema : XSD" in status.last_error
+
+
+def test_awaited_acknowledgements_are_read_in_one_search_for_all_statuses(account, queued, pa, afnor):
+    sent = []
+    for n in range(3):
+        status = encaissee(account, tracking_id=f"ENC-{n}")
+        OutgoingStatus.objects.filter(pk=status.pk).update(
+            state=OutgoingStatusState.SENT,
+            flow_id=f"flow-{n}",
+            ack_status="Pending",
+            submitted_at=timezone.now() - datetime.timedelta(minutes=5 - n),
+        )
+        sent.append(status.pk)
+
+    def flow(n, ack, **more):
+        return {
+            "flowId": f"flow-{n}",
+            "flowDirection": "Out",
+            "updatedAt": f"2026-12-02T10:00:0{n}.000Z",
+            "acknowledgement": {"status": ack, **more},
+        }
+
+    error = {
+        "details": [{"level": "Error", "item": "file", "reasonCode": "InvalidSchema", "reasonMessage": "x"}]
+    }
+    afnor.add(
+        responses.POST,
+        SEARCH,
+        json={
+            "limit": 100,
+            "results": [
+                flow(0, "Ok"),
+                {"flowId": "a-facture", "flowDirection": "Out"},
+                flow(1, "Error", **error),
+                flow(2, "Pending"),
+            ],
+        },
+    )
+    assert lifecycle_out.refresh_pending(account=account, pa=pa) == 2
+    states = dict(OutgoingStatus.objects.values_list("tracking_id", "ack_status"))
+    assert states == {"ENC-0": "Ok", "ENC-1": "Error", "ENC-2": "Pending"}
+    assert OutgoingStatus.objects.get(tracking_id="ENC-1").state == OutgoingStatusState.ERROR
+    searches = [c for c in afnor.calls if c.request.url == SEARCH]
+    assert len(searches) == 1
+    assert json.loads(searches[0].request.body)["where"]["flowDirection"] == ["Out"]
