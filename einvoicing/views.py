@@ -74,14 +74,19 @@ def einvoice_send(request, pk: int):
 
 @require_POST
 def einvoice_refresh(request, pk: int):
-    from einvoicing import client, sending
+    """« Actualiser le suivi »: the acknowledgement of the flow, then the lifecycle statuses of the cabinet's
+    e-invoices (the same reconciliation by search as the periodic job)."""
+    from einvoicing import client, lifecycle_in, sending
     from einvoicing.models import EInvoice
 
     einvoice = get_for_cabinet(
-        EInvoice.objects.select_related("invoice", "cabinet"), current_cabinet(request), invoice_id=pk
+        EInvoice.objects.select_related("invoice", "cabinet__platform_account"),
+        current_cabinet(request),
+        invoice_id=pk,
     )
     try:
         sending.refresh(einvoice=einvoice)
+        lifecycle_in.refresh_account(einvoice.cabinet.platform_account)
     except client.PlatformError as e:
         messages.error(request, e.message)
     return redirect(f"{einvoice.invoice.get_absolute_url()}#transmission")
