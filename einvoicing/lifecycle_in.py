@@ -16,7 +16,6 @@ import datetime
 import logging
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from einvoicing import cdar_read, client, services, statuses
@@ -98,29 +97,37 @@ def _record_batch(account, pa, changed: list[client.Flow], result: RefreshResult
             ).values_list("source_flow_id", flat=True)
         )
     touched: dict[int, EInvoice] = {}
+    pending: list[EInvoiceStatus] = []
     siren = (account.cabinet.siret or "")[:9]
     for flow in changed:
+        status = None
         if flow.flow_direction == str(client.FlowDirection.OUT) and flow.flow_type == INVOICE_TYPE:
             einvoice = by_flow.get(flow.flow_id) or by_number.get(flow.tracking_id)
-            if einvoice is not None and _acknowledge(einvoice, flow, known):
-                result.recorded += 1
-                touched[einvoice.pk] = einvoice
+            if einvoice is not None:
+                status = _acknowledge(einvoice, flow, known)
         elif flow.flow_direction == str(client.FlowDirection.IN) and flow.flow_type == LIFECYCLE_TYPE:
             if flow.flow_id in known:
                 continue
             found = _read_message(pa, flow, siren, by_number, result)
-            if found is not None and _record(*found, flow.flow_id, flow.updated_at):
-                einvoice = found[0]
-                result.recorded += 1
-                known.add(flow.flow_id)
-                touched[einvoice.pk] = einvoice
+            if found is not None:
+                status = _record(*found, flow.flow_id, flow.updated_at)
+        if status is not None:
+            known.add(status.source_flow_id)
+            pending.append(status)
+            touched[status.einvoice_id] = status.einvoice
+    # One insert per 500 statuses; a status a concurrent run recorded first is skipped (unique per flow).
+    EInvoiceStatus.objects.bulk_create(pending, batch_size=500, ignore_conflicts=True)
+    result.recorded = len(pending)
     for einvoice in touched.values():
         update_current(einvoice)
 
 
-def _acknowledge(einvoice: EInvoice, flow: client.Flow, known: set[str]) -> bool:
+def _acknowledge(einvoice: EInvoice, flow: client.Flow, known: set[str]) -> EInvoiceStatus | None:
     if flow.ack_status not in (client.AckStatus.OK, client.AckStatus.ERROR):
-        return False
+        return None
+    source = f"ack:{flow.flow_id}"
+    if source in known and einvoice.ack_status == flow.ack_status:
+        return None
     details = [d.__dict__ for d in flow.ack_details]
     fields = {"ack_status": flow.ack_status, "ack_details": details, "updated_at": timezone.now()}
     if flow.in_error:
@@ -129,22 +136,19 @@ def _acknowledge(einvoice: EInvoice, flow: client.Flow, known: set[str]) -> bool
         )
         fields["last_error"] = f"La plateforme a refusé la facture ({reasons})."
     EInvoice.objects.filter(pk=einvoice.pk).update(**fields)
-    source = f"ack:{flow.flow_id}"
+    einvoice.ack_status = flow.ack_status
     if source in known:
-        return False
-    code = statuses.ACK_ERROR if flow.in_error else statuses.ACK_OK
+        return None
     first = flow.ack_details[0] if flow.ack_details else None
-    created = _insert(
-        einvoice,
-        code=code,
+    return EInvoiceStatus(
+        einvoice=einvoice,
+        code=statuses.ACK_ERROR if flow.in_error else statuses.ACK_OK,
         at=flow.updated_at or timezone.now(),
-        source=source,
+        source_flow_id=source,
         reason_code=first.reason_code if first and flow.in_error else "",
         reason_text="; ".join(d.reason_message for d in flow.ack_details) if flow.in_error else "",
         issuer_role="WK",
     )
-    known.add(source)
-    return created
 
 
 def _read_message(pa, flow, siren, by_number, result) -> tuple[EInvoice, cdar_read.LifecycleMessage] | None:
@@ -174,30 +178,21 @@ def _read_message(pa, flow, siren, by_number, result) -> tuple[EInvoice, cdar_re
     return einvoice, message
 
 
-def _record(einvoice: EInvoice, message: cdar_read.LifecycleMessage, flow_id: str, updated_at) -> bool:
+def _record(
+    einvoice: EInvoice, message: cdar_read.LifecycleMessage, flow_id: str, updated_at
+) -> EInvoiceStatus:
     reason = message.reason
-    return _insert(
-        einvoice,
+    return EInvoiceStatus(
+        einvoice=einvoice,
         code=message.status_code,
         at=message.status_at or updated_at or timezone.now(),
-        source=flow_id,
+        source_flow_id=flow_id,
         reason_code=reason.code,
         reason_text=reason.text,
         action_code=reason.action_code,
         comment=reason.comment,
         issuer_role=message.issuer_role,
     )
-
-
-def _insert(einvoice: EInvoice, *, code: int, at, source: str, **fields) -> bool:
-    try:
-        with transaction.atomic():
-            EInvoiceStatus.objects.create(
-                einvoice=einvoice, code=code, at=at, source_flow_id=source, **fields
-            )
-    except IntegrityError:  # recorded by a concurrent run
-        return False
-    return True
 
 
 def update_current(einvoice: EInvoice) -> None:
