@@ -9,6 +9,7 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 NIGHTLY_REFRESH = "Rafraîchissement nocturne Chorus Pro"
 SWEEP = "Reprise des envois Chorus Pro interrompus"
 REMINDERS = "Relances automatiques"
+EINVOICE_LIFECYCLE = "Statuts des factures électroniques (plateforme agréée)"
 LIFECYCLE_SWEEP = "Reprise des statuts de cycle de vie interrompus (plateforme agréée)"
 
 
@@ -46,3 +47,12 @@ def install_schedule() -> None:
             timezone="Europe/Paris",
         )
         PeriodicTask.objects.create(name=REMINDERS, task="invoices.tasks.run_reminder_plans", crontab=morning)
+    # Lifecycle of the e-invoices, read from the PA (webhooks only trigger the same reconciliation).
+    lifecycle = dict(every=settings.EINVOICE_LIFECYCLE_SECONDS, period=IntervalSchedule.SECONDS)
+    every_lc = IntervalSchedule.objects.filter(**lifecycle).first() or IntervalSchedule.objects.create(
+        **lifecycle
+    )
+    PeriodicTask.objects.update_or_create(
+        name=EINVOICE_LIFECYCLE,
+        defaults={"task": "einvoicing.tasks.refresh_lifecycles", "interval": every_lc, "enabled": True},
+    )

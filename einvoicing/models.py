@@ -55,6 +55,11 @@ class PlatformAccount(models.Model):
     )
     checked_at = models.DateTimeField("dernier test", null=True, blank=True, editable=False)
     last_error = models.TextField(blank=True, editable=False)
+    # Lifecycle refresh: the updatedAt of the last flow recorded (the next search starts just before it).
+    lifecycle_cursor = models.DateTimeField(null=True, blank=True, editable=False)
+    lifecycle_checked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The webhook URL's secret, hashed (sha256): the URL is shown once, when it is (re)generated.
+    webhook_secret_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
 
     class Meta:
         verbose_name = "plateforme agréée"
@@ -96,6 +101,16 @@ class EInvoice(models.Model):
     ack_status = models.CharField("accusé de réception", max_length=10, blank=True)
     ack_details = models.JSONField(default=list, blank=True)
     last_error = models.TextField(blank=True)
+    # The latest lifecycle status (denormalised from EInvoiceStatus for the lists' badge).
+    status_code = models.PositiveSmallIntegerField("statut", null=True, blank=True)
+    status_at = models.DateTimeField("statut du", null=True, blank=True)
+    # The guided correction after « Refusée » / « Rejetée »: the avoir cancelling the invoice, the new draft.
+    correction_avoir = models.ForeignKey(
+        "invoices.Invoice", on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    correction_draft = models.ForeignKey(
+        "invoices.Invoice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -111,8 +126,67 @@ class EInvoice(models.Model):
         return self.state in (EInvoiceState.NEW, EInvoiceState.ERROR, EInvoiceState.UNKNOWN)
 
     @property
+    def status_label(self) -> str:
+        from einvoicing import statuses
+
+        return statuses.label(self.status_code)
+
+    @property
+    def status_tone(self) -> str:
+        from einvoicing import statuses
+
+        return statuses.tone(self.status_code)
+
+    @property
     def ack_label(self) -> str:
         return {"Ok": "accepté", "Error": "refusé", "Pending": "en attente"}.get(self.ack_status, "")
+
+
+class EInvoiceStatus(models.Model):
+    """One status of the invoice's lifecycle, as read from the PA: a CDAR message (codes of
+    einvoicing.statuses) or the acknowledgement of our flow. Recorded once per source flow."""
+
+    einvoice = models.ForeignKey(EInvoice, on_delete=models.CASCADE, related_name="statuses")
+    code = models.PositiveSmallIntegerField("code")
+    at = models.DateTimeField("date")
+    reason_code = models.CharField("motif (code)", max_length=40, blank=True)
+    reason_text = models.TextField("motif", blank=True)
+    action_code = models.CharField("action attendue (code)", max_length=10, blank=True)
+    comment = models.TextField("commentaire", blank=True)
+    issuer_role = models.CharField("émetteur", max_length=3, blank=True)
+    source_flow_id = models.CharField("flux d'origine", max_length=64)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "statut de facture électronique"
+        verbose_name_plural = "statuts de facture électronique"
+        ordering = ["at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["einvoice", "source_flow_id"], name="einvoice_status_once_per_flow"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
+
+    @property
+    def label(self) -> str:
+        from einvoicing import statuses
+
+        return statuses.label(self.code)
+
+    @property
+    def tone(self) -> str:
+        from einvoicing import statuses
+
+        return statuses.tone(self.code)
+
+    @property
+    def reason_display(self) -> str:
+        from einvoicing import statuses
+
+        return self.reason_text or statuses.REASONS.get(self.reason_code, self.reason_code)
 
 
 class OutgoingStatusState(models.TextChoices):

@@ -23,6 +23,25 @@ def send_einvoice(self, einvoice_id: int) -> None:
     sending.send(einvoice_id=einvoice_id)
 
 
+@shared_task(soft_time_limit=600, time_limit=660)
+def refresh_lifecycles() -> None:
+    """Beat: every account's lifecycle statuses (statuses are recorded once; the cursor moves at the end)."""
+    from einvoicing import lifecycle_in
+
+    lifecycle_in.refresh_all()
+
+
+@shared_task(soft_time_limit=120, time_limit=150)
+def refresh_lifecycle(account_id: int) -> None:
+    """Triggered by the PA's webhook: the same reconciliation by search, for one account."""
+    from einvoicing import lifecycle_in
+    from einvoicing.models import PlatformAccount
+
+    account = PlatformAccount.objects.select_related("cabinet").filter(pk=account_id).first()
+    if account is not None:
+        lifecycle_in.refresh_account(account)
+
+
 # Same guarantees for lifecycle messages (CDAR): claim, look-up by trackingId, stale claim taken over.
 @shared_task(
     bind=True,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from einvoicing import services
@@ -13,7 +17,7 @@ from geoprod.tenancy import admin_required, current_cabinet, get_for_cabinet
 
 
 @admin_required
-def settings_platform(request, form=None, report=None):
+def settings_platform(request, form=None, report=None, webhook_url=""):
     cabinet = current_cabinet(request)
     account = PlatformAccount.objects.filter(cabinet=cabinet).first()
     if form is None and request.method == "POST":
@@ -27,6 +31,8 @@ def settings_platform(request, form=None, report=None):
         "form": form or PlatformAccountForm(instance=account),
         "account": account,
         "report": report,
+        "webhook_url": webhook_url,
+        "lifecycle_minutes": max(1, settings.EINVOICE_LIFECYCLE_SECONDS // 60),
         "tab": "platform",
     }
     return render(request, "einvoicing/settings_platform.html", context)
@@ -68,16 +74,110 @@ def einvoice_send(request, pk: int):
 
 @require_POST
 def einvoice_refresh(request, pk: int):
-    from einvoicing import client, sending
+    """« Actualiser le suivi »: the acknowledgement of the flow, then the lifecycle statuses of the cabinet's
+    e-invoices (the same reconciliation by search as the periodic job)."""
+    from einvoicing import client, lifecycle_in, sending
     from einvoicing.models import EInvoice
 
     einvoice = get_for_cabinet(
-        EInvoice.objects.select_related("invoice", "cabinet"), current_cabinet(request), invoice_id=pk
+        EInvoice.objects.select_related("invoice", "cabinet__platform_account"),
+        current_cabinet(request),
+        invoice_id=pk,
     )
     try:
         sending.refresh(einvoice=einvoice)
+        lifecycle_in.refresh_account(einvoice.cabinet.platform_account)
     except client.PlatformError as e:
         messages.error(request, e.message)
+    return redirect(f"{einvoice.invoice.get_absolute_url()}#transmission")
+
+
+@require_POST
+@admin_required
+def platform_webhook(request):
+    """« Générer l'adresse de notification »: the URL is shown on this answer only (its secret is hashed)."""
+    from einvoicing import webhooks
+
+    account = PlatformAccount.objects.filter(cabinet=current_cabinet(request)).first()
+    if account is None:
+        messages.error(request, "Enregistrez d'abord les paramètres de la plateforme agréée.")
+        return redirect("settings:platform")
+    secret = webhooks.generate_secret(account)
+    url = request.build_absolute_uri(reverse("webhooks:pa-webhook", kwargs={"secret": secret}))
+    response = settings_platform(request, form=PlatformAccountForm(instance=account), webhook_url=url)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@csrf_exempt
+@require_POST
+@login_not_required
+def pa_webhook(request, secret: str):
+    """The PA's callback ({flowInfo: Flow}): authenticated by the URL's secret, body ignored, refresh queued."""
+    from django.http import HttpResponse, JsonResponse
+
+    from einvoicing import webhooks
+
+    account = webhooks.account_for(secret)
+    if account is None:
+        return JsonResponse({"errorCode": "NOT_FOUND", "errorMessage": "Adresse inconnue."}, status=404)
+    if webhooks.over_rate(account):
+        response = JsonResponse(
+            {"errorCode": "TOO_MANY_REQUESTS", "errorMessage": "Trop d'appels."}, status=429
+        )
+        response["Retry-After"] = "60"
+        return response
+    webhooks.trigger_refresh(account)
+    return HttpResponse(status=202)
+
+
+def _own_einvoice(request, pk: int):
+    from einvoicing.models import EInvoice
+
+    return get_for_cabinet(
+        EInvoice.objects.select_related("invoice__client", "cabinet__platform_account"),
+        current_cabinet(request),
+        invoice_id=pk,
+    )
+
+
+@require_POST
+def einvoice_correct(request, pk: int):
+    """« Corriger la facture » after Refusée / Rejetée: avoir issued, replacing draft created, and opened."""
+    from einvoicing import lifecycle_actions
+    from invoices.errors import InvoicingError
+
+    einvoice = _own_einvoice(request, pk)
+    try:
+        done = lifecycle_actions.correct(einvoice)
+    except (lifecycle_actions.ActionRefused, InvoicingError) as e:
+        messages.error(request, e.message)
+        return redirect(f"{einvoice.invoice.get_absolute_url()}#transmission")
+    messages.success(
+        request,
+        f"La facture {einvoice.invoice.number} est annulée par l'avoir {done.correction_avoir.number}. Voici la "
+        "facture de remplacement en brouillon : corrigez-la, validez-la, puis transmettez-la.",
+    )
+    return redirect(done.correction_draft)
+
+
+@require_POST
+def einvoice_answer(request, pk: int):
+    """« Répondre : Complétée » (209) to a dispute or a suspension, with a comment."""
+    from einvoicing import lifecycle_actions
+
+    einvoice = _own_einvoice(request, pk)
+    comment = request.POST.get("comment", "")
+    try:
+        lifecycle_actions.answer_completed(einvoice, comment=comment)
+    except lifecycle_actions.ActionRefused as e:
+        messages.error(request, e.message)
+        request.session[f"einvoice_answer_draft_{pk}"] = comment[:2000]  # nothing typed is lost
+        return redirect(f"{einvoice.invoice.get_absolute_url()}#transmission")
+    request.session.pop(f"einvoice_answer_draft_{pk}", None)
+    messages.success(
+        request, "Votre réponse « Complétée » est envoyée à l'acheteur par la plateforme agréée."
+    )
     return redirect(f"{einvoice.invoice.get_absolute_url()}#transmission")
 
 

@@ -17,6 +17,8 @@ urlpatterns = [
     path("factures/", include("invoices.urls")),
     path("chorus/", include("chorus.urls")),
     path("facturation-electronique/", include("einvoicing.urls")),
+    # Machine callbacks (the PA's webhook): authenticated by the URL's secret, no login, no CSRF.
+    path("webhooks/", include("einvoicing.urls_webhooks")),
     path("emails/", include("mailing.urls")),
     path("comptabilite/", include("invoices.urls_books")),
     path("admin/", admin.site.urls),

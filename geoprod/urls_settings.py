@@ -16,6 +16,7 @@ urlpatterns = [
     path("registre/", ledger.integrity, name="integrity"),
     path("facturation-electronique/", einvoicing_views.settings_platform, name="platform"),
     path("facturation-electronique/tester/", einvoicing_views.platform_test, name="platform-test"),
+    path("facturation-electronique/webhook/", einvoicing_views.platform_webhook, name="platform-webhook"),
     path("relances/", reminders.settings_reminders, name="reminders"),
     path("comptabilite/", books.settings_accounts, name="accounts"),
 ]

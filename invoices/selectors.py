@@ -28,13 +28,15 @@ from invoices.models import (
 )
 
 ZERO = Decimal("0.00")
-# chorus_submission: the Chorus Pro mark of each row, read in the same query.
+# chorus_submission / einvoice: the Chorus Pro mark and the e-invoice status badge of each row, read in the
+# same query.
 LIST_RELATED = (
     "client",
     "dossier__famille",
     "dossier__responsable",
     "client__responsable",
     "chorus_submission",
+    "einvoice",
 )
 
 

@@ -241,7 +241,12 @@ SIMULATOR_PREFIX = "_chorus-sim"
 PA_SIMULATOR_PREFIX = "_pa-sim"
 PA_SIMULATOR_SECRET = env("PA_SIMULATOR_SECRET", default="secret-pa-simulateur")
 PA_SIMULATOR_ACK_SECONDS = env.float("PA_SIMULATOR_ACK_SECONDS", default=2.0)
+# The simulator's lifecycle clock: a B2B invoice moves one status on every this many seconds (0: only when
+# ticked, POST /_pa-sim/lifecycle/advance). See einvoicing/simulator/lifecycle.py.
+PA_SIMULATOR_LIFECYCLE_SECONDS = env.int("PA_SIMULATOR_LIFECYCLE_SECONDS", default=60)
 PA_SIMULATOR_BASE = env("PA_SIMULATOR_URL", default="http://127.0.0.1:8000/" + PA_SIMULATOR_PREFIX)
+# How often beat reads the e-invoices' lifecycle statuses from the PA (webhooks trigger it sooner).
+EINVOICE_LIFECYCLE_SECONDS = env.int("EINVOICE_LIFECYCLE_SECONDS", default=900)
 SIMULATOR_BASE = env("CHORUS_SIMULATOR_URL", default="http://127.0.0.1:8000/" + SIMULATOR_PREFIX)
 CHORUS_ENDPOINTS = {
     "simulator": {

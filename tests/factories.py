@@ -244,6 +244,7 @@ def make_one_of_each(cabinet: Cabinet) -> dict:
     SendBatchItem.objects.create(batch=batch, invoice=invoice, submission=submission)
     statement = make_statement(cabinet, [invoice])
     email, outbox = make_sent_email(invoice)
+    make_einvoice(invoice, code=207)
     return {
         "outgoing-status": make_outgoing_status(invoice),
         "hold-lift": hold,
@@ -264,6 +265,26 @@ def make_one_of_each(cabinet: Cabinet) -> dict:
         "family": make_family(cabinet),
         "client": mairie,
     }
+
+
+def make_einvoice(invoice, *, code: int | None = None):
+    """The invoice's transmission to the PA, with one lifecycle status (a dispute by default, with its reason)."""
+    from django.utils import timezone
+
+    from einvoicing import lifecycle_in
+    from einvoicing.models import EInvoice, EInvoiceStatus
+
+    einvoice = EInvoice.objects.create(
+        cabinet=invoice.cabinet, invoice=invoice, state="transmise", flow_id=f"flow-{invoice.pk}",
+        submitted_at=timezone.now(), ack_status="Ok",
+    )  # fmt: skip
+    if code:
+        EInvoiceStatus.objects.create(
+            einvoice=einvoice, code=code, at=timezone.now(), source_flow_id=f"lc-{invoice.pk}-{code}",
+            reason_code="TX_TVA_ERR", reason_text="Taux de TVA erroné", comment="Merci de corriger.",
+        )  # fmt: skip
+        lifecycle_in.update_current(einvoice)
+    return einvoice
 
 
 def make_outgoing_status(invoice, *, state: str = "erreur"):

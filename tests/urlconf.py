@@ -47,4 +47,4 @@ def url_for(name: str, pattern: URLPattern, objects: dict) -> str:
 
 
 # Values for the URL parameters that are not ids (e-reporting file kind and period).
-SAMPLE_VALUES = {"kind": "transactions", "key": "20261101-20261110"}
+SAMPLE_VALUES = {"kind": "transactions", "key": "20261101-20261110", "secret": "secret-inconnu"}

@@ -77,6 +77,12 @@ def _correct(submission: ChorusSubmission, written: list[Invoice]) -> ChorusCorr
 
 
 def _cancelling_avoir(rejected: Invoice) -> Invoice:
+    return cancelling_avoir(rejected)
+
+
+def cancelling_avoir(rejected: Invoice) -> Invoice:
+    """The issued avoir cancelling a refused invoice in full (Chorus Pro or the Plateforme Agréée); raises
+    InvoicingError when the invoice is already partly or fully credited."""
     if rejected.creditable_amount <= 0:
         raise InvoicingError(
             f"La facture {rejected.number} est déjà entièrement annulée par avoir : créez la nouvelle facture "
@@ -92,12 +98,24 @@ def _cancelling_avoir(rejected: Invoice) -> Invoice:
 
 
 def _replacement_draft(sub: ChorusSubmission, rejected: Invoice) -> Invoice:
-    fields = {name: getattr(rejected, name) for name in EDITABLE_FIELDS}
     # What was sent to Chorus (possibly typed on the envoi screen) is what the buyer saw and rejected: it is the
     # starting point to correct, and what the new invoice's envoi will propose.
-    fields["code_service"] = sub.service_code or rejected.code_service
-    fields["numero_engagement"] = sub.numero_engagement or rejected.numero_engagement
-    fields["numero_marche"] = sub.numero_marche or rejected.numero_marche
+    return replacement_draft(
+        rejected,
+        overrides={
+            "code_service": sub.service_code or rejected.code_service,
+            "numero_engagement": sub.numero_engagement or rejected.numero_engagement,
+            "numero_marche": sub.numero_marche or rejected.numero_marche,
+        },
+        action=DocumentAction.CHORUS_CORRECTED,
+        detail=f"Remplace la facture N° {rejected.number} rejetée dans Chorus Pro",
+    )
+
+
+def replacement_draft(rejected: Invoice, *, overrides: dict, action: str, detail: str) -> Invoice:
+    """A new draft with the refused invoice's client, dossier, fields and lines, to correct and issue."""
+    fields = {name: getattr(rejected, name) for name in EDITABLE_FIELDS}
+    fields.update(overrides)
     draft = invoicing.create_invoice(
         cabinet=rejected.cabinet,
         client=rejected.client,
@@ -107,11 +125,7 @@ def _replacement_draft(sub: ChorusSubmission, rejected: Invoice) -> Invoice:
         lines=[LineInput.from_line(line) for line in rejected.lines.all()],
         **fields,
     )
-    journal.record(
-        action=DocumentAction.CHORUS_CORRECTED,
-        invoice=draft,
-        detail=f"Remplace la facture N° {rejected.number} rejetée dans Chorus Pro",
-    )
+    journal.record(action=action, invoice=draft, detail=detail)
     return draft
 
 

@@ -25,6 +25,11 @@ class SimFlow(models.Model):
     updated_at = models.DateTimeField(db_index=True)
     ack_status = models.CharField(max_length=10, default="Pending")
     ack_details = models.JSONField(default=list, blank=True)
+    # The lifecycle clock of an accepted B2B invoice flow (simulator/lifecycle.py): its scenario, how many
+    # statuses were sent, and when the last one was.
+    lifecycle_scenario = models.CharField(max_length=10, blank=True)
+    lifecycle_step = models.PositiveSmallIntegerField(default=0)
+    lifecycle_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["updated_at", "id"]

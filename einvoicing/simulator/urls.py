@@ -11,6 +11,7 @@ urlpatterns = [
     path("flow-service/v1/flows", login_not_required(views.flows), name="flows"),
     path("flow-service/v1/flows/search", login_not_required(views.flows_search), name="flows-search"),
     path("flow-service/v1/flows/<str:flow_id>", login_not_required(views.flow_detail), name="flow-detail"),
+    path("lifecycle/advance", login_not_required(views.lifecycle_advance), name="lifecycle-advance"),
     path("directory-service/v1/healthcheck", login_not_required(views.health), name="directory-health"),
     path(
         "directory-service/v1/directory-line/search",

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from einvoicing.simulator import lifecycle
 from einvoicing.simulator.models import SimDirectoryLine, SimFlow, SimPaFault
 
 SALT = "einvoicing.simulator.token"
@@ -187,6 +188,8 @@ def settle_acknowledgements(now: datetime.datetime | None = None) -> int:
         flow.ack_details = details
         flow.updated_at = flow.submitted_at + datetime.timedelta(seconds=settings.PA_SIMULATOR_ACK_SECONDS)
         flow.save(update_fields=["ack_status", "ack_details", "updated_at"])
+        if flow.ack_status == "Ok":
+            lifecycle.deposit(flow, flow.updated_at)
         settled += 1
     return settled
 
@@ -279,6 +282,7 @@ def flows_search(request: HttpRequest) -> HttpResponse:
     if not isinstance(where, dict) or not where or not isinstance(limit, int) or not 1 <= limit <= 100:
         return _error(400, "INVALID_FORMAT", "where (au moins un critère) et limit (1 à 100) sont attendus.")
     settle_acknowledgements()
+    lifecycle.run_clock()
     found = SimFlow.objects.filter(owner=request.pa_owner)
     if "updatedAfter" in where:
         after = _parse_stamp(where["updatedAfter"])
@@ -369,3 +373,14 @@ def directory_line(request: HttpRequest, addressing_identifier: str) -> HttpResp
     if line is None:
         return _problem(404, "Ligne d'annuaire introuvable.")
     return JsonResponse(_line_json(line))
+
+
+@csrf_exempt
+@require_POST
+def lifecycle_advance(request: HttpRequest) -> HttpResponse:
+    """Tests and demo: tick the lifecycle clock (?steps=n, 1 by default; simulator only)."""
+    try:
+        steps = min(max(int(request.GET.get("steps", "1")), 1), 20)
+    except ValueError:
+        return _error(400, "INVALID_FORMAT", "steps doit être un entier.")
+    return JsonResponse({"produced": lifecycle.advance(steps)})

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django import template
+from django.core.exceptions import ObjectDoesNotExist
 
-from einvoicing import services
+from einvoicing import services, statuses
 
 register = template.Library()
 
@@ -14,16 +15,39 @@ def invoice_routing(context, invoice):
     from einvoicing import encaissee
     from einvoicing.models import EInvoice, OutgoingStatus
 
-    statuses = list(
+    einvoice = EInvoice.objects.filter(invoice=invoice).prefetch_related("statuses").first()
+    history = list(einvoice.statuses.all()) if einvoice else []
+    outgoing = list(
         OutgoingStatus.objects.filter(invoice=invoice).select_related("allocation__payment__reversal")
     )
-    for status in statuses:
+    for status in outgoing:
         status.cancelled_payment = encaissee.cancelled(status)
     return {
         "routing": services.routing_for(invoice),
         "invoice": invoice,
-        "einvoice": EInvoice.objects.filter(invoice=invoice).first(),
-        "statuses": statuses,
+        "einvoice": einvoice,
+        "history": history,
+        "to_answer": einvoice is not None and einvoice.status_code in statuses.TO_ANSWER,
+        "to_correct": einvoice is not None and einvoice.status_code in statuses.TO_CORRECT,
+        "statuses": outgoing,
         "cancelled_notice": encaissee.CANCELLED_PAYMENT_NOTICE,
         "csrf_token": context.get("csrf_token"),
+        "answer_draft": _answer_draft(context, invoice),
     }
+
+
+@register.inclusion_tag("einvoicing/_mark.html")
+def einvoice_mark(invoice):
+    """The e-invoice status badge of a list row (the row's query already read the e-invoice)."""
+    try:
+        einvoice = invoice.einvoice
+    except ObjectDoesNotExist:
+        einvoice = None
+    return {"einvoice": einvoice}
+
+
+def _answer_draft(context, invoice) -> str:
+    """The comment of a refused answer, given back so nothing typed is lost."""
+    request = context.get("request")
+    session = getattr(request, "session", None)
+    return session.get(f"einvoice_answer_draft_{invoice.pk}", "") if session is not None else ""

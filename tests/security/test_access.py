@@ -17,7 +17,10 @@ pytestmark = pytest.mark.django_db
 # else) and the simulator's API (it plays Chorus Pro and checks its own OAuth tokens). The admin has its own
 # login page.
 PUBLIC = {"login", "logout", "sante"}
-PUBLIC_NAMESPACES = {"chorus_simulator", "pa_simulator"}
+PUBLIC_NAMESPACES = {"chorus_simulator", "pa_simulator", "webhooks"}
+# Machine callbacks: no login and no CSRF; each authenticates the caller by an unguessable secret in its URL
+# (tests/einvoicing/test_lifecycle_ui.py checks that a wrong secret gets nothing).
+MACHINE_PREFIXES = ("webhooks/",)
 
 
 def _sample_kwargs(pattern) -> dict:
@@ -59,7 +62,8 @@ def test_only_the_login_page_and_the_simulator_are_open():
     unexpected = {
         r
         for r in open_views
-        if not r.startswith(("_chorus-sim/", "_pa-sim/", "admin/")) and r not in ("connexion/", "deconnexion/", "sante/")
+        if not r.startswith(("_chorus-sim/", "_pa-sim/", "admin/", *MACHINE_PREFIXES))
+        and r not in ("connexion/", "deconnexion/", "sante/")
     }
     assert not unexpected, unexpected
     assert "connexion/" in open_views
@@ -96,7 +100,8 @@ def test_no_product_view_is_exempt_from_csrf():
     exempt = [
         route
         for route, callback in all_patterns()
-        if getattr(callback, "csrf_exempt", False) and not route.startswith(("_chorus-sim/", "_pa-sim/"))
+        if getattr(callback, "csrf_exempt", False)
+        and not route.startswith(("_chorus-sim/", "_pa-sim/", *MACHINE_PREFIXES))
     ]
     assert not exempt, exempt
 
