@@ -9,6 +9,8 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 NIGHTLY_REFRESH = "Rafraîchissement nocturne Chorus Pro"
 SWEEP = "Reprise des envois Chorus Pro interrompus"
 REMINDERS = "Relances automatiques"
+RECEIVED = "Relevé des factures reçues (plateforme agréée)"
+RECEIVED_EVERY_SECONDS = 15 * 60
 
 
 def install_schedule() -> None:
@@ -20,6 +22,14 @@ def install_schedule() -> None:
     PeriodicTask.objects.update_or_create(
         name=SWEEP, defaults={"task": "chorus.tasks.sweep_stale_claims", "interval": every, "enabled": True}
     )
+    quarter = dict(every=RECEIVED_EVERY_SECONDS, period=IntervalSchedule.SECONDS)
+    if not PeriodicTask.objects.filter(name=RECEIVED).exists():
+        every_quarter = IntervalSchedule.objects.filter(**quarter).first() or IntervalSchedule.objects.create(
+            **quarter
+        )
+        PeriodicTask.objects.create(
+            name=RECEIVED, task="einvoicing.tasks.collect_received", interval=every_quarter
+        )
     if not PeriodicTask.objects.filter(name=NIGHTLY_REFRESH).exists():
         nightly, _ = CrontabSchedule.objects.get_or_create(
             minute="30",

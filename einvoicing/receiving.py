@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from lxml import etree
 
+from chorus.client.transport import RetryPolicy
 from einvoicing import client, services
 from einvoicing.models import (
     PlatformAccount,
@@ -313,7 +314,9 @@ def store(*, account: PlatformAccount, flow: client.Flow, file: client.FlowFile)
     return row
 
 
-def collect(account: PlatformAccount, *, pa: client.PlatformClient | None = None) -> Collected:
+def collect(
+    account: PlatformAccount, *, pa: client.PlatformClient | None = None, limit: int = client.SEARCH_LIMIT
+) -> Collected:
     """Downloads the incoming supplier invoices updated since the account's cursor, oldest first; the cursor
     moves after each stored flow, so an interruption resumes where it stopped and nothing is fetched twice."""
     cursor, _ = ReceivingCursor.objects.get_or_create(account=account)
@@ -322,6 +325,7 @@ def collect(account: PlatformAccount, *, pa: client.PlatformClient | None = None
         pa = pa or services.client_for(account)
         flows = pa.flows_updated_since(
             cursor.updated_after or FIRST_CURSOR,
+            limit=limit,
             directions=[client.FlowDirection.IN],
             flow_types=[SUPPLIER_INVOICE],
         )
@@ -350,7 +354,8 @@ def collect_all() -> dict[int, Collected]:
 def readable_view(received: ReceivedInvoice) -> client.FlowFile | None:
     """The PA's readable view of the invoice (docType ReadableView), when it offers one as a PDF."""
     try:
-        found = services.client_for(received.account).download_flow(
+        pa = services.client_for(received.account, retry=RetryPolicy(attempts=1))
+        found = pa.download_flow(
             received.flow_id, client.DocType.READABLE_VIEW
         )
     except client.PlatformError:
