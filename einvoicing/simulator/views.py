@@ -316,11 +316,8 @@ def flow_detail(request: HttpRequest, flow_id: str) -> HttpResponse:
         return JsonResponse(_as_json(flow))
     if doc_type not in ("Original", "Converted", "ReadableView"):
         return _error(400, "INVALID_FORMAT", "docType inconnu.")
-    if doc_type == "ReadableView" and flow.direction == "In":
-        # An incoming Factur-X is its own readable view (the PDF part of the file).
-        response = HttpResponse(bytes(flow.content), content_type=flow.content_type)
-        response["Content-Disposition"] = f"inline;filename={flow.name or flow.flow_id}"
-        return response
+    # Every docType answers the file (an incoming Factur-X is its own readable view: its PDF part), as the
+    # OpenAPI describes it: octet-stream, attachment.
     response = HttpResponse(bytes(flow.content), content_type="application/octet-stream")
     response["Content-Disposition"] = f"attachment;filename={flow.name or flow.flow_id}"
     return response
