@@ -115,6 +115,72 @@ class EInvoice(models.Model):
         return {"Ok": "accepté", "Error": "refusé", "Pending": "en attente"}.get(self.ack_status, "")
 
 
+class OutgoingStatusState(models.TextChoices):
+    NEW = "a_envoyer", "À envoyer"
+    SENDING = "en_cours", "Envoi en cours"
+    UNKNOWN = "a_verifier", "Envoi à vérifier"
+    SENT = "envoye", "Envoyé"
+    ERROR = "erreur", "Erreur"
+
+
+class OutgoingStatus(models.Model):
+    """One lifecycle message (CDAR) the cabinet sends to its Plateforme Agréée, exactly once: the XML is built
+    and validated when the status is recorded, then sent byte for byte with `tracking_id` as trackingId."""
+
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="outgoing_statuses")
+    invoice = models.ForeignKey(
+        "invoices.Invoice",
+        on_delete=models.PROTECT,
+        related_name="outgoing_statuses",
+        null=True,
+        blank=True,
+        help_text="La facture émise par le cabinet dont il s'agit (vide pour une facture reçue).",
+    )
+    tracking_id = models.CharField("identifiant de suivi", max_length=36)
+    code = models.PositiveSmallIntegerField("statut")
+    sender_role = models.CharField("rôle de l'émetteur", max_length=2)
+    invoice_number = models.CharField("facture (BT-1)", max_length=100)
+    invoice_flow_id = models.CharField("flux de la facture", max_length=36, blank=True)
+    reason_code = models.CharField("motif", max_length=30, blank=True)
+    reason_text = models.TextField("libellé du motif", blank=True)
+    action_code = models.CharField("action attendue", max_length=3, blank=True)
+    comment = models.TextField("commentaire", blank=True)
+    amounts = models.JSONField("montants par taux de TVA", default=list, blank=True)
+    xml = models.BinaryField("message CDAR")
+    state = models.CharField(
+        max_length=12, choices=OutgoingStatusState.choices, default=OutgoingStatusState.NEW
+    )
+    sending_since = models.DateTimeField(null=True, blank=True)
+    flow_id = models.CharField("identifiant du flux", max_length=36, blank=True)
+    submitted_at = models.DateTimeField("transmis le", null=True, blank=True)
+    ack_status = models.CharField("accusé de réception", max_length=10, blank=True)
+    ack_details = models.JSONField(default=list, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "statut de cycle de vie émis"
+        verbose_name_plural = "statuts de cycle de vie émis"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cabinet", "tracking_id"], name="outgoing_status_unique_tracking_id"
+            )
+        ]
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Statut {self.code} de la facture {self.invoice_number}"
+
+    @property
+    def can_retry(self) -> bool:
+        return self.state in (OutgoingStatusState.ERROR, OutgoingStatusState.UNKNOWN)
+
+    @property
+    def ack_label(self) -> str:
+        return {"Ok": "accepté", "Error": "refusé", "Pending": "en attente"}.get(self.ack_status, "")
+
+
 from einvoicing.received_models import (  # noqa: E402, F401  (the models of « Factures reçues »)
     ReceivedAnswer,
     ReceivedInvoice,

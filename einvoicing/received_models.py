@@ -99,7 +99,13 @@ class ReceivedAnswer(models.Model):
     action_code = models.CharField("action attendue", max_length=3, blank=True)
     comment = models.TextField("commentaire", blank=True)
     tracking_id = models.CharField(max_length=36)
-    outgoing_id = models.PositiveIntegerField(null=True, blank=True)  # the OutgoingStatus row, once queued
+    outgoing = models.ForeignKey(  # the lifecycle message sent (lifecycle_out.send_status)
+        "einvoicing.OutgoingStatus",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="received_answers",
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
 

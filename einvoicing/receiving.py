@@ -16,7 +16,7 @@ from django.utils import timezone
 from lxml import etree
 
 from chorus.client.transport import RetryPolicy
-from einvoicing import client, services
+from einvoicing import client, lifecycle_out, services
 from einvoicing.models import (
     PlatformAccount,
     ReceivedAnswer,
@@ -375,12 +375,6 @@ def allowed(received: ReceivedInvoice) -> list[Answer]:
 def _send_status(received: ReceivedInvoice, **kwargs):
     """The shared seam for outgoing lifecycle messages (einvoicing/lifecycle_out.py): the status is about the
     received invoice, sent by the cabinet as buyer to the supplier's BT-34 address."""
-    try:
-        from einvoicing import lifecycle_out
-    except ImportError as e:
-        raise NotAnswerable(
-            "L'envoi des statuts de cycle de vie n'est pas encore disponible : réessayez plus tard."
-        ) from e
     subject = lifecycle_out.StatusSubject(
         invoice_number=received.number,
         issue_date=received.issue_date,
@@ -454,7 +448,7 @@ def answer(
             action_code=action_code,
             comment=comment,
             tracking_id=tracking_id,
-            outgoing_id=getattr(outgoing, "pk", None),
+            outgoing=outgoing,
             user=user,
         )
         locked.status = ANSWERS[code].status

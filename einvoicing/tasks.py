@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from einvoicing import client, sending
+from einvoicing import client, lifecycle_out, sending
 
 
 # Safe twice: the service claims the row and looks the flow up by trackingId before any re-send.
@@ -21,6 +21,22 @@ from einvoicing import client, sending
 )
 def send_einvoice(self, einvoice_id: int) -> None:
     sending.send(einvoice_id=einvoice_id)
+
+
+# Same guarantees for lifecycle messages (CDAR): claim, look-up by trackingId, stale claim taken over.
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(client.PlatformUnavailable,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=8,
+    soft_time_limit=90,
+    time_limit=120,
+)
+def send_outgoing_status(self, status_id: int) -> None:
+    lifecycle_out.send(status_id=status_id)
 
 
 # Safe twice: a flow already stored is skipped (unique per account and flowId), the cursor only moves forward.

@@ -94,7 +94,7 @@ def _answer_form(code: int, data=None) -> ReceivedAnswerForm:
 
 def received_detail(request, pk: int, failed: ReceivedAnswerForm | None = None):
     received = _received(request, pk)
-    answers = list(received.answers.select_related("user"))
+    answers = list(received.answers.select_related("user", "outgoing"))
     for item in answers:
         item.reason_label = receiving.REFUSAL_REASONS.get(item.reason_code, item.reason_code)
         item.action_label = receiving.ACTION_CODES.get(item.action_code, item.action_code)

@@ -128,7 +128,7 @@ def _clean(text: str) -> str:
 
 
 def _french(family: str, rule: str, text: str) -> str:
-    if family == "BR-FR":
+    if family in ("BR-FR", "CDAR"):
         # "BR-FR-05/BT-22 : La mention … est absente." → keep the sentence, the rule is shown apart.
         return re.sub(r"^\[?[A-Z0-9\-/_ ]+\]?\s*:\s*", "", text)
     if rule in EN16931_FR:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import datetime
 import json
-import sys
 import types
 import uuid
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +14,7 @@ import pytest
 import responses
 
 from einvoicing import client, receiving
-from einvoicing.models import ReceivedAnswer, ReceivedInvoice, ReceivedStatus, ReceivingCursor
+from einvoicing.models import OutgoingStatus, ReceivedAnswer, ReceivedInvoice, ReceivedStatus, ReceivingCursor
 from tests import factories
 from tests.einvoicing.afnor_contract import FLOW_BASE
 
@@ -178,53 +176,22 @@ def test_a_pa_outage_stops_the_collection_with_a_french_message_and_keeps_the_cu
 # -- answering ----------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Sent:
-    pk: int
-    kwargs: dict
-
-
 @pytest.fixture
 def lifecycle(monkeypatch):
-    """A stand-in for einvoicing.lifecycle_out with its fixed API, recording each send_status call."""
-    import einvoicing
+    """The real lifecycle_out.send_status, its calls recorded; a comment « échec » makes it refuse."""
+    from einvoicing import lifecycle_out
 
-    module = types.ModuleType("einvoicing.lifecycle_out")
     calls: list[dict] = []
+    real = lifecycle_out.send_status
 
-    class NotSendable(Exception):
-        def __init__(self, message):
-            super().__init__(message)
-            self.message = message
-
-    @dataclass(frozen=True)
-    class StatusSubject:
-        invoice_number: str
-        issue_date: datetime.date
-        type_code: str
-        seller_siren: str
-        seller_address: str
-        seller_name: str
-        buyer_siren: str
-        buyer_address: str
-        buyer_name: str
-        flow_id: str = ""
-
-    def send_status(**kwargs):
+    def spy(**kwargs):
         if kwargs["comment"] == "échec":
-            raise NotSendable("Le statut ne passe pas le schematron CDAR.")
+            raise lifecycle_out.NotSendable("Le statut ne passe pas le schematron CDAR.")
         calls.append(kwargs)
-        return Sent(pk=len(calls), kwargs=kwargs)
+        return real(**kwargs)
 
-    module.NotSendable, module.StatusSubject, module.send_status, module.calls = (
-        NotSendable,
-        StatusSubject,
-        send_status,
-        calls,
-    )
-    monkeypatch.setitem(sys.modules, "einvoicing.lifecycle_out", module)
-    monkeypatch.setattr(einvoicing, "lifecycle_out", module, raising=False)
-    return module
+    monkeypatch.setattr(lifecycle_out, "send_status", spy)
+    return types.SimpleNamespace(calls=calls)
 
 
 def test_a_refusal_sends_210_as_buyer_to_the_supplier_address(cabinet, lifecycle):
@@ -239,7 +206,12 @@ def test_a_refusal_sends_210_as_buyer_to_the_supplier_address(cabinet, lifecycle
     assert subject.buyer_siren == "732829320"
     assert sent["tracking_id"] == answer.tracking_id and len(answer.tracking_id) <= 36
     row.refresh_from_db()
-    assert row.status == ReceivedStatus.REFUSED and answer.outgoing_id == 1
+    assert row.status == ReceivedStatus.REFUSED
+    outgoing = OutgoingStatus.objects.get()
+    assert answer.outgoing == outgoing and (outgoing.code, outgoing.sender_role) == (210, "BY")
+    assert outgoing.tracking_id == answer.tracking_id and outgoing.invoice_number == "FR-TEST-1"
+    xml = bytes(outgoing.xml).decode()
+    assert "412345670" in xml and "TX_TVA_ERR" in xml  # to the supplier's address, with the reason
 
 
 def test_a_dispute_needs_a_reason_and_an_action(cabinet, lifecycle):
@@ -307,17 +279,6 @@ def test_no_approval_after_a_refusal(cabinet, lifecycle):
     with pytest.raises(receiving.NotAnswerable, match="refusée"):
         receiving.answer(row, code=205)
     assert [a.code for a in row.answers.all()] == [204, 210]
-
-
-def test_without_the_lifecycle_module_the_answer_says_so(cabinet, monkeypatch):
-    import einvoicing
-
-    monkeypatch.setitem(sys.modules, "einvoicing.lifecycle_out", None)
-    monkeypatch.delattr(einvoicing, "lifecycle_out", raising=False)
-    row = factories.make_received(cabinet)
-    with pytest.raises(receiving.NotAnswerable, match="pas encore disponible"):
-        receiving.answer(row, code=204)
-    assert ReceivedInvoice.objects.get(pk=row.pk).status == ReceivedStatus.NEW
 
 
 def test_unique_flow_per_account(cabinet):
