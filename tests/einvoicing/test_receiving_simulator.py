@@ -16,8 +16,19 @@ pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("transactional_db
 
 
 @pytest.fixture
-def account(cabinet):
-    return factories.make_platform_account(cabinet, client_id="cabinet-garonne")
+def account(cabinet, live_server, settings):
+    settings.GEOPROD_DEMO = True  # plain http to the local simulator
+    base = f"{live_server.url}/{settings.PA_SIMULATOR_PREFIX}"
+    account = factories.make_platform_account(
+        cabinet,
+        client_id="cabinet-garonne",
+        flow_url=f"{base}/flow-service",
+        directory_url=f"{base}/directory-service",
+        token_url=f"{base}/oauth/token",
+    )
+    account.set_client_secret(settings.PA_SIMULATOR_SECRET)
+    account.save()
+    return account
 
 
 def test_a_dropped_supplier_invoice_is_collected_once_over_http(pa, account, cabinet, live_server, settings):  # noqa: F811
@@ -51,6 +62,17 @@ def test_a_dropped_supplier_invoice_is_collected_once_over_http(pa, account, cab
     readable = pa.download_flow(row.flow_id, client.DocType.READABLE_VIEW)
     assert readable.content[:5] == b"%PDF-"
     assert len(pa.checked) >= 4  # search, original, search, readable view: all checked against the OpenAPI
+
+    # The refusal goes to the PA as a CDAR flow (lifecycle_out's task sends it once, after the commit).
+    from einvoicing import lifecycle_out
+
+    answer = receiving.answer(row, code=210, reason_code="DOUBLON", comment="Déjà reçue le mois dernier")
+    sent = lifecycle_out.send(status_id=answer.outgoing_id, pa=pa)  # already sent: nothing sent twice
+    assert sent.state == "envoye" and sent.flow_id
+    cdar = SimFlow.objects.get(flow_id=sent.flow_id)
+    assert (cdar.direction, cdar.flow_syntax, cdar.tracking_id) == ("Out", "CDAR", answer.tracking_id)
+    assert b"DOUBLON" in bytes(cdar.content) and SUPPLIERS[0].siren.encode() in bytes(cdar.content)
+    assert SimFlow.objects.filter(flow_syntax="CDAR").count() == 1
 
 
 def dropped_at(response):
