@@ -54,14 +54,18 @@ def _collect_seeded(account: PlatformAccount) -> None:
     from einvoicing.models import ReceivingCursor
     from einvoicing.simulator.models import SimFlow
 
-    flows = SimFlow.objects.filter(owner=account.client_id, direction="In", flow_type=receiving.SUPPLIER_INVOICE)
+    flows = SimFlow.objects.filter(
+        owner=account.client_id, direction="In", flow_type=receiving.SUPPLIER_INVOICE
+    )
     cursor, _ = ReceivingCursor.objects.get_or_create(account=account)
     for sim in flows.order_by("updated_at", "id"):
         flow = client.Flow(flow_id=sim.flow_id, flow_syntax=sim.flow_syntax, updated_at=sim.updated_at)
         receiving.store(
             account=account,
             flow=flow,
-            file=client.FlowFile(content=bytes(sim.content), content_type=sim.content_type, filename=sim.name),
+            file=client.FlowFile(
+                content=bytes(sim.content), content_type=sim.content_type, filename=sim.name
+            ),
         )
         if cursor.updated_after is None or sim.updated_at > cursor.updated_after:
             cursor.updated_after = sim.updated_at

@@ -37,7 +37,9 @@ class ReceivedInvoice(models.Model):
     supplier_name = models.CharField("fournisseur", max_length=200, blank=True)
     supplier_siren = models.CharField("SIREN du fournisseur", max_length=9, blank=True, db_index=True)
     supplier_vat = models.CharField("n° de TVA du fournisseur", max_length=30, blank=True)
-    supplier_address = models.CharField("adresse électronique du fournisseur (BT-34)", max_length=125, blank=True)
+    supplier_address = models.CharField(
+        "adresse électronique du fournisseur (BT-34)", max_length=125, blank=True
+    )
     buyer_name = models.CharField("acheteur", max_length=200, blank=True)
     buyer_siren = models.CharField("SIREN de l'acheteur", max_length=9, blank=True)
     buyer_address = models.CharField("adresse électronique de l'acheteur (BT-49)", max_length=125, blank=True)

@@ -207,7 +207,10 @@ def parse_invoice(content: bytes) -> dict:
                 "unit": quantity[0].get("unitCode", "") if quantity else "",
                 "unit_price": str(
                     _decimal(
-                        text(item, "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount")
+                        text(
+                            item,
+                            "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount",
+                        )
                     )
                 ),
                 "vat_rate": text(
@@ -355,9 +358,7 @@ def readable_view(received: ReceivedInvoice) -> client.FlowFile | None:
     """The PA's readable view of the invoice (docType ReadableView), when it offers one as a PDF."""
     try:
         pa = services.client_for(received.account, retry=RetryPolicy(attempts=1))
-        found = pa.download_flow(
-            received.flow_id, client.DocType.READABLE_VIEW
-        )
+        found = pa.download_flow(received.flow_id, client.DocType.READABLE_VIEW)
     except client.PlatformError:
         return None
     if found.content[:5] != b"%PDF-":
@@ -388,7 +389,9 @@ def _send_status(received: ReceivedInvoice, **kwargs):
         flow_id=received.flow_id,
     )
     try:
-        return lifecycle_out.send_status(account=received.account, subject=subject, sender_role="BY", **kwargs)
+        return lifecycle_out.send_status(
+            account=received.account, subject=subject, sender_role="BY", **kwargs
+        )
     except lifecycle_out.NotSendable as e:
         raise NotAnswerable(e.message) from e
 

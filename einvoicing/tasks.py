@@ -41,7 +41,11 @@ def send_outgoing_status(self, status_id: int) -> None:
 
 # Safe twice: a flow already stored is skipped (unique per account and flowId), the cursor only moves forward.
 @shared_task(
-    autoretry_for=(client.PlatformUnavailable,), retry_backoff=30, max_retries=3, soft_time_limit=240, time_limit=300
+    autoretry_for=(client.PlatformUnavailable,),
+    retry_backoff=30,
+    max_retries=3,
+    soft_time_limit=240,
+    time_limit=300,
 )
 def collect_received(account_id: int | None = None) -> None:
     """Collects the incoming supplier invoices of one PA account, or of every account (beat)."""

@@ -314,7 +314,9 @@ def make_received(cabinet: Cabinet, *, content: bytes | None = None, **kw):
     content = received_pdf() if content is None else content
     flow = client.Flow(flow_id=str(uuid.uuid4()), flow_syntax="Factur-X")
     row = receiving.store(
-        account=account, flow=flow, file=client.FlowFile(content=content, content_type="application/pdf", filename="f.pdf")
+        account=account,
+        flow=flow,
+        file=client.FlowFile(content=content, content_type="application/pdf", filename="f.pdf"),
     )
     if kw:
         for key, value in kw.items():

@@ -150,9 +150,7 @@ def invoice_data(
             "einvoicing_addr": buyer_siren,
             "einvoicing_addr_schemeid": "0225",
         },
-        "BG-23": [
-            {"BT-116": str(total_ht), "BT-117": str(total_vat), "BT-118": "S", "BT-119": "20.00"}
-        ],
+        "BG-23": [{"BT-116": str(total_ht), "BT-117": str(total_vat), "BT-118": "S", "BT-119": "20.00"}],
         "BG-25": lines,
         "BT-72": issue_date,
         "BT-106": str(total_ht),
@@ -197,7 +195,9 @@ def drop_invoice(
 ) -> SimFlow:
     """A new incoming supplier invoice for the PA client `owner` (already acknowledged, as the buyer's PA
     makes it available). `content` replaces the generated Factur-X (tests drop malformed files this way)."""
-    supplier = supplier or SUPPLIERS[SimFlow.objects.filter(owner=owner, direction="In").count() % len(SUPPLIERS)]
+    supplier = (
+        supplier or SUPPLIERS[SimFlow.objects.filter(owner=owner, direction="In").count() % len(SUPPLIERS)]
+    )
     issue_date = issue_date or timezone.localdate()
     number = number or f"F{issue_date:%Y%m}-{uuid.uuid4().hex[:6].upper()}"
     if content is None:
@@ -224,7 +224,9 @@ def drop_invoice(
     )
 
 
-def seed_incoming(*, owner: str, buyer_siren: str, buyer_name: str, today: datetime.date | None = None) -> int:
+def seed_incoming(
+    *, owner: str, buyer_siren: str, buyer_name: str, today: datetime.date | None = None
+) -> int:
     """A few supplier invoices for a demo cabinet, once (none added when it already has some)."""
     if SimFlow.objects.filter(owner=owner, direction="In", flow_type="SupplierInvoice").exists():
         return 0

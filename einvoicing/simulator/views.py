@@ -338,7 +338,9 @@ def drop_incoming(request: HttpRequest) -> HttpResponse:
     siren = str(body.get("buyerSiren", "")) if isinstance(body, dict) else ""
     if not (len(siren) == 9 and siren.isdigit()):
         return _error(400, "INVALID_FORMAT", "buyerSiren (9 chiffres) est attendu.")
-    flow = drop_invoice(owner=request.pa_owner, buyer_siren=siren, buyer_name=str(body.get("buyerName", ""))[:100])
+    flow = drop_invoice(
+        owner=request.pa_owner, buyer_siren=siren, buyer_name=str(body.get("buyerName", ""))[:100]
+    )
     return JsonResponse(_as_json(flow), status=201)
 
 

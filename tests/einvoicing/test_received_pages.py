@@ -28,7 +28,9 @@ def test_the_list_shows_the_cabinets_rows_only(client_as, comptable, cabinet, ot
     c = client_as(comptable)
     for name in ("received-detail", "received-file", "received-readable"):
         assert c.get(reverse(f"einvoicing:{name}", args=[theirs.pk])).status_code == 404
-    assert c.post(reverse("einvoicing:received-answer", args=[theirs.pk]), {"reponse": "204"}).status_code == 404
+    assert (
+        c.post(reverse("einvoicing:received-answer", args=[theirs.pk]), {"reponse": "204"}).status_code == 404
+    )
     assert c.get(reverse("einvoicing:received-detail", args=[mine.pk])).status_code == 200
 
 
@@ -61,7 +63,16 @@ def test_the_detail_shows_data_lines_and_the_file(client_as, comptable, cabinet)
     row = factories.make_received(cabinet)
     c = client_as(comptable)
     page = c.get(row.get_absolute_url()).content.decode()
-    for text in ("FR-TEST-1", "Topo Matériel Services", "412345670", "05/11/2026", "Location station GNSS (mois)", "539,90", "Refuser la facture", "Aucune réponse envoyée"):
+    for text in (
+        "FR-TEST-1",
+        "Topo Matériel Services",
+        "412345670",
+        "05/11/2026",
+        "Location station GNSS (mois)",
+        "539,90",
+        "Refuser la facture",
+        "Aucune réponse envoyée",
+    ):
         assert text in page, text
     download = c.get(reverse("einvoicing:received-file", args=[row.pk]))
     assert download.content == bytes(row.original) and "attachment" in download["Content-Disposition"]

@@ -165,8 +165,17 @@ def test_collect_pages_by_updated_after_and_stores_each_flow_once(pa, afnor, cab
 
 def test_a_pa_outage_stops_the_collection_with_a_french_message_and_keeps_the_cursor(pa, afnor, cabinet):
     account = factories.make_platform_account(cabinet)
-    afnor.add(responses.POST, SEARCH, json={"limit": 100, "filters": {}, "results": [flow_json("in-9", "2026-12-01T08:00:00.000Z")]})
-    afnor.add(responses.GET, f"{FLOW_BASE}/v1/flows/in-9", status=503, json={"errorCode": "X", "errorMessage": "indisponible"})
+    afnor.add(
+        responses.POST,
+        SEARCH,
+        json={"limit": 100, "filters": {}, "results": [flow_json("in-9", "2026-12-01T08:00:00.000Z")]},
+    )
+    afnor.add(
+        responses.GET,
+        f"{FLOW_BASE}/v1/flows/in-9",
+        status=503,
+        json={"errorCode": "X", "errorMessage": "indisponible"},
+    )
     result = receiving.collect(account, pa=pa)
     assert result.new == 0 and result.error.startswith("Relevé des factures reçues interrompu")
     assert ReceivingCursor.objects.get(account=account).updated_after is None  # retried next time
@@ -201,8 +210,16 @@ def test_a_refusal_sends_210_as_buyer_to_the_supplier_address(cabinet, lifecycle
     assert sent["code"] == 210 and sent["sender_role"] == "BY" and sent["account"] == row.account
     assert sent["reason_code"] == "TX_TVA_ERR" and sent["reason_text"] == "Taux de TVA erroné"
     subject = sent["subject"]
-    assert (subject.invoice_number, subject.seller_siren, subject.seller_address) == ("FR-TEST-1", "412345670", "412345670")
-    assert (subject.issue_date, subject.type_code, subject.flow_id) == (datetime.date(2026, 11, 5), "380", row.flow_id)
+    assert (subject.invoice_number, subject.seller_siren, subject.seller_address) == (
+        "FR-TEST-1",
+        "412345670",
+        "412345670",
+    )
+    assert (subject.issue_date, subject.type_code, subject.flow_id) == (
+        datetime.date(2026, 11, 5),
+        "380",
+        row.flow_id,
+    )
     assert subject.buyer_siren == "732829320"
     assert sent["tracking_id"] == answer.tracking_id and len(answer.tracking_id) <= 36
     row.refresh_from_db()
@@ -250,7 +267,12 @@ EXPECTED = {  # status → the answers it allows (the table in receiving.TRANSIT
     ReceivedStatus.REFUSED: set(),
     ReceivedStatus.UNREADABLE: set(),
 }
-ARGS = {204: {}, 205: {}, 207: {"reason_code": "DOUBLON", "action_code": "NOA"}, 210: {"reason_code": "DOUBLON"}}
+ARGS = {
+    204: {},
+    205: {},
+    207: {"reason_code": "DOUBLON", "action_code": "NOA"},
+    210: {"reason_code": "DOUBLON"},
+}
 
 
 def test_the_transition_table_is_the_expected_one():

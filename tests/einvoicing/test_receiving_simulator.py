@@ -36,7 +36,11 @@ def test_a_dropped_supplier_invoice_is_collected_once_over_http(pa, account, cab
 
     token = requests.post(
         f"{live_server.url}/{settings.PA_SIMULATOR_PREFIX}/oauth/token",
-        data={"grant_type": "client_credentials", "client_id": "cabinet-garonne", "client_secret": settings.PA_SIMULATOR_SECRET},
+        data={
+            "grant_type": "client_credentials",
+            "client_id": "cabinet-garonne",
+            "client_secret": settings.PA_SIMULATOR_SECRET,
+        },
         timeout=10,
     ).json()["access_token"]
     dropped = requests.post(
