@@ -312,3 +312,21 @@ def test_unique_flow_per_account(cabinet):
     )
     assert again.pk == row.pk and ReceivedInvoice.objects.count() == 1
     assert uuid.UUID(row.flow_id)
+
+
+def test_the_beat_collects_every_quarter_hour_through_a_thin_task(cabinet, monkeypatch):
+    from django_celery_beat.models import PeriodicTask
+
+    from chorus import schedule
+    from einvoicing import tasks
+
+    schedule.install_schedule()
+    entry = PeriodicTask.objects.get(name=schedule.RECEIVED)
+    assert entry.task == "einvoicing.tasks.collect_received" and entry.interval.every == 15 * 60
+    seen = []
+    monkeypatch.setattr(receiving, "collect", lambda account, **kw: seen.append(account.pk))
+    account = factories.make_platform_account(cabinet)
+    tasks.collect_received.delay()
+    tasks.collect_received.delay(account.pk)
+    tasks.collect_received.delay(999999)  # an account deleted since: nothing to do
+    assert seen == [account.pk, account.pk]
