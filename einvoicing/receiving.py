@@ -327,7 +327,9 @@ def collect(
     try:
         pa = pa or services.client_for(account)
         flows = pa.flows_updated_since(
-            cursor.updated_after or FIRST_CURSOR,
+            # Restart just before the last flow stored: updatedAt values repeat and the search is exclusive
+            # (reference.md §2); the flows already stored are skipped below.
+            cursor.updated_after - client.CURSOR_OVERLAP if cursor.updated_after else FIRST_CURSOR,
             limit=limit,
             directions=[client.FlowDirection.IN],
             flow_types=[SUPPLIER_INVOICE],

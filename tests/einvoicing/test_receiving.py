@@ -159,7 +159,7 @@ def test_collect_pages_by_updated_after_and_stores_each_flow_once(pa, afnor, cab
     downloads = sum(1 for c in afnor.calls if "/v1/flows/in-" in c.request.url)
     afnor.add(responses.POST, SEARCH, json={"limit": 2, "filters": {}, "results": [second[1]]})
     assert receiving.collect(account, pa=pa, limit=2).new == 0
-    assert json.loads(afnor.calls[-1].request.body)["where"]["updatedAfter"] == "2026-12-01T10:00:00.000Z"
+    assert json.loads(afnor.calls[-1].request.body)["where"]["updatedAfter"] == "2026-12-01T09:59:59.999Z"
     assert sum(1 for c in afnor.calls if "/v1/flows/in-" in c.request.url) == downloads
 
 
@@ -330,3 +330,31 @@ def test_the_beat_collects_every_quarter_hour_through_a_thin_task(cabinet, monke
     tasks.collect_received.delay(account.pk)
     tasks.collect_received.delay(999999)  # an account deleted since: nothing to do
     assert seen == [account.pk, account.pk]
+
+
+def test_an_interrupted_collection_resumes_without_losing_a_flow_of_the_same_instant(pa, afnor, cabinet):
+    account = factories.make_platform_account(cabinet)
+    same = "2026-12-01T08:00:00.000Z"
+    page = {"limit": 100, "filters": {}, "results": [flow_json("in-a", same), flow_json("in-b", same)]}
+    afnor.add(responses.POST, SEARCH, json=page)
+    afnor.add(responses.POST, SEARCH, json=page)
+    original = factories.received_pdf(0)
+    afnor.add(
+        responses.GET, f"{FLOW_BASE}/v1/flows/in-a", body=original, content_type="application/octet-stream"
+    )
+    for _ in range(3):  # every attempt of the client's retry policy
+        afnor.add(
+            responses.GET,
+            f"{FLOW_BASE}/v1/flows/in-b",
+            status=503,
+            json={"errorCode": "SERVICE_UNAVAILABLE", "errorMessage": "indisponible"},
+        )
+    afnor.add(
+        responses.GET, f"{FLOW_BASE}/v1/flows/in-b", body=original, content_type="application/octet-stream"
+    )
+    first = receiving.collect(account, pa=pa)
+    assert first.new == 1 and first.error
+    assert ReceivingCursor.objects.get(account=account).last_error == first.error
+    second = receiving.collect(account, pa=pa)
+    assert (second.new, second.error) == (1, "")
+    assert set(ReceivedInvoice.objects.values_list("flow_id", flat=True)) == {"in-a", "in-b"}
