@@ -18,9 +18,7 @@ from einvoicing.models import OutgoingStatus, ReceivedAnswer, ReceivedInvoice, R
 from tests import factories
 from tests.einvoicing.afnor_contract import FLOW_BASE
 
-UC1 = Path("/work/shared/reform/examples/UC1_F202500003_00-INV_20250701_CII.xml")
-if not UC1.exists():  # the shared artefacts, wherever the checkout sits
-    UC1 = Path(__file__).resolve().parents[3] / "shared/reform/examples" / UC1.name
+UC1 = Path(__file__).parent / "received_examples" / "UC1_F202500003_00-INV_20250701_CII.xml"
 SEARCH = f"{FLOW_BASE}/v1/flows/search"
 
 
