@@ -34,10 +34,15 @@ SUPPLIER_INVOICE = "SupplierInvoice"  # flowType the PA gives an invoice address
 FIRST_CURSOR = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
 
 NS = facturx.NS
-# Received files are untrusted: no DTD, no entity expansion, no network access (XXE-safe).
-SAFE_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
-)
+
+
+def _safe_parser() -> etree.XMLParser:
+    """Received files are untrusted: no DTD, no entity expansion, no network access (XXE-safe). One parser
+    per document: lxml parsers are not shared between threads."""
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
+    )
+
 
 # -- what the cabinet can answer (reference.md §4) -----------------------------------------------------------
 
@@ -143,7 +148,7 @@ def parse_invoice(content: bytes) -> dict:
     """The fields of a ReceivedInvoice read from a Factur-X PDF or a CII XML; raises Unreadable (French)."""
     xml = _xml_of(content)
     try:
-        root = etree.fromstring(xml, parser=SAFE_PARSER)
+        root = etree.fromstring(xml, parser=_safe_parser())
     except etree.XMLSyntaxError as e:
         raise Unreadable(f"Le XML de la facture est mal formé ({e}).") from e
     if etree.QName(root).localname != "CrossIndustryInvoice":
