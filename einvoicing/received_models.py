@@ -87,6 +87,10 @@ class ReceivedInvoice(models.Model):
         return "Avoir" if self.is_credit_note else "Facture"
 
     @property
+    def title(self) -> str:
+        return "Avoir reçu" if self.is_credit_note else "Facture reçue"
+
+    @property
     def is_pdf(self) -> bool:
         return self.original_content_type == "application/pdf"
 

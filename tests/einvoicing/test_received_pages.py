@@ -107,3 +107,10 @@ def test_refusing_from_the_page(client_as, comptable, cabinet, lifecycle):  # no
 def test_collect_now_without_a_platform_says_what_to_do(client_as, admin):
     response = client_as(admin).post(reverse("einvoicing:received-collect"), follow=True)
     assert "Renseignez d'abord la plateforme agréée" in html.unescape(response.content.decode())
+
+
+def test_a_credit_note_is_called_so(client_as, comptable, cabinet):
+    row = factories.make_received(cabinet, type_code="381")
+    page = client_as(comptable).get(row.get_absolute_url()).content.decode()
+    assert "Avoir reçu FR-TEST-1" in page
+    assert "Avoir" in client_as(comptable).get(LIST).content.decode()
