@@ -11,6 +11,8 @@ SWEEP = "Reprise des envois Chorus Pro interrompus"
 REMINDERS = "Relances automatiques"
 EINVOICE_LIFECYCLE = "Statuts des factures électroniques (plateforme agréée)"
 LIFECYCLE_SWEEP = "Reprise des statuts de cycle de vie interrompus (plateforme agréée)"
+RECEIVED = "Relevé des factures reçues (plateforme agréée)"
+RECEIVED_EVERY_SECONDS = 15 * 60
 
 
 def install_schedule() -> None:
@@ -26,6 +28,14 @@ def install_schedule() -> None:
         name=LIFECYCLE_SWEEP,
         defaults={"task": "einvoicing.tasks.sweep_outgoing_statuses", "interval": every, "enabled": True},
     )
+    quarter = dict(every=RECEIVED_EVERY_SECONDS, period=IntervalSchedule.SECONDS)
+    if not PeriodicTask.objects.filter(name=RECEIVED).exists():
+        every_quarter = IntervalSchedule.objects.filter(**quarter).first() or IntervalSchedule.objects.create(
+            **quarter
+        )
+        PeriodicTask.objects.create(
+            name=RECEIVED, task="einvoicing.tasks.collect_received", interval=every_quarter
+        )
     if not PeriodicTask.objects.filter(name=NIGHTLY_REFRESH).exists():
         nightly, _ = CrontabSchedule.objects.get_or_create(
             minute="30",

@@ -40,4 +40,33 @@ def seed_demo_platform(*, cabinet: Cabinet) -> PlatformAccount | None:
         .values_list("siret", "nom")
     ]
     seed_directory(companies)
+    from einvoicing.simulator.incoming import seed_incoming
+
+    seed_incoming(owner=account.client_id, buyer_siren=cabinet.siret[:9], buyer_name=cabinet.raison_sociale)
+    _collect_seeded(account)
     return account
+
+
+def _collect_seeded(account: PlatformAccount) -> None:
+    """What the first « Relever » would store, done at seed time (the simulator is not served yet): the
+    demo's « Factures reçues » is filled, and the cursor stands after the seeded flows."""
+    from einvoicing import client, receiving
+    from einvoicing.models import ReceivingCursor
+    from einvoicing.simulator.models import SimFlow
+
+    flows = SimFlow.objects.filter(
+        owner=account.client_id, direction="In", flow_type=receiving.SUPPLIER_INVOICE
+    )
+    cursor, _ = ReceivingCursor.objects.get_or_create(account=account)
+    for sim in flows.order_by("updated_at", "id"):
+        flow = client.Flow(flow_id=sim.flow_id, flow_syntax=sim.flow_syntax, updated_at=sim.updated_at)
+        receiving.store(
+            account=account,
+            flow=flow,
+            file=client.FlowFile(
+                content=bytes(sim.content), content_type=sim.content_type, filename=sim.name
+            ),
+        )
+        if cursor.updated_after is None or sim.updated_at > cursor.updated_after:
+            cursor.updated_after = sim.updated_at
+    cursor.save()

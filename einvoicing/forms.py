@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 
 from einvoicing.models import PlatformAccount
+from geoprod.filters import DATE_WIDGET
 
 
 def _https_by_default(field, **kwargs):
@@ -42,3 +43,57 @@ class PlatformAccountForm(forms.ModelForm):
                         name, "Adresse en https:// obligatoire : les identifiants ne circulent que chiffrés."
                     )
         return data
+
+
+class ReceivedFilterForm(forms.Form):
+    """« Factures reçues »: supplier (name, SIREN) or number, status, period of the invoice date."""
+
+    q = forms.CharField(label="Fournisseur ou n°", required=False, max_length=100)
+    status = forms.ChoiceField(label="Statut", required=False)
+    start = forms.DateField(label="Du", required=False, widget=DATE_WIDGET)
+    end = forms.DateField(label="Au", required=False, widget=DATE_WIDGET)
+    search_help = "Fournisseur, SIREN ou numéro de facture"
+
+    def __init__(self, *args, **kwargs):
+        from einvoicing.models import ReceivedStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Tous")] + ReceivedStatus.choices
+        self.fields["q"].widget.attrs.update(type="search", placeholder=self.search_help)
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", "La fin de la période doit suivre son début.")
+        return cleaned
+
+
+class ReceivedAnswerForm(forms.Form):
+    """One answer to a received invoice; the reason is required for a refusal and a dispute, the expected
+    action for a dispute (checked again by receiving.answer)."""
+
+    code = forms.TypedChoiceField(
+        coerce=int, choices=[(204, "204"), (205, "205"), (207, "207"), (210, "210")], widget=forms.HiddenInput
+    )
+    reason_code = forms.ChoiceField(label="Motif", required=False)
+    action_code = forms.ChoiceField(label="Action attendue du fournisseur", required=False)
+    comment = forms.CharField(
+        label="Commentaire", required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from einvoicing import receiving
+
+        super().__init__(*args, **kwargs)
+        self.fields["reason_code"].choices = receiving.choices(receiving.REFUSAL_REASONS)
+        self.fields["action_code"].choices = receiving.choices(receiving.ACTION_CODES)
+
+    def clean(self):
+        cleaned = super().clean()
+        code = cleaned.get("code")
+        if code in (207, 210) and not cleaned.get("reason_code"):
+            self.add_error("reason_code", "Choisissez le motif.")
+        if code == 207 and not cleaned.get("action_code"):
+            self.add_error("action_code", "Choisissez l'action attendue du fournisseur.")
+        return cleaned

@@ -274,3 +274,11 @@ class OutgoingStatus(models.Model):
     @property
     def ack_label(self) -> str:
         return {"Ok": "accepté", "Error": "refusé", "Pending": "en attente"}.get(self.ack_status, "")
+
+
+from einvoicing.received_models import (  # noqa: E402, F401  (the models of « Factures reçues »)
+    ReceivedAnswer,
+    ReceivedInvoice,
+    ReceivedStatus,
+    ReceivingCursor,
+)

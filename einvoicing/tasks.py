@@ -82,3 +82,22 @@ def refresh_outgoing_acks(account_id: int) -> int:
     from einvoicing.models import PlatformAccount
 
     return lifecycle_out.refresh_pending(account=PlatformAccount.objects.get(pk=account_id))
+# Safe twice: a flow already stored is skipped (unique per account and flowId), the cursor only moves forward.
+@shared_task(
+    autoretry_for=(client.PlatformUnavailable,),
+    retry_backoff=30,
+    max_retries=3,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def collect_received(account_id: int | None = None) -> None:
+    """Collects the incoming supplier invoices of one PA account, or of every account (beat)."""
+    from einvoicing import receiving
+    from einvoicing.models import PlatformAccount
+
+    if account_id is None:
+        receiving.collect_all()
+        return
+    account = PlatformAccount.objects.filter(pk=account_id).first()
+    if account is not None:
+        receiving.collect(account)

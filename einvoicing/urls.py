@@ -1,6 +1,6 @@
 from django.urls import path
 
-from einvoicing import views, views_ereporting
+from einvoicing import views, views_ereporting, views_received
 
 app_name = "einvoicing"
 urlpatterns = [
@@ -10,6 +10,12 @@ urlpatterns = [
     path("factures/<int:pk>/repondre/", views.einvoice_answer, name="einvoice-answer"),
     path("statuts-emis/<int:pk>/reessayer/", views.outgoing_status_retry, name="outgoing-status-retry"),
     path("statuts-emis/<int:pk>/accuse/", views.outgoing_status_refresh, name="outgoing-status-refresh"),
+    path("factures-recues/", views_received.received_list, name="received-list"),
+    path("factures-recues/relever/", views_received.received_collect, name="received-collect"),
+    path("factures-recues/<int:pk>/", views_received.received_detail, name="received-detail"),
+    path("factures-recues/<int:pk>/fichier/", views_received.received_file, name="received-file"),
+    path("factures-recues/<int:pk>/lisible/", views_received.received_readable, name="received-readable"),
+    path("factures-recues/<int:pk>/repondre/", views_received.received_answer, name="received-answer"),
     path("e-reporting/", views_ereporting.ereporting_month, name="ereporting"),
     path(
         "e-reporting/<str:kind>/<str:key>.xml",

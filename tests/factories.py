@@ -247,6 +247,7 @@ def make_one_of_each(cabinet: Cabinet) -> dict:
     make_einvoice(invoice, code=207)
     return {
         "outgoing-status": make_outgoing_status(invoice),
+        "received": make_received(cabinet),
         "hold-lift": hold,
         "reminder-mark": reminder,
         "batch": batch,
@@ -304,6 +305,63 @@ def make_outgoing_status(invoice, *, state: str = "erreur"):
         flow_id="flow-status-1",
         last_error="La plateforme a refusé le message de cycle de vie (InvalidSchema : essai).",
     )
+def make_platform_account(cabinet: Cabinet, **kw):
+    from einvoicing.models import PlatformAccount
+
+    defaults = {
+        "name": "Plateforme de test",
+        "flow_url": "https://pa.example.test/flow-service",
+        "directory_url": "https://pa.example.test/directory-service",
+        "token_url": "https://pa.example.test/oauth/token",
+        "client_id": f"client-{cabinet.pk}",
+    } | kw
+    account, created = PlatformAccount.objects.get_or_create(cabinet=cabinet, defaults=defaults)
+    if created:
+        account.set_client_secret("secret-de-test")
+        account.save()
+    return account
+
+
+_RECEIVED_PDF: dict[str, bytes] = {}
+
+
+def received_pdf(supplier_index: int = 0) -> bytes:
+    """A supplier's Factur-X as the offline PA delivers it (built once per test run)."""
+    import datetime
+
+    from einvoicing.simulator import incoming
+
+    key = str(supplier_index)
+    if key not in _RECEIVED_PDF:
+        _RECEIVED_PDF[key] = incoming.facturx_pdf(
+            incoming.SUPPLIERS[supplier_index],
+            number=f"FR-TEST-{supplier_index + 1}",
+            issue_date=datetime.date(2026, 11, 5),
+            buyer_siren="732829320",
+            buyer_name="Géomètres Experts Garonne",
+        )
+    return _RECEIVED_PDF[key]
+
+
+def make_received(cabinet: Cabinet, *, content: bytes | None = None, **kw):
+    """A received supplier invoice as receiving.store() keeps it (Factur-X of the simulator by default)."""
+    import uuid
+
+    from einvoicing import client, receiving
+
+    account = make_platform_account(cabinet)
+    content = received_pdf() if content is None else content
+    flow = client.Flow(flow_id=str(uuid.uuid4()), flow_syntax="Factur-X")
+    row = receiving.store(
+        account=account,
+        flow=flow,
+        file=client.FlowFile(content=content, content_type="application/pdf", filename="f.pdf"),
+    )
+    if kw:
+        for key, value in kw.items():
+            setattr(row, key, value)
+        row.save()
+    return row
 
 
 def make_sent_email(invoice, *, status: str = "echec"):

@@ -10,6 +10,8 @@ urlpatterns = [
     path("flow-service/v1/healthcheck", login_not_required(views.health), name="flow-health"),
     path("flow-service/v1/flows", login_not_required(views.flows), name="flows"),
     path("flow-service/v1/flows/search", login_not_required(views.flows_search), name="flows-search"),
+    # Simulator only, not an AFNOR route: a supplier invoice arrives for the calling client (tests, demos).
+    path("simulateur/factures-entrantes", login_not_required(views.drop_incoming), name="drop-incoming"),
     path("flow-service/v1/flows/<str:flow_id>", login_not_required(views.flow_detail), name="flow-detail"),
     path("lifecycle/advance", login_not_required(views.lifecycle_advance), name="lifecycle-advance"),
     path("directory-service/v1/healthcheck", login_not_required(views.health), name="directory-health"),

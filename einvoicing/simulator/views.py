@@ -324,9 +324,32 @@ def flow_detail(request: HttpRequest, flow_id: str) -> HttpResponse:
         return JsonResponse(_as_json(flow))
     if doc_type not in ("Original", "Converted", "ReadableView"):
         return _error(400, "INVALID_FORMAT", "docType inconnu.")
+    # Every docType answers the file (an incoming Factur-X is its own readable view: its PDF part), as the
+    # OpenAPI describes it: octet-stream, attachment.
     response = HttpResponse(bytes(flow.content), content_type="application/octet-stream")
     response["Content-Disposition"] = f"attachment;filename={flow.name or flow.flow_id}"
     return response
+
+
+@csrf_exempt
+@require_POST
+@_authenticated
+def drop_incoming(request: HttpRequest) -> HttpResponse:
+    """Simulator only (no AFNOR route): a supplier invoice arrives for the calling client. JSON body
+    {"buyerSiren": "…", "buyerName": "…"}; answers the new flow's metadata."""
+    from einvoicing.simulator.incoming import drop_invoice
+
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return _error(400, "INVALID_FORMAT", "Corps JSON invalide.")
+    siren = str(body.get("buyerSiren", "")) if isinstance(body, dict) else ""
+    if not (len(siren) == 9 and siren.isdigit()):
+        return _error(400, "INVALID_FORMAT", "buyerSiren (9 chiffres) est attendu.")
+    flow = drop_invoice(
+        owner=request.pa_owner, buyer_siren=siren, buyer_name=str(body.get("buyerName", ""))[:100]
+    )
+    return JsonResponse(_as_json(flow), status=201)
 
 
 # -- Directory Service -------------------------------------------------------------------------------------
