@@ -121,11 +121,21 @@ def notes(invoice: Invoice) -> list[dict]:
         {"BT-21": "PMD", "BT-22": invoice.late_rate_text or "Pénalités de retard : sans objet (avoir)."},
         {"BT-21": "AAB", "BT-22": "Escompte pour paiement anticipé : néant."},
     ]
+    if _goes_to_the_platform(invoice):
+        # BR-FR-20 « cadre de traitement » B2B: it also makes the schematron check BT-49 (BR-FR-21).
+        result.append({"BT-21": "BAR", "BT-22": "B2B"})
     if vat.regime(invoice.vat_regime).vat_on_debits:
         result.append({"BT-22": DEBIT_OPTION_MENTION})
     if invoice.objet:
         result.append({"BT-22": f"Objet : {invoice.objet}"})
     return result
+
+
+def _goes_to_the_platform(invoice: Invoice) -> bool:
+    """The invoice's routing decision (einvoicing/routing.py) sends it through the Plateforme Agréée."""
+    from einvoicing import routing, services  # the app that owns the routing decision
+
+    return services.routing_for(invoice).route == routing.Route.PA_B2B
 
 
 def seller_siret(invoice: Invoice) -> str:

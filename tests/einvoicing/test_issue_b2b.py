@@ -222,7 +222,7 @@ def test_reform_data_is_in_the_xml(cabinet, company):
     assert values(xml, ship + "ram:PostalTradeAddress/ram:CityName") == ["Colomiers"]
     assert values(xml, ship + "ram:PostalTradeAddress/ram:CountryID") == ["FR"]
     subjects = values(xml, "rsm:ExchangedDocument/ram:IncludedNote/ram:SubjectCode")
-    assert sorted(subjects) == ["AAB", "PMD", "PMT"]  # each exactly once (BR-FR-05/06)
+    assert sorted(subjects) == ["AAB", "BAR", "PMD", "PMT"]  # each exactly once (BR-FR-05/06), BAR B2B
     # No débits option here: no BT-8, no mention.
     assert values(xml, "//ram:ApplicableTradeTax/ram:DueDateTypeCode") == []
 
@@ -252,3 +252,15 @@ def test_the_balance_after_acomptes_is_s4_and_the_acompte_s1(cabinet, company):
     xml = xml_of(final)
     assert_b2b_valid(xml)
     assert values(xml, GUIDELINE) == ["S4"]
+
+
+def test_a_b2b_invoice_says_bar_b2b_so_br_fr_21_checks_its_bt49(cabinet, company):
+    xml = xml_of(factories.make_invoice(cabinet, client=company, issued=True))
+    notes = etree.fromstring(xml).xpath("rsm:ExchangedDocument/ram:IncludedNote", namespaces=facturx.NS)
+    bar = [n.findtext(f"{{{facturx.NS['ram']}}}Content") for n in notes if n.findtext(f"{{{facturx.NS['ram']}}}SubjectCode") == "BAR"]
+    assert bar == ["B2B"]
+    # The same XML with a BT-49 that is not the buyer's SIREN is refused by BR-FR-21, in French.
+    tampered = xml.replace(f'schemeID="0225">{SIREN}<'.encode(), b'schemeID="0225">123456789<')
+    assert tampered != xml
+    report = facturx_validation.validate(tampered, french_rules=True)
+    assert not report.ok and any(f.rule.startswith("BR-FR-21") for f in report.failures), report.message()
