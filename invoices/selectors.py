@@ -35,6 +35,7 @@ LIST_RELATED = (
     "dossier__responsable",
     "client__responsable",
     "chorus_submission",
+    "einvoice",  # the bulk « Transmettre à la plateforme agréée » box of each row
 )
 
 

@@ -19,3 +19,20 @@ def invoice_routing(context, invoice):
         "einvoice": EInvoice.objects.filter(invoice=invoice).first(),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("chorus/_bulk_cell.html")
+def bulk_cell(invoice, form_id: str, chorus_on, platform_on):
+    """The invoice list's box for the bulk sends the cabinet has (Chorus Pro « Envoyer », « Transmettre à la
+    plateforme agréée »): ticked for either; disabled, saying why, when neither takes this invoice."""
+    from chorus.services import bulk as chorus_bulk
+    from einvoicing import bulk
+
+    reasons = []
+    if chorus_on:
+        reasons.append(chorus_bulk.refusal(invoice))
+    if platform_on:
+        reasons.append(bulk.refusal(invoice))
+    refusal = "" if "" in reasons else " ".join(reasons)
+    label = "pour Chorus Pro" if chorus_on and not platform_on else "pour l'envoi groupé"
+    return {"invoice": invoice, "form_id": form_id, "refusal": refusal, "label": label}
