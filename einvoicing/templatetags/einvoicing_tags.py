@@ -34,5 +34,9 @@ def bulk_cell(invoice, form_id: str, chorus_on, platform_on):
     if platform_on:
         reasons.append(bulk.refusal(invoice))
     refusal = "" if "" in reasons else " ".join(reasons)
-    label = "pour Chorus Pro" if chorus_on and not platform_on else "pour l'envoi groupé"
+    label = (
+        "pour l'envoi groupé"
+        if chorus_on and platform_on
+        else ("pour Chorus Pro" if chorus_on else "pour la plateforme agréée")
+    )
     return {"invoice": invoice, "form_id": form_id, "refusal": refusal, "label": label}

@@ -264,3 +264,13 @@ def test_a_b2b_invoice_says_bar_b2b_so_br_fr_21_checks_its_bt49(cabinet, company
     assert tampered != xml
     report = facturx_validation.validate(tampered, french_rules=True)
     assert not report.ok and any(f.rule.startswith("BR-FR-21") for f in report.failures), report.message()
+
+
+def test_the_client_page_shows_the_remembered_address(company, comptable, client_as):
+    import datetime
+
+    company.adresse_electronique = f"{SIREN}_FACTURES"
+    company.adresse_electronique_le = timezone.make_aware(datetime.datetime(2026, 9, 23, 10, 0))
+    company.save()
+    page = client_as(comptable).get(company.get_absolute_url()).content.decode()
+    assert f"{SIREN}_FACTURES" in page and "vérifiée le 23/09/2026" in page
