@@ -74,6 +74,7 @@ def resolve_buyer(einvoice: EInvoice, pa: client.PlatformClient) -> str:
             "plateforme de réception active : il ne peut pas encore recevoir de facture électronique. Vérifiez "
             "son SIREN ; sinon, remettez-lui la facture PDF."
         )
+    _remember(invoice.client, lines)
     stated = _invoice_address(invoice)
     addresses = {line.addressing_identifier for line in lines}
     if stated not in addresses:
@@ -106,6 +107,19 @@ def _already_there(einvoice: EInvoice, pa: client.PlatformClient) -> client.Flow
     """The flow the platform already holds for this invoice (search by trackingId), if any."""
     sent = [f for f in pa.find_by_tracking_id(einvoice.invoice.number) if not f.in_error]
     return sent[-1] if sent else None
+
+
+def _remember(buyer, lines) -> None:
+    """The Directory was read anyway: the client's remembered address (einvoicing/directory.py) is refreshed,
+    so the next invoice carries the right BT-49 even if the Directory is down at its « Valider »."""
+    from einvoicing import directory
+
+    try:
+        address = directory.choose_line(lines, siret=buyer.siret).addressing_identifier
+    except directory.NoLine:
+        return
+    buyer.adresse_electronique, buyer.adresse_electronique_le = address, timezone.now()
+    buyer.save(update_fields=["adresse_electronique", "adresse_electronique_le"])
 
 
 def _claim(einvoice: EInvoice, seen: str) -> bool:

@@ -274,3 +274,16 @@ def test_the_client_page_shows_the_remembered_address(company, comptable, client
     company.save()
     page = client_as(comptable).get(company.get_absolute_url()).content.decode()
     assert f"{SIREN}_FACTURES" in page and "vérifiée le 23/09/2026" in page
+
+
+def test_a_b2b_credit_note_keeps_the_remembered_address_and_passes_br_fr(cabinet, company):
+    from invoices import services
+
+    company.adresse_electronique = f"{SIREN}_FACTURES"
+    company.save()
+    original = factories.make_invoice(cabinet, client=company, issued=True)
+    avoir = services.issue_invoice(invoice=services.create_credit_note(invoice=original))
+    xml = xml_of(avoir)
+    assert_b2b_valid(xml)
+    assert values(xml, "rsm:ExchangedDocument/ram:TypeCode") == ["381"]
+    assert bt49(xml) == [f"{SIREN}_FACTURES"]

@@ -223,3 +223,14 @@ def test_a_factur_x_failing_a_br_fr_rule_never_leaves(einvoice, pa, afnor, monke
     assert done.state == EInvoiceState.ERROR
     assert "BR-FR-05" in done.last_error and "n'a pas été transmise" in done.last_error
     assert sends(afnor) == 0
+
+
+def test_an_invoice_validated_while_the_directory_was_down_is_checked_and_the_address_remembered(
+    einvoice, pa, afnor
+):
+    directory(afnor)
+    afnor.add(responses.POST, FLOWS, status=202, json=flow(einvoice, ack="Pending"))
+    assert sending.send(einvoice_id=einvoice.pk, pa=pa).state == EInvoiceState.SENT
+    buyer = einvoice.invoice.client
+    buyer.refresh_from_db()
+    assert buyer.adresse_electronique == SIREN and buyer.adresse_electronique_le is not None
