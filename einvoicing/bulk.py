@@ -13,7 +13,9 @@ from einvoicing.models import EInvoice, EInvoiceState, PlatformAccount
 __all__ = ["MAX_BATCH", "BatchError", "check_selection_pa", "parse_ids", "progress", "refusal", "start"]
 
 GOAL = "à transmettre à la plateforme agréée"
-ALREADY_SENT = "Déjà transmise à la plateforme agréée : ouvrez la facture pour suivre son accusé de réception."
+ALREADY_SENT = (
+    "Déjà transmise à la plateforme agréée : ouvrez la facture pour suivre son accusé de réception."
+)
 
 
 def check_selection_pa(invoice_ids: list[int]) -> None:
@@ -87,14 +89,16 @@ def _line(invoice, account: PlatformAccount | None) -> Line:
     if einvoice is None:
         reason = refusal(invoice)
         if not reason and account is None:
-            reason = "Renseignez d'abord la plateforme agréée du cabinet (Paramètres > Facturation électronique)."
-        return Line(
-            **common, state="Non transmise", detail=reason, settled=True, failed=bool(reason)
-        )
+            reason = (
+                "Renseignez d'abord la plateforme agréée du cabinet (Paramètres > Facturation électronique)."
+            )
+        return Line(**common, state="Non transmise", detail=reason, settled=True, failed=bool(reason))
     state = einvoice.state
     if state == EInvoiceState.SENT:
         ack = f"accusé de réception : {einvoice.ack_label}" if einvoice.ack_label else ""
-        return Line(**common, state=STATES[state], detail=einvoice.last_error or ack, settled=True, failed=False)
+        return Line(
+            **common, state=STATES[state], detail=einvoice.last_error or ack, settled=True, failed=False
+        )
     if state in (EInvoiceState.NEW, EInvoiceState.SENDING):
         return Line(**common, state=STATES[state], detail="", settled=False, failed=False)
     # UNKNOWN is retried by its task (search by trackingId first); ERROR waits for the user.

@@ -65,9 +65,7 @@ def choose_line(lines: list[client.DirectoryLine], *, siret: str) -> client.Dire
             "Vérifiez le SIRET de sa fiche ; s'il est juste, demandez-lui quelle plateforme agréée il utilise. "
             "D'ici là, la facture ne peut pas lui être transmise électroniquement : remettez-lui la facture PDF."
         )
-    own_siret = [
-        line for line in usable if siret and line.siret == siret and not line.routing_identifier
-    ]
+    own_siret = [line for line in usable if siret and line.siret == siret and not line.routing_identifier]
     siren_level = [
         line
         for line in usable

@@ -39,7 +39,9 @@ def account(cabinet):
 
 @pytest.fixture
 def company(cabinet):
-    return factories.make_client(cabinet, categorie="entreprise", siret=f"{SIREN}00013", nom="SCI Les Tilleuls")
+    return factories.make_client(
+        cabinet, categorie="entreprise", siret=f"{SIREN}00013", nom="SCI Les Tilleuls"
+    )
 
 
 @pytest.fixture
@@ -123,7 +125,15 @@ def test_the_queued_task_transmits_and_the_progress_says_so(
     afnor.add(
         responses.POST,
         f"{DIRECTORY_BASE}/v1/directory-line/search",
-        json={"results": [{"addressingIdentifier": SIREN, "siren": SIREN, "platform": {"platformType": "WK", "platformStatus": "Enabled"}}]},
+        json={
+            "results": [
+                {
+                    "addressingIdentifier": SIREN,
+                    "siren": SIREN,
+                    "platform": {"platformType": "WK", "platformStatus": "Enabled"},
+                }
+            ]
+        },
     )
     afnor.add(
         responses.POST,
@@ -154,7 +164,9 @@ def test_the_queued_task_transmits_and_the_progress_says_so(
 
 @pytest.mark.parametrize("count", [0, 101])
 def test_an_empty_or_too_large_selection_is_refused_in_french(client_as, comptable, account, count):
-    response = client_as(comptable).post(SEND, {"facture": [str(i) for i in range(1, count + 1)]}, follow=True)
+    response = client_as(comptable).post(
+        SEND, {"facture": [str(i) for i in range(1, count + 1)]}, follow=True
+    )
     page = body(response)
     assert ("Cochez au moins une facture à transmettre" if count == 0 else "au plus 100 factures") in page
 

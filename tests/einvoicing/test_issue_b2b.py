@@ -71,7 +71,9 @@ def xml_of(invoice) -> bytes:
 
 
 def values(xml: bytes, path: str) -> list[str]:
-    return [n if isinstance(n, str) else n.text for n in etree.fromstring(xml).xpath(path, namespaces=facturx.NS)]
+    return [
+        n if isinstance(n, str) else n.text for n in etree.fromstring(xml).xpath(path, namespaces=facturx.NS)
+    ]
 
 
 def bt49(xml: bytes) -> list[str]:
@@ -97,7 +99,9 @@ def test_the_clients_own_siret_line_beats_the_siren_line_which_beats_suffixes_an
     other = line(f"{SIREN}_00021", siret=f"{SIREN}00021")
     suffixed = line(f"{SIREN}_COMPTA", suffix="COMPTA")
     coded = line(f"{SIREN}_SERV1", routing="SERV1")
-    assert directory.choose_line(lines_of(coded, suffixed, siren_line, other, own), siret=SIRET).siret == SIRET
+    assert (
+        directory.choose_line(lines_of(coded, suffixed, siren_line, other, own), siret=SIRET).siret == SIRET
+    )
     chosen = directory.choose_line(lines_of(coded, suffixed, siren_line, other), siret=SIRET)
     assert chosen.addressing_identifier == SIREN
     chosen = directory.choose_line(lines_of(coded, suffixed, other), siret=SIRET)
@@ -124,7 +128,9 @@ def test_disabled_or_platformless_lines_and_bad_addresses_are_never_chosen():
 def test_valider_writes_the_directory_address_as_bt49_and_remembers_it(
     draft, company, account, afnor, comptable, client_as
 ):
-    afnor.add(responses.POST, LINES, json={"results": [line(SIREN), line(f"{SIREN}_FACTURES", suffix="FACTURES")]})
+    afnor.add(
+        responses.POST, LINES, json={"results": [line(SIREN), line(f"{SIREN}_FACTURES", suffix="FACTURES")]}
+    )
     response = client_as(comptable).post(reverse("invoices:invoice-issue", args=[draft.pk]), follow=True)
     draft.refresh_from_db()
     company.refresh_from_db()
@@ -173,9 +179,7 @@ def test_directory_down_without_a_remembered_address_validates_with_the_siren_an
     assert bt49(xml_of(draft)) == [SIREN]
 
 
-def test_a_buyer_absent_from_the_directory_is_told_what_to_do_and_forgotten(
-    draft, company, account, afnor
-):
+def test_a_buyer_absent_from_the_directory_is_told_what_to_do_and_forgotten(draft, company, account, afnor):
     company.adresse_electronique = f"{SIREN}_OLD"
     company.save()
     afnor.add(responses.POST, LINES, json={"results": []})
@@ -243,7 +247,9 @@ def test_the_debits_option_is_bt8_code_5_and_its_legal_mention(cabinet, company)
 def test_the_balance_after_acomptes_is_s4_and_the_acompte_s1(cabinet, company):
     from invoices import services
 
-    quote = factories.make_quote(cabinet, client=company, lines=[("Bornage", "1", "1000", "20.00")], accepted=True)
+    quote = factories.make_quote(
+        cabinet, client=company, lines=[("Bornage", "1", "1000", "20.00")], accepted=True
+    )
     acompte = services.issue_invoice(invoice=services.invoice_order_part(quote=quote, percent=30))
     xml = xml_of(acompte)
     assert_b2b_valid(xml)
@@ -257,7 +263,11 @@ def test_the_balance_after_acomptes_is_s4_and_the_acompte_s1(cabinet, company):
 def test_a_b2b_invoice_says_bar_b2b_so_br_fr_21_checks_its_bt49(cabinet, company):
     xml = xml_of(factories.make_invoice(cabinet, client=company, issued=True))
     notes = etree.fromstring(xml).xpath("rsm:ExchangedDocument/ram:IncludedNote", namespaces=facturx.NS)
-    bar = [n.findtext(f"{{{facturx.NS['ram']}}}Content") for n in notes if n.findtext(f"{{{facturx.NS['ram']}}}SubjectCode") == "BAR"]
+    bar = [
+        n.findtext(f"{{{facturx.NS['ram']}}}Content")
+        for n in notes
+        if n.findtext(f"{{{facturx.NS['ram']}}}SubjectCode") == "BAR"
+    ]
     assert bar == ["B2B"]
     # The same XML with a BT-49 that is not the buyer's SIREN is refused by BR-FR-21, in French.
     tampered = xml.replace(f'schemeID="0225">{SIREN}<'.encode(), b'schemeID="0225">123456789<')

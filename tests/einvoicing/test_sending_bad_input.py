@@ -38,7 +38,9 @@ def account(cabinet):
 
 @pytest.fixture
 def einvoice(cabinet, account):
-    company = factories.make_client(cabinet, categorie="entreprise", siret=f"{SIREN}00013", nom="SCI Les Tilleuls")
+    company = factories.make_client(
+        cabinet, categorie="entreprise", siret=f"{SIREN}00013", nom="SCI Les Tilleuls"
+    )
     invoice = factories.make_invoice(cabinet, client=company, issued=True)
     return sending.start(invoice=invoice, account=account)
 
@@ -103,7 +105,14 @@ def test_already_existing_flow_in_the_acknowledgement_points_to_the_earlier_flow
             einvoice,
             "flow-2",
             ack="Error",
-            details=[{"level": "Error", "item": "file", "reasonCode": "AlreadyExistingFlow", "reasonMessage": "doublon"}],
+            details=[
+                {
+                    "level": "Error",
+                    "item": "file",
+                    "reasonCode": "AlreadyExistingFlow",
+                    "reasonMessage": "doublon",
+                }
+            ],
         ),
     )
     afnor.add(
@@ -117,7 +126,14 @@ def test_already_existing_flow_in_the_acknowledgement_points_to_the_earlier_flow
                     einvoice,
                     "flow-2",
                     ack="Error",
-                    details=[{"level": "Error", "item": "file", "reasonCode": "AlreadyExistingFlow", "reasonMessage": "x"}],
+                    details=[
+                        {
+                            "level": "Error",
+                            "item": "file",
+                            "reasonCode": "AlreadyExistingFlow",
+                            "reasonMessage": "x",
+                        }
+                    ],
                 ),
             ],
         },
@@ -136,7 +152,9 @@ def test_invalid_schema_acknowledgement_says_what_to_do(einvoice, pa, afnor):
         json=flow(
             einvoice,
             ack="Error",
-            details=[{"level": "Error", "item": "file", "reasonCode": "InvalidSchema", "reasonMessage": "BR-FR-12"}],
+            details=[
+                {"level": "Error", "item": "file", "reasonCode": "InvalidSchema", "reasonMessage": "BR-FR-12"}
+            ],
         ),
     )
     done = sending.refresh(einvoice=done, pa=pa)
