@@ -212,7 +212,9 @@ def _buyer(invoice: Invoice) -> dict:
             "legal_identifier_schemeid": "0002",
             "identifiers": {"0009": client.siret},
             # B2B: the address the Directory gave at « Valider » (einvoicing/directory.py), else the SIREN.
-            "einvoicing_addr": client.siret if client.is_public_body else (_remembered(client) or client.siren),
+            "einvoicing_addr": client.siret
+            if client.is_public_body
+            else (_remembered(client) or client.siren),
             "einvoicing_addr_schemeid": "0225",
         }
     if client.tva_intracom:
