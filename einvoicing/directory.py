@@ -121,25 +121,24 @@ def resolve_at_issue(invoice, *, pa: client.PlatformClient | None = None) -> Out
             buyer.save(update_fields=["adresse_electronique", "adresse_electronique_le"])
         return Outcome(address="", message=e.message, warning=True)
     except client.PlatformError as e:
-        logger.info("annuaire injoignable à la validation : %s", type(e).__name__)
+        logger.info("annuaire non consulté à la validation : %s", type(e).__name__)
+        if isinstance(e, client.PlatformUnavailable):
+            why = "L'annuaire de la facturation électronique ne répond pas"
+        else:  # token refused, no right, a refusal: the settings need a look, the invoice need not wait
+            why = f"L'annuaire de la facturation électronique n'a pas pu être consulté ({e.message})"
         known = remembered(buyer)
         if known:
+            checked = buyer.adresse_electronique_le
+            when = f" le {timezone.localtime(checked):%d/%m/%Y}" if checked else ""
             return Outcome(
                 address=known,
-                message=(
-                    "L'annuaire de la facturation électronique ne répond pas : la facture porte l'adresse "
-                    f"électronique du client retenue le {timezone.localtime(buyer.adresse_electronique_le):%d/%m/%Y} "
-                    f"({known})."
-                    if buyer.adresse_electronique_le
-                    else f"L'annuaire ne répond pas : la facture porte l'adresse retenue ({known})."
-                ),
+                message=f"{why} : la facture porte l'adresse électronique du client retenue{when} ({known}).",
             )
         return Outcome(
             address="",
             message=(
-                "L'annuaire de la facturation électronique ne répond pas : la facture porte le SIREN du client "
-                f"({buyer.siren}) comme adresse électronique. Elle sera vérifiée dans l'annuaire avant la "
-                "transmission à la plateforme agréée."
+                f"{why} : la facture porte le SIREN du client ({buyer.siren}) comme adresse électronique. Elle "
+                "sera vérifiée dans l'annuaire avant la transmission à la plateforme agréée."
             ),
             warning=True,
         )

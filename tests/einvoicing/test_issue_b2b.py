@@ -297,3 +297,17 @@ def test_a_b2b_credit_note_keeps_the_remembered_address_and_passes_br_fr(cabinet
     assert_b2b_valid(xml)
     assert values(xml, "rsm:ExchangedDocument/ram:TypeCode") == ["381"]
     assert bt49(xml) == [f"{SIREN}_FACTURES"]
+
+
+def test_a_refused_token_at_valider_names_the_cause_and_still_validates(draft, account, afnor):
+    from django.core.cache import cache
+
+    cache.clear()  # no token kept from an earlier test
+    afnor.replace(responses.POST, TOKEN_URL, status=401, json={"error": "invalid_client"})
+    issued, outcome = directory.issue(invoice=draft)
+    assert issued.is_issued and outcome.warning
+    assert (
+        "n'a pas pu être consulté" in outcome.message
+        and "Paramètres > Facturation électronique" in outcome.message
+    )
+    assert bt49(xml_of(issued)) == [SIREN]
