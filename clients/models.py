@@ -50,6 +50,14 @@ class Client(models.Model):
         help_text="Obligatoire en autoliquidation et pour une prestation intracommunautaire.",
     )
     groupe = models.CharField("groupe", max_length=100, blank=True)
+    # Remembered from the e-invoicing Directory at « Valider » (einvoicing/directory.py): the buyer's
+    # electronic address (BT-49, scheme 0225) and when the Directory last confirmed it.
+    adresse_electronique = models.CharField(
+        "adresse électronique (annuaire)", max_length=125, blank=True, editable=False
+    )
+    adresse_electronique_le = models.DateTimeField(
+        "adresse électronique vérifiée le", null=True, blank=True, editable=False
+    )
     destinataire_chorus = models.BooleanField(
         "destinataire Chorus Pro",
         default=False,

@@ -12,8 +12,21 @@ from lxml import etree
 
 from einvoicing import client, routing, services
 from einvoicing.models import EInvoice, EInvoiceState, PlatformAccount
-from invoices import facturx
+from invoices import facturx, facturx_validation
 from invoices.errors import InvoicingError
+
+# What to do when the platform refuses a flow, by AFNOR reason code (Flow Service ReasonCodeEnum).
+WHAT_TO_DO = {
+    "InvalidSchema": "La Factur-X ne respecte pas le format attendu par la plateforme. Une facture émise ne se "
+    "modifie plus : corrigez la cause (fiche client, paramètres du cabinet), puis faites un avoir et une "
+    "nouvelle facture.",
+    "AlreadyExistingFlow": "La plateforme avait déjà reçu cette facture : elle n'a pas été envoyée deux fois.",
+    "FileSizeExceeded": "Le PDF dépasse la taille acceptée par la plateforme : allégez les pièces jointes, "
+    "puis faites un avoir et une nouvelle facture.",
+    "ChecksumMismatch": "Le fichier a été altéré pendant l'envoi : transmettez à nouveau la facture.",
+}
+DEFAULT_WHAT_TO_DO = "Lisez le motif de la plateforme ; au besoin faites un avoir et une nouvelle facture."
+RETRIED = "La transmission sera reprise automatiquement, sans envoi en double."
 
 # A claim older than this belongs to a worker that died: the outcome is unknown and is looked up.
 STALE_AFTER = datetime.timedelta(seconds=300)
@@ -61,6 +74,7 @@ def resolve_buyer(einvoice: EInvoice, pa: client.PlatformClient) -> str:
             "plateforme de réception active : il ne peut pas encore recevoir de facture électronique. Vérifiez "
             "son SIREN ; sinon, remettez-lui la facture PDF."
         )
+    _remember(invoice.client, lines)
     stated = _invoice_address(invoice)
     addresses = {line.addressing_identifier for line in lines}
     if stated not in addresses:
@@ -69,6 +83,43 @@ def resolve_buyer(einvoice: EInvoice, pa: client.PlatformClient) -> str:
             f"pour ce client ({', '.join(sorted(addresses))}) : faites un avoir et une nouvelle facture."
         )
     return stated
+
+
+def check_french_rules(invoice) -> None:
+    """The Factur-X about to leave passes XSD, EN 16931 and the FNFE v1.4.0.03 BR-FR schematrons (BR-FR-21/23/25
+    on the addresses included); raises NotSendable with the first broken rule in French otherwise."""
+    report = facturx_validation.validate(facturx.xml_from_pdf(invoice.pdf_bytes()), french_rules=True)
+    if not report.ok:
+        raise NotSendable(
+            f"{report.message()} La facture n'a pas été transmise : corrigez la cause (fiche client, "
+            "paramètres du cabinet), puis faites un avoir et une nouvelle facture."
+        )
+
+
+def explain_refusal(code: str, message: str) -> str:
+    """A platform's refusal as a French sentence that says what to do."""
+    return f"La plateforme a refusé la facture ({code} : {message or 'sans détail'}). " + WHAT_TO_DO.get(
+        code, DEFAULT_WHAT_TO_DO
+    )
+
+
+def _already_there(einvoice: EInvoice, pa: client.PlatformClient) -> client.Flow | None:
+    """The flow the platform already holds for this invoice (search by trackingId), if any."""
+    sent = [f for f in pa.find_by_tracking_id(einvoice.invoice.number) if not f.in_error]
+    return sent[-1] if sent else None
+
+
+def _remember(buyer, lines) -> None:
+    """The Directory was read anyway: the client's remembered address (einvoicing/directory.py) is refreshed,
+    so the next invoice carries the right BT-49 even if the Directory is down at its « Valider »."""
+    from einvoicing import directory
+
+    try:
+        address = directory.choose_line(lines, siret=buyer.siret).addressing_identifier
+    except directory.NoLine:
+        return
+    buyer.adresse_electronique, buyer.adresse_electronique_le = address, timezone.now()
+    buyer.save(update_fields=["adresse_electronique", "adresse_electronique_le"])
 
 
 def _claim(einvoice: EInvoice, seen: str) -> bool:
@@ -120,6 +171,7 @@ def send(*, einvoice_id: int, pa: client.PlatformClient | None = None) -> EInvoi
     if not _claim(einvoice, einvoice.state):
         return EInvoice.objects.get(pk=einvoice.pk)
     try:
+        check_french_rules(invoice)
         einvoice.buyer_address = resolve_buyer(einvoice, pa)
         flow = pa.submit_flow(
             client.FlowInfo(
@@ -135,9 +187,20 @@ def send(*, einvoice_id: int, pa: client.PlatformClient | None = None) -> EInvoi
     except NotSendable as e:
         return _fail(einvoice, EInvoiceState.ERROR, e.message)
     except client.PlatformUnavailable as e:
-        _fail(einvoice, EInvoiceState.UNKNOWN, e.message)
+        # 5xx, 429, timeout: the flow may have arrived; the next attempt searches by trackingId first.
+        _fail(einvoice, EInvoiceState.UNKNOWN, f"{e.message} {RETRIED}")
         raise
-    except (client.PlatformRejected, client.PlatformAuthError, InvoicingError) as e:
+    except client.PlatformRejected as e:
+        if e.code == "AlreadyExistingFlow":
+            try:
+                found = _already_there(einvoice, pa)
+            except client.PlatformUnavailable as lookup:
+                _fail(einvoice, EInvoiceState.UNKNOWN, f"{lookup.message} {RETRIED}")
+                raise
+            if found is not None:
+                return _record_sent(einvoice, found)
+        return _fail(einvoice, EInvoiceState.ERROR, explain_refusal(e.code, e.libelle))
+    except (client.PlatformAuthError, InvoicingError) as e:
         return _fail(einvoice, EInvoiceState.ERROR, e.message)
     return _record_sent(einvoice, flow)
 
@@ -151,10 +214,19 @@ def refresh(*, einvoice: EInvoice, pa: client.PlatformClient | None = None) -> E
     einvoice.ack_status = flow.ack_status
     einvoice.ack_details = [d.__dict__ for d in flow.ack_details]
     if flow.in_error:
+        codes = [d.reason_code for d in flow.ack_details]
+        if "AlreadyExistingFlow" in codes and (found := _already_there(einvoice, pa)) is not None:
+            # A duplicate the platform refused: the invoice is the earlier flow, which it accepted.
+            einvoice.flow_id, einvoice.ack_status = found.flow_id, found.ack_status or "Pending"
+            einvoice.ack_details = [d.__dict__ for d in found.ack_details]
+            einvoice.last_error = ""
+            einvoice.save(update_fields=["flow_id", "ack_status", "ack_details", "last_error", "updated_at"])
+            return einvoice
         reasons = (
             "; ".join(f"{d.reason_code} : {d.reason_message}" for d in flow.ack_details) or "sans détail"
         )
-        einvoice.last_error = f"La plateforme a refusé la facture ({reasons})."
+        what = WHAT_TO_DO.get(codes[0], DEFAULT_WHAT_TO_DO) if codes else DEFAULT_WHAT_TO_DO
+        einvoice.last_error = f"La plateforme a refusé la facture ({reasons}). {what}"
     einvoice.save(update_fields=["ack_status", "ack_details", "last_error", "updated_at"])
     return einvoice
 

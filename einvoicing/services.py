@@ -93,15 +93,16 @@ def test_connection(account: PlatformAccount) -> Report:
         return "opérationnelle"
 
     def own_line() -> str:
-        siren = (account.cabinet.siret or "")[:9]
-        lines = [line for line in pa.directory_lines(siren) if line.usable]
-        if not lines:
+        from einvoicing import directory  # the one line-choosing rule, for BT-34 as for BT-49
+
+        siret = account.cabinet.siret or ""
+        try:
+            line = directory.choose_line(pa.directory_lines(siret[:9]), siret=siret)
+        except directory.NoLine:
             raise client.PlatformRejected(
-                "ANNUAIRE", f"aucune ligne d'annuaire active pour le SIREN {siren}."
-            )
-        account.electronic_address = min(
-            lines, key=lambda line: len(line.addressing_identifier)
-        ).addressing_identifier
+                "ANNUAIRE", f"aucune ligne d'annuaire active pour le SIREN {siret[:9]}."
+            ) from None
+        account.electronic_address = line.addressing_identifier
         return f"adresse électronique {account.electronic_address}"
 
     for name, action in (

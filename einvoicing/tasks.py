@@ -6,6 +6,8 @@ from celery import shared_task
 
 from einvoicing import client, lifecycle_out, sending
 
+RATE_LIMITED_WAIT_S = 60  # a 429 without Retry-After
+
 
 # Safe twice: the service claims the row and looks the flow up by trackingId before any re-send.
 @shared_task(
@@ -20,7 +22,11 @@ from einvoicing import client, lifecycle_out, sending
     time_limit=120,
 )
 def send_einvoice(self, einvoice_id: int) -> None:
-    sending.send(einvoice_id=einvoice_id)
+    try:
+        sending.send(einvoice_id=einvoice_id)
+    except client.PlatformRateLimited as e:
+        # 429: come back when the platform says (Retry-After), not on the generic backoff.
+        raise self.retry(exc=e, countdown=max(e.retry_after or RATE_LIMITED_WAIT_S, 1)) from e
 
 
 @shared_task(soft_time_limit=600, time_limit=660)
@@ -82,6 +88,8 @@ def refresh_outgoing_acks(account_id: int) -> int:
     from einvoicing.models import PlatformAccount
 
     return lifecycle_out.refresh_pending(account=PlatformAccount.objects.get(pk=account_id))
+
+
 # Safe twice: a flow already stored is skipped (unique per account and flowId), the cursor only moves forward.
 @shared_task(
     autoretry_for=(client.PlatformUnavailable,),

@@ -16,6 +16,9 @@ urlpatterns = [
     path("factures-recues/<int:pk>/fichier/", views_received.received_file, name="received-file"),
     path("factures-recues/<int:pk>/lisible/", views_received.received_readable, name="received-readable"),
     path("factures-recues/<int:pk>/repondre/", views_received.received_answer, name="received-answer"),
+    path("factures/transmettre/", views.bulk_send, name="bulk-send"),
+    path("transmissions/", views.transmissions, name="transmissions"),
+    path("transmissions/etat/", views.transmissions_status, name="transmissions-status"),
     path("e-reporting/", views_ereporting.ereporting_month, name="ereporting"),
     path(
         "e-reporting/<str:kind>/<str:key>.xml",

@@ -221,3 +221,93 @@ def outgoing_status_refresh(request, pk: int):
     except client.PlatformError as e:
         messages.error(request, e.message)
     return redirect(_status_back(status))
+
+
+def bulk_send(request):
+    """« Transmettre à la plateforme agréée » for the invoices ticked in the list: each one started and queued
+    for its own exactly-once transmission, then the progress page of the selection."""
+    from django.db import transaction
+    from django.http import Http404
+    from django.urls import reverse
+
+    from chorus.views_bulk import _back_to_list
+    from einvoicing import bulk, tasks
+    from invoices.models import Invoice
+
+    cabinet = current_cabinet(request)
+    try:
+        ids = sorted({int(value) for value in request.POST.getlist("facture")})
+        bulk.check_selection_pa(ids)
+    except ValueError:
+        messages.error(request, "Sélection illisible : cochez de nouveau les factures à transmettre.")
+        return redirect(_back_to_list(request))
+    except bulk.BatchError as e:
+        messages.error(request, str(e))
+        return redirect(_back_to_list(request))
+    invoices = list(
+        Invoice.objects.filter(cabinet=cabinet, pk__in=ids)
+        .select_related("client", "einvoice")
+        .order_by("issue_date", "number", "pk")
+    )
+    if len(invoices) != len(ids):  # another cabinet's invoice, or one that does not exist
+        raise Http404
+    account = PlatformAccount.objects.filter(cabinet=cabinet).first()
+    for einvoice_id in bulk.start(invoices=invoices, account=account):
+        transaction.on_commit(lambda pk=einvoice_id: tasks.send_einvoice.delay(pk))
+    return redirect(f"{reverse('einvoicing:transmissions')}?factures={','.join(str(pk) for pk in ids)}")
+
+
+def _selection(request) -> list[int]:
+    from einvoicing import bulk
+
+    return bulk.parse_ids(request.GET.get("factures", ""))
+
+
+def transmissions(request):
+    """Progress of a bulk « Transmettre à la plateforme agréée » (updated by chorus_batch.js)."""
+    from django.urls import reverse
+
+    from einvoicing import bulk
+
+    try:
+        ids = _selection(request)
+    except bulk.BatchError as e:
+        messages.error(request, str(e))
+        return redirect("invoices:invoice-list")
+    lines = bulk.progress(cabinet=current_cabinet(request), invoice_ids=ids)
+    query = ",".join(str(pk) for pk in ids)
+    context = {
+        "lines": lines,
+        "done": all(line.settled for line in lines),
+        "status_url": f"{reverse('einvoicing:transmissions-status')}?factures={query}",
+        "refresh_url": f"{reverse('einvoicing:transmissions')}?factures={query}",
+    }
+    return render(request, "einvoicing/transmissions.html", context)
+
+
+def transmissions_status(request):
+    """The progress page's twin in JSON, polled by static/js/chorus_batch.js until every line is settled."""
+    from django.http import JsonResponse
+
+    from einvoicing import bulk
+
+    try:
+        ids = _selection(request)
+    except bulk.BatchError as e:
+        return JsonResponse({"error": str(e)}, status=400)
+    lines = bulk.progress(cabinet=current_cabinet(request), invoice_ids=ids)
+    return JsonResponse(
+        {
+            "done": all(line.settled for line in lines),
+            "lines": [
+                {
+                    "id": line.id,
+                    "state": line.state,
+                    "detail": line.detail,
+                    "settled": line.settled,
+                    "failed": line.failed,
+                }
+                for line in lines
+            ],
+        }
+    )

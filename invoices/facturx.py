@@ -23,6 +23,16 @@ from invoices.models import Invoice, InvoiceKind
 LEVEL = "en16931"
 INDEMNITY = terms.INDEMNITY
 
+# The débits option (reference.md §5, encoding « unverified »): the legal text as a free note, and BT-8
+# (VAT point date code) = 5 « date of invoice », as the AFNOR examples put it on an invoice whose VAT is due
+# at issue (services under the option are taxed like goods). Kept here only: change both together.
+DEBIT_OPTION_MENTION = "Option pour le paiement de la taxe d'après les débits."
+DEBIT_OPTION_BT8 = "invoice"  # the library's name for CII DueDateTypeCode 5
+
+# BT-23 « cadre de facturation » (reference.md §5): a land surveyor invoices services (S); 1 = submission of
+# an invoice, 4 = final invoice after down payments (acomptes deducted; BR-FR-CO-08 excludes it on a 386).
+NATURE = "S"
+
 # EN 16931 BT-3 (UNTDID 1001): commercial invoice, credit note, prepayment invoice.
 TYPE_CODES = {InvoiceKind.FACTURE: "380", InvoiceKind.AVOIR: "381", InvoiceKind.ACOMPTE: "386"}
 
@@ -111,9 +121,21 @@ def notes(invoice: Invoice) -> list[dict]:
         {"BT-21": "PMD", "BT-22": invoice.late_rate_text or "Pénalités de retard : sans objet (avoir)."},
         {"BT-21": "AAB", "BT-22": "Escompte pour paiement anticipé : néant."},
     ]
+    if _goes_to_the_platform(invoice):
+        # BR-FR-20 « cadre de traitement » B2B: it also makes the schematron check BT-49 (BR-FR-21).
+        result.append({"BT-21": "BAR", "BT-22": "B2B"})
+    if vat.regime(invoice.vat_regime).vat_on_debits:
+        result.append({"BT-22": DEBIT_OPTION_MENTION})
     if invoice.objet:
         result.append({"BT-22": f"Objet : {invoice.objet}"})
     return result
+
+
+def _goes_to_the_platform(invoice: Invoice) -> bool:
+    """The invoice's routing decision (einvoicing/routing.py) sends it through the Plateforme Agréée."""
+    from einvoicing import routing, services  # the app that owns the routing decision
+
+    return services.routing_for(invoice).route == routing.Route.PA_B2B
 
 
 def seller_siret(invoice: Invoice) -> str:
@@ -161,6 +183,12 @@ def _seller(invoice: Invoice) -> dict:
     )
     if legal:
         party["legal_info"] = legal
+    if siret and not invoice.client.is_public_body:
+        # BT-34: the cabinet's own address in the Directory (« Tester la connexion »), when it has one.
+        account = getattr(cabinet, "platform_account", None)
+        address = account.electronic_address if account is not None else ""
+        if address.startswith(siret[:9]):
+            party["einvoicing_addr"] = address
     if cabinet.telephone or cabinet.email:
         party["contacts"] = [
             {"name": cabinet.raison_sociale, "phone": cabinet.telephone, "email": cabinet.email}
@@ -183,12 +211,29 @@ def _buyer(invoice: Invoice) -> dict:
             "legal_identifier": client.siren,
             "legal_identifier_schemeid": "0002",
             "identifiers": {"0009": client.siret},
-            "einvoicing_addr": client.siret if client.is_public_body else client.siren,
+            # B2B: the address the Directory gave at « Valider » (einvoicing/directory.py), else the SIREN.
+            "einvoicing_addr": client.siret
+            if client.is_public_body
+            else (_remembered(client) or client.siren),
             "einvoicing_addr_schemeid": "0225",
         }
     if client.tva_intracom:
         party["vat_identifier"] = vat.compact_vat_number(client.tva_intracom)  # BT-48
     return {key: value for key, value in party.items() if value}
+
+
+def _remembered(client) -> str:
+    from einvoicing.directory import remembered  # the app that owns the Directory rule
+
+    return remembered(client)
+
+
+def _delivery(invoice: Invoice) -> dict | None:
+    """BG-13/BG-15: the surveyed site, i.e. the dossier's commune, when the invoice has a dossier with one."""
+    dossier = invoice.dossier
+    if dossier is None or not dossier.commune:
+        return None
+    return {"name": dossier.objet[:200], "city": dossier.commune, "country_code": "FR"}
 
 
 def _line(invoice: Invoice, line) -> dict:
@@ -249,8 +294,7 @@ def data_dict(invoice: Invoice) -> dict:
         "BT-2": invoice.issue_date,
         "BT-3": TYPE_CODES[InvoiceKind(invoice.kind)],
         "BT-5": "EUR",
-        # Nature of the operation: services (S); 4 = final invoice after acomptes (BR-FR-CO-08).
-        "BT-23": "S4" if deducted else "S1",
+        "BT-23": f"{NATURE}4" if deducted and invoice.kind != InvoiceKind.ACOMPTE else f"{NATURE}1",
         "BG-1": notes(invoice),
         "BG-4": _seller(invoice),
         "BG-7": _buyer(invoice),
@@ -273,7 +317,9 @@ def data_dict(invoice: Invoice) -> dict:
     if invoice.prepaid_ttc:
         data["BT-113"] = _amount(invoice.prepaid_ttc)
     if vat.regime(invoice.vat_regime).vat_on_debits:
-        data["BT-8"] = "invoice"  # CII code 5: the cabinet opted to pay VAT on debits
+        data["BT-8"] = DEBIT_OPTION_BT8
+    if delivery := _delivery(invoice):
+        data["BG-13"] = delivery
     if invoice.numero_engagement:
         data["BT-13"] = invoice.numero_engagement
     if invoice.numero_marche:

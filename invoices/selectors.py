@@ -36,7 +36,7 @@ LIST_RELATED = (
     "dossier__responsable",
     "client__responsable",
     "chorus_submission",
-    "einvoice",
+    "einvoice",  # the bulk « Transmettre à la plateforme agréée » box of each row
 )
 
 

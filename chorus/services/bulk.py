@@ -34,10 +34,11 @@ def refusal(invoice) -> str:
     return ""
 
 
-def check_selection(invoice_ids: list[int]) -> None:
-    """Raises BatchError when nothing, or more than MAX_BATCH invoices, are selected."""
+def check_selection(invoice_ids: list[int], *, goal: str = "à envoyer à Chorus Pro") -> None:
+    """Raises BatchError when nothing, or more than MAX_BATCH invoices, are selected (also for the bulk
+    « Transmettre à la plateforme agréée », with its own `goal`)."""
     if not invoice_ids:
-        raise BatchError("Cochez au moins une facture à envoyer à Chorus Pro.")
+        raise BatchError(f"Cochez au moins une facture {goal}.")
     if len(invoice_ids) > MAX_BATCH:
         raise BatchError(
             f"Un envoi groupé compte au plus {MAX_BATCH} factures ; vous en avez coché {len(invoice_ids)}. "

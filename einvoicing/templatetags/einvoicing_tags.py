@@ -51,3 +51,24 @@ def _answer_draft(context, invoice) -> str:
     request = context.get("request")
     session = getattr(request, "session", None)
     return session.get(f"einvoice_answer_draft_{invoice.pk}", "") if session is not None else ""
+
+
+@register.inclusion_tag("chorus/_bulk_cell.html")
+def bulk_cell(invoice, form_id: str, chorus_on, platform_on):
+    """The invoice list's box for the bulk sends the cabinet has (Chorus Pro « Envoyer », « Transmettre à la
+    plateforme agréée »): ticked for either; disabled, saying why, when neither takes this invoice."""
+    from chorus.services import bulk as chorus_bulk
+    from einvoicing import bulk
+
+    reasons = []
+    if chorus_on:
+        reasons.append(chorus_bulk.refusal(invoice))
+    if platform_on:
+        reasons.append(bulk.refusal(invoice))
+    refusal = "" if "" in reasons else " ".join(reasons)
+    label = (
+        "pour l'envoi groupé"
+        if chorus_on and platform_on
+        else ("pour Chorus Pro" if chorus_on else "pour la plateforme agréée")
+    )
+    return {"invoice": invoice, "form_id": form_id, "refusal": refusal, "label": label}

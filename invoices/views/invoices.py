@@ -99,13 +99,15 @@ def invoice_detail(request, pk: int):
 
 @require_POST
 def invoice_issue(request, pk: int):
-    return post_action(
-        request,
-        Invoice,
-        pk,
-        lambda inv: services.issue_invoice(invoice=inv),
-        "{obj.validated_message}",
-    )
+    from einvoicing import directory
+
+    def issue(inv):
+        issued, outcome = directory.issue(invoice=inv)
+        if outcome is not None and outcome.message:
+            (messages.warning if outcome.warning else messages.info)(request, outcome.message)
+        return issued
+
+    return post_action(request, Invoice, pk, issue, "{obj.validated_message}")
 
 
 @require_POST

@@ -161,11 +161,12 @@ def test_a_refusal_keeps_the_platforms_reason(invoice, account, pa, afnor):
         responses.POST,
         FLOWS,
         status=400,
-        json={"errorCode": "AlreadyExistingFlow", "errorMessage": "déjà reçu"},
+        json={"errorCode": "FileSizeExceeded", "errorMessage": "trop gros"},
     )
     einvoice = sending.start(invoice=invoice, account=account)
     done = sending.send(einvoice_id=einvoice.pk, pa=pa)
-    assert done.state == EInvoiceState.ERROR and "AlreadyExistingFlow" in done.last_error
+    assert done.state == EInvoiceState.ERROR and "FileSizeExceeded : trop gros" in done.last_error
+    assert "faites un avoir" in done.last_error
 
 
 def test_only_b2b_invoices_go_to_the_platform(cabinet, account):
