@@ -9,6 +9,7 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 NIGHTLY_REFRESH = "Rafraîchissement nocturne Chorus Pro"
 SWEEP = "Reprise des envois Chorus Pro interrompus"
 REMINDERS = "Relances automatiques"
+EREPORTING = "E-reporting : envoi des périodes closes"
 
 
 def install_schedule() -> None:
@@ -41,3 +42,14 @@ def install_schedule() -> None:
             timezone="Europe/Paris",
         )
         PeriodicTask.objects.create(name=REMINDERS, task="invoices.tasks.run_reminder_plans", crontab=morning)
+    if not PeriodicTask.objects.filter(name=EREPORTING).exists():
+        # 06:00 Paris, every day: a period closed yesterday is sent this morning, once (einvoicing.ereporting_send).
+        early, _ = CrontabSchedule.objects.get_or_create(
+            minute="0",
+            hour="6",
+            day_of_week="*",
+            day_of_month="*",
+            month_of_year="*",
+            timezone="Europe/Paris",
+        )
+        PeriodicTask.objects.create(name=EREPORTING, task="einvoicing.tasks.send_due_ereports", crontab=early)

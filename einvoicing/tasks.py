@@ -21,3 +21,16 @@ from einvoicing import client, sending
 )
 def send_einvoice(self, einvoice_id: int) -> None:
     sending.send(einvoice_id=einvoice_id)
+
+
+# The e-reporting calendar: each closed period once (the service skips what was sent and looks up what is
+# « à vérifier »), then the acknowledgements still pending.
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def send_due_ereports() -> int:
+    from einvoicing import ereporting_send
+    from einvoicing.models import PlatformAccount
+
+    sent = ereporting_send.send_due()
+    for account in PlatformAccount.objects.select_related("cabinet").exclude(matricule=""):
+        ereporting_send.refresh_pending(account.cabinet)
+    return sent
