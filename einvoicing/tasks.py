@@ -34,3 +34,21 @@ def send_due_ereports() -> int:
     for account in PlatformAccount.objects.select_related("cabinet").exclude(matricule=""):
         ereporting_send.refresh_pending(account.cabinet)
     return sent
+
+
+# Safe twice, like send_einvoice: claim, then lookup by trackingId before any re-send.
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(client.PlatformUnavailable,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=8,
+    soft_time_limit=90,
+    time_limit=120,
+)
+def send_ereport(self, report_id: int) -> None:
+    from einvoicing import ereporting_send
+
+    ereporting_send.send(report_id=report_id)

@@ -280,3 +280,87 @@ def test_the_beat_schedule_runs_the_calendar_every_morning():
     schedule.install_schedule()
     task = PeriodicTask.objects.get(name=schedule.EREPORTING)
     assert task.task == "einvoicing.tasks.send_due_ereports" and task.crontab.hour == "6"
+
+
+def _text(response) -> str:
+    import html
+
+    return html.unescape(response.content.decode()).replace("\u202f", " ").replace("\xa0", " ")
+
+
+def test_the_page_sends_a_closed_period_shows_its_status_and_offers_the_correction(
+    cabinet,
+    account,
+    sales,
+    comptable,
+    client_as,
+    afnor,
+    django_capture_on_commit_callbacks,
+    django_assert_max_num_queries,
+):
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    from invoices import services
+
+    cache.clear()
+    web = client_as(comptable)
+    page_url = f"{reverse('einvoicing:ereporting')}?mois=2026-11"
+    with django_assert_max_num_queries(60):
+        page = _text(web.get(page_url))
+    assert 'data-state="à envoyer"' in page and "Envoyer maintenant" in page
+    assert "1 300,00 €" in page
+
+    tracking = f"103-{cabinet.siret[:9]}-20261101-20261110-1"
+    afnor.add(responses.POST, FLOWS, json=accepted(tracking), status=202)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = web.post(reverse("einvoicing:ereporting-send", args=["transactions", "20261101-20261110"]))
+    assert response.status_code == 302 and response["Location"].endswith("?mois=2026-11")
+    report = EReport.objects.get()
+    assert report.state == EInvoiceState.SENT and report.tracking_id == tracking
+
+    afnor.add(
+        responses.GET, f"{FLOWS}/flow-1", json={"flowId": "flow-1", "acknowledgement": {"status": "Ok"}}
+    )
+    page = _text(web.get(page_url))
+    assert 'data-state="accepté"' in page and "Télécharger le fichier envoyé" in page
+    sent = web.get(
+        reverse("einvoicing:ereporting-download", args=["transactions", "20261101-20261110"]),
+        {"version": "1"},
+    )
+    assert sent.content == bytes(report.document)
+    assert sent["Content-Disposition"].endswith('-v1.xml"')
+    missing = web.get(
+        reverse("einvoicing:ereporting-download", args=["transactions", "20261101-20261110"]),
+        {"version": "x"},
+    )
+    assert missing.status_code == 404
+
+    draft = services.create_credit_note(invoice=sales["first"])
+    services.issue_invoice(invoice=draft, today=datetime.date(2026, 11, 10))
+    page = _text(web.get(page_url))
+    assert "Modifié depuis l'envoi" in page and "Envoyer la déclaration rectificative" in page
+    afnor.replace(responses.POST, FLOWS, json=accepted(tracking[:-1] + "2", "flow-2"), status=202)
+    with django_capture_on_commit_callbacks(execute=True):
+        web.post(reverse("einvoicing:ereporting-send", args=["transactions", "20261101-20261110"]))
+    corrective = EReport.objects.get(version=2)
+    assert corrective.type_code == "RE" and corrective.flow_id == "flow-2"
+
+
+def test_sending_an_open_period_or_without_platform_says_why_in_french(cabinet, comptable, client_as):
+    from django.urls import reverse
+
+    web = client_as(comptable)
+    response = web.post(
+        reverse("einvoicing:ereporting-send", args=["transactions", "20261101-20261110"]), follow=True
+    )
+    assert "Paramètres > Facturation électronique" in _text(response)
+    assert (
+        web.get(reverse("einvoicing:ereporting-send", args=["transactions", "20261101-20261110"])).status_code
+        == 405
+    )
+    assert (
+        web.post(reverse("einvoicing:ereporting-send", args=["autre", "20261101-20261110"])).status_code
+        == 404
+    )
+    assert not EReport.objects.exists()
