@@ -95,7 +95,7 @@ def populate(cabinet) -> None:
     PaymentAllocation.objects.bulk_create(
         [
             PaymentAllocation(payment=p, invoice=inv, amount=inv.total_ttc)
-            for p, inv in zip(payments, invoices)
+            for p, inv in zip(payments, invoices, strict=True)
         ],
         batch_size=2000,
     )
