@@ -26,6 +26,7 @@ from django.utils import timezone
 from lxml import etree
 
 from einvoicing import client, ereporting, routing, services
+from einvoicing import ereporting_international as international
 from einvoicing.models import (
     EInvoiceState,
     EReport,
@@ -37,7 +38,21 @@ from einvoicing.models import (
 from einvoicing.sending import STALE_AFTER, NotSendable
 
 # The kinds the E-reporting page and its URLs name, and the sub-flow each one is.
-PAGE_KINDS = {"transactions": EReportKind.TRANSACTIONS, "paiements": EReportKind.PAYMENTS}
+PAGE_KINDS = {
+    "transactions": EReportKind.TRANSACTIONS,
+    "paiements": EReportKind.PAYMENTS,
+    "international": EReportKind.INVOICES,
+    "paiements-international": EReportKind.INVOICE_PAYMENTS,
+}
+# Transactions (10.1, 10.3) and payments (10.2, 10.4) follow their family's periods and deadlines.
+FAMILY = {
+    "transactions": "transactions",
+    "paiements": "paiements",
+    "international": "transactions",
+    "paiements-international": "paiements",
+}
+# International reports are sent only for a period with international sales or payments.
+OPTIONAL = frozenset({"international", "paiements-international"})
 KIND_PAGE = {v: k for k, v in PAGE_KINDS.items()}
 RULES = {
     EReportKind.TRANSACTIONS: client.ProcessingRule.B2C,
@@ -64,7 +79,7 @@ LOOKBACK = datetime.timedelta(days=70)
 
 
 def deadline(regime: str, page_kind: str, period: ereporting.Period) -> datetime.date:
-    day = DEADLINES[(VatReportingRegime(regime), page_kind)]
+    day = DEADLINES[(VatReportingRegime(regime), FAMILY[page_kind])]
     if day is None:
         return period.end + datetime.timedelta(days=10)
     following = period.end + datetime.timedelta(days=1)
@@ -75,7 +90,7 @@ def deadline(regime: str, page_kind: str, period: ereporting.Period) -> datetime
 
 
 def periods(regime: str, page_kind: str, month: datetime.date) -> list[ereporting.Period]:
-    if page_kind == "transactions":
+    if FAMILY[page_kind] == "transactions":
         return ereporting.transaction_periods(regime, month)
     return ereporting.payment_periods(regime, month)
 
@@ -85,6 +100,20 @@ def closed(period: ereporting.Period, today: datetime.date | None = None) -> boo
 
 
 # -- Building ----------------------------------------------------------------------------------------------
+
+
+BUILDERS = {
+    EReportKind.TRANSACTIONS: ereporting.transactions_xml,
+    EReportKind.PAYMENTS: ereporting.payments_xml,
+    EReportKind.INVOICES: international.invoices_xml,
+    EReportKind.INVOICE_PAYMENTS: international.payments_xml,
+}
+CONTENT = {
+    EReportKind.TRANSACTIONS: ereporting.transactions,
+    EReportKind.PAYMENTS: ereporting.payments,
+    EReportKind.INVOICES: international.invoices,
+    EReportKind.INVOICE_PAYMENTS: international.payments,
+}
 
 
 @dataclass(frozen=True)
@@ -125,13 +154,26 @@ def build(
     type_code: str = EReportType.INITIAL,
     version: int = 1,
 ) -> Built:
-    builders = {
-        EReportKind.TRANSACTIONS: ereporting.transactions_xml,
-        EReportKind.PAYMENTS: ereporting.payments_xml,
-    }
-    if kind not in builders:
-        raise NotSendable("Ce flux d'e-reporting n'est pas encore produit par Géoprod.")
-    xml = builders[kind](
+    xml = xml_for(cabinet, kind, period, matricule=matricule, name=name, type_code=type_code, version=version)
+    return Built(xml, content_fingerprint(xml))
+
+
+def xml_for(
+    cabinet,
+    kind: str,
+    period: ereporting.Period,
+    *,
+    matricule: str,
+    name: str,
+    content: list | None = None,
+    type_code: str = EReportType.INITIAL,
+    version: int = 1,
+) -> bytes:
+    """The flux 10 file of `kind` for the period; `content` when the caller already computed CONTENT[kind]."""
+    extra = {}
+    if content is not None:
+        extra["rows" if kind in (EReportKind.INVOICES, EReportKind.INVOICE_PAYMENTS) else "days"] = content
+    return BUILDERS[kind](
         cabinet,
         period.start,
         period.end,
@@ -139,8 +181,8 @@ def build(
         platform_name=name,
         type_code=type_code,
         version=version,
+        **extra,
     )
-    return Built(xml, content_fingerprint(xml))
 
 
 def tracking_id(cabinet, kind: str, period: ereporting.Period, version: int) -> str:
@@ -403,6 +445,12 @@ def send_due(today: datetime.date | None = None, *, pa: client.PlatformClient | 
             kind = PAGE_KINDS[page_kind]
             current = latest(cabinet, kind, period)
             if current is not None and current.state == EInvoiceState.SENT:
+                continue
+            if (
+                page_kind in OPTIONAL
+                and current is None
+                and not CONTENT[kind](cabinet, period.start, period.end)
+            ):
                 continue
             try:
                 report = send_now(cabinet=cabinet, kind=kind, period=period, pa=pa, today=today)

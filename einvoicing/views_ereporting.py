@@ -21,7 +21,6 @@ from einvoicing.sending import NotSendable
 from geoprod.tenancy import current_cabinet
 
 DEMO_PLATFORM = ("0000", "Plateforme agréée non configurée")
-BUILDERS = {"transactions": ereporting.transactions_xml, "paiements": ereporting.payments_xml}
 
 
 def _month(value: str) -> datetime.date:
@@ -38,13 +37,13 @@ def _platform(cabinet) -> tuple[PlatformAccount | None, str, str]:
     return account, account.matricule, account.name
 
 
-def _block(cabinet, page_kind, period, *, regime, matricule, name, reports, today) -> dict:
-    compute = ereporting.transactions if page_kind == "transactions" else ereporting.payments
-    days = compute(cabinet, period.start, period.end)
-    xml = BUILDERS[page_kind](
-        cabinet, period.start, period.end, platform_matricule=matricule, platform_name=name, days=days
-    )
-    report = reports.get((ereporting_send.PAGE_KINDS[page_kind], period.start, period.end))
+def _block(cabinet, page_kind, period, *, regime, matricule, name, reports, today) -> dict | None:
+    kind = ereporting_send.PAGE_KINDS[page_kind]
+    days = ereporting_send.CONTENT[kind](cabinet, period.start, period.end)
+    report = reports.get((kind, period.start, period.end))
+    if page_kind in ereporting_send.OPTIONAL and not days and report is None:
+        return None  # no international sale in the period: nothing to report, nothing shown
+    xml = ereporting_send.xml_for(cabinet, kind, period, matricule=matricule, name=name, content=days)
     is_closed = ereporting_send.closed(period, today)
     changed = (
         report is not None
@@ -88,7 +87,7 @@ def ereporting_month(request):
     ).order_by("version"):
         reports[(report.kind, report.period_start, report.period_end)] = report  # the latest version wins
     today = timezone.localdate()
-    blocks = [
+    candidates = (
         _block(
             cabinet,
             page_kind,
@@ -100,7 +99,8 @@ def ereporting_month(request):
             today=today,
         )
         for page_kind, period in periods
-    ]
+    )
+    blocks = [block for block in candidates if block is not None]
     previous = (month - datetime.timedelta(days=1)).replace(day=1)
     following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
     context = {
@@ -116,7 +116,7 @@ def ereporting_month(request):
 
 
 def _period_or_404(kind: str, key: str) -> ereporting.Period:
-    if kind not in BUILDERS:
+    if kind not in ereporting_send.PAGE_KINDS:
         raise Http404
     try:
         return ereporting.parse_period(key)
@@ -142,8 +142,8 @@ def ereporting_download(request, kind: str, key: str):
         xml, filename = bytes(report.document), f"flux10-{kind}-{period.key}-v{report.version}.xml"
     else:
         _, matricule, name = _platform(cabinet)
-        xml = BUILDERS[kind](
-            cabinet, period.start, period.end, platform_matricule=matricule, platform_name=name
+        xml = ereporting_send.xml_for(
+            cabinet, ereporting_send.PAGE_KINDS[kind], period, matricule=matricule, name=name
         )
         filename = f"flux10-{kind}-{period.key}.xml"
     response = HttpResponse(xml, content_type="application/xml")

@@ -259,11 +259,13 @@ def test_the_calendar_sends_each_closed_period_once_from_the_reform_date(cabinet
     today = datetime.date(2027, 10, 2)
     due = ereporting_send.due_periods(account.vat_regime, today)
     assert [(k, p.key) for k, p in due] == [
+        ("international", "20270901-20270930"),
         ("paiements", "20270901-20270930"),
+        ("paiements-international", "20270901-20270930"),
         ("transactions", "20270901-20270930"),
     ]
     afnor.add(responses.POST, FLOWS, json=accepted("x"), status=202)
-    assert ereporting_send.send_due(today, pa=pa) == 2
+    assert ereporting_send.send_due(today, pa=pa) == 2  # no international sale: no 10.1 / 10.2
     assert ereporting_send.send_due(today, pa=pa) == 0  # the next morning: nothing twice
     assert len(sent_bodies(afnor)) == 2
     assert sorted(EReport.objects.values_list("kind", "state")) == [
