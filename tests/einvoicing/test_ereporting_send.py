@@ -366,3 +366,16 @@ def test_sending_an_open_period_or_without_platform_says_why_in_french(cabinet, 
         == 404
     )
     assert not EReport.objects.exists()
+
+
+def test_another_cabinet_cannot_download_or_send_the_cabinets_report(
+    cabinet, account, sales, stranger, client_as
+):
+    from django.urls import reverse
+
+    prepared(cabinet, account)
+    web = client_as(stranger)
+    url = reverse("einvoicing:ereporting-download", args=["transactions", "20261101-20261110"])
+    assert web.get(url, {"version": "1"}).status_code == 404
+    web.post(reverse("einvoicing:ereporting-send", args=["transactions", "20261101-20261110"]))
+    assert EReport.objects.count() == 1 and EReport.objects.get().cabinet == cabinet
