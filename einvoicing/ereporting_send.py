@@ -233,10 +233,21 @@ def prepare(
         if current is not None and current.state in (EInvoiceState.SENDING, EInvoiceState.UNKNOWN):
             return current  # its outcome is looked up by send(), never rebuilt under its feet
         if current is not None and current.state == EInvoiceState.SENT:
-            probe = build(cabinet, kind, period, matricule=matricule, name=name)
-            if probe.content_sha256 == current.content_sha256:
-                return current
-            version, type_code = current.version + 1, EReportType.CORRECTIVE
+            refused = current.ack_status == client.AckStatus.ERROR
+            if not refused:
+                probe = build(cabinet, kind, period, matricule=matricule, name=name)
+                if probe.content_sha256 == current.content_sha256:
+                    return current
+            # A corrective replaces a report the platform took; a refused one is sent again as it was typed.
+            taken = EReport.objects.filter(
+                cabinet=cabinet,
+                kind=kind,
+                period_start=period.start,
+                period_end=period.end,
+                state=EInvoiceState.SENT,
+            ).exclude(ack_status=client.AckStatus.ERROR)
+            version = current.version + 1
+            type_code = EReportType.CORRECTIVE if taken.exists() else EReportType.INITIAL
             current = None
         elif current is not None:
             version, type_code = current.version, current.type_code

@@ -177,7 +177,9 @@ class EReport(models.Model):
 
     @property
     def can_send(self) -> bool:
-        return self.state in (EInvoiceState.NEW, EInvoiceState.ERROR, EInvoiceState.UNKNOWN)
+        """A new, failed or uncertain sending; or a flow the platform refused (sent again as a new version)."""
+        refused = self.state == EInvoiceState.SENT and self.ack_status == "Error"
+        return refused or self.state in (EInvoiceState.NEW, EInvoiceState.ERROR, EInvoiceState.UNKNOWN)
 
     @property
     def status_label(self) -> str:

@@ -379,3 +379,21 @@ def test_another_cabinet_cannot_download_or_send_the_cabinets_report(
     assert web.get(url, {"version": "1"}).status_code == 404
     web.post(reverse("einvoicing:ereporting-send", args=["transactions", "20261101-20261110"]))
     assert EReport.objects.count() == 1 and EReport.objects.get().cabinet == cabinet
+
+
+def test_a_report_the_platform_refused_is_sent_again_as_a_new_initial_version(
+    cabinet, account, sales, pa, afnor
+):
+    report = prepared(cabinet, account)
+    afnor.add(responses.POST, FLOWS, json=accepted(report.tracking_id), status=202)
+    ereporting_send.send(report_id=report.pk, pa=pa)
+    EReport.objects.update(ack_status="Error")
+    refused = EReport.objects.get()
+    assert refused.can_send and refused.status_label == "refusé"
+    again = prepared(cabinet, account)
+    assert (again.version, again.type_code) == (2, "IN")
+    assert etree.fromstring(bytes(again.document)).findtext("ReportDocument/Id").endswith("-IN2")
+    assert ereporting.check(bytes(again.document)) == []
+    afnor.replace(responses.POST, FLOWS, json=accepted(again.tracking_id, "flow-2"), status=202)
+    assert ereporting_send.send(report_id=again.pk, pa=pa).flow_id == "flow-2"
+    assert prepared(cabinet, account).pk == again.pk  # accepted now: nothing more to send
