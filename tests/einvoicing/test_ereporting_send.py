@@ -397,3 +397,34 @@ def test_a_report_the_platform_refused_is_sent_again_as_a_new_initial_version(
     afnor.replace(responses.POST, FLOWS, json=accepted(again.tracking_id, "flow-2"), status=202)
     assert ereporting_send.send(report_id=again.pk, pa=pa).flow_id == "flow-2"
     assert prepared(cabinet, account).pk == again.pk  # accepted now: nothing more to send
+
+
+def test_the_page_reads_a_constant_number_of_queries_whatever_the_sales(
+    cabinet, account, sales, comptable, client_as, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    web = client_as(comptable)
+
+    def add(days):
+        for day in days:
+            person = factories.make_client(
+                cabinet, nom=f"Particulier {day}", categorie="particulier", siret=""
+            )
+            invoice = factories.make_invoice(
+                cabinet, client=person, issued=True, today=datetime.date(2026, 11, day)
+            )
+            factories.make_payment(invoice, date=datetime.date(2026, 11, min(day + 1, 30)))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert web.get("/facturation-electronique/e-reporting/?mois=2026-11").status_code == 200
+        return len(captured)
+
+    add([4, 12, 22])  # a sale and a payment in each ten-day period of the month
+    few = queries()
+    add(range(22, 28))  # numbering follows the dates: the new ones come after the last
+    add([28, 28, 28, 28])
+    with django_assert_max_num_queries(few):
+        queries()
