@@ -428,3 +428,13 @@ def test_the_page_reads_a_constant_number_of_queries_whatever_the_sales(
     add([28, 28, 28, 28])
     with django_assert_max_num_queries(few):
         queries()
+
+
+def test_the_daily_task_sends_what_is_due_then_reads_the_acknowledgements(cabinet, account, monkeypatch):
+    from einvoicing import tasks
+
+    calls = []
+    monkeypatch.setattr(ereporting_send, "send_due", lambda: calls.append("send_due") or 0)
+    monkeypatch.setattr(ereporting_send, "refresh_pending", lambda c: calls.append(("refresh", c.pk)) or "")
+    tasks.send_due_ereports.delay()
+    assert calls == ["send_due", ("refresh", cabinet.pk)]
