@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from einvoicing import ereporting, ereporting_send
-from einvoicing.models import EReport, PlatformAccount, VatReportingRegime
+from einvoicing import client, ereporting, ereporting_send
+from einvoicing.models import EInvoiceState, EReport, PlatformAccount, VatReportingRegime
 from einvoicing.sending import NotSendable
 from geoprod.tenancy import current_cabinet
 
@@ -47,7 +47,8 @@ def _block(cabinet, page_kind, period, *, regime, matricule, name, reports, toda
     is_closed = ereporting_send.closed(period, today)
     changed = (
         report is not None
-        and report.state == "transmise"
+        and report.state == EInvoiceState.SENT
+        and report.ack_status != client.AckStatus.ERROR  # a refused report is sent again, not corrected
         and ereporting_send.content_fingerprint(xml) != report.content_sha256
     )
     if not is_closed:
