@@ -13,6 +13,7 @@ EINVOICE_LIFECYCLE = "Statuts des factures électroniques (plateforme agréée)"
 LIFECYCLE_SWEEP = "Reprise des statuts de cycle de vie interrompus (plateforme agréée)"
 RECEIVED = "Relevé des factures reçues (plateforme agréée)"
 RECEIVED_EVERY_SECONDS = 15 * 60
+EREPORTING = "E-reporting : envoi des périodes closes"
 
 
 def install_schedule() -> None:
@@ -66,3 +67,14 @@ def install_schedule() -> None:
         name=EINVOICE_LIFECYCLE,
         defaults={"task": "einvoicing.tasks.refresh_lifecycles", "interval": every_lc, "enabled": True},
     )
+    if not PeriodicTask.objects.filter(name=EREPORTING).exists():
+        # 06:00 Paris, every day: a period closed yesterday is sent this morning, once (einvoicing.ereporting_send).
+        early, _ = CrontabSchedule.objects.get_or_create(
+            minute="0",
+            hour="6",
+            day_of_week="*",
+            day_of_month="*",
+            month_of_year="*",
+            timezone="Europe/Paris",
+        )
+        PeriodicTask.objects.create(name=EREPORTING, task="einvoicing.tasks.send_due_ereports", crontab=early)

@@ -198,9 +198,11 @@ def _period(parent, start: datetime.date, end: datetime.date) -> None:
     etree.SubElement(period, "EndDate").text = f"{end:%Y%m%d}"
 
 
-def report_id(cabinet, kind: str, start: datetime.date, type_code: str = "IN") -> str:
-    """« TX-812345676-20261101-IN »: ≤ 50 characters of [A-Za-z0-9 -+_/] (rule G1.104)."""
-    return f"{kind}-{(cabinet.siret or '')[:9]}-{start:%Y%m%d}-{type_code}"
+def report_id(cabinet, kind: str, start: datetime.date, type_code: str = "IN", version: int = 1) -> str:
+    """« TX-812345676-20261101-IN », « TX-812345676-20261101-RE2 » for the second version of the period:
+    ≤ 50 characters of [A-Za-z0-9 -+_/] (rule G1.104)."""
+    suffix = str(version) if version > 1 else ""
+    return f"{kind}-{(cabinet.siret or '')[:9]}-{start:%Y%m%d}-{type_code}{suffix}"
 
 
 def _report(
@@ -213,6 +215,7 @@ def _report(
     platform_matricule: str,
     platform_name: str,
     type_code: str,
+    version: int = 1,
 ):
     """The Report root with its ReportDocument header, and its one report section (rule G6.29) with the period."""
     root = etree.Element("Report")
@@ -221,7 +224,7 @@ def _report(
         cabinet=cabinet,
         platform_matricule=platform_matricule,
         platform_name=platform_name,
-        report_id=report_id(cabinet, kind, start, type_code),
+        report_id=report_id(cabinet, kind, start, type_code, version),
         type_code=type_code,
     )
     report = etree.SubElement(root, section)
@@ -237,6 +240,7 @@ def transactions_xml(
     platform_matricule: str,
     platform_name: str,
     type_code: str = "IN",
+    version: int = 1,
     days: list[DayTransactions] | None = None,
 ) -> bytes:
     """Flux 10.3 of the period; `days` when the caller already computed transactions() for it."""
@@ -249,6 +253,7 @@ def transactions_xml(
         platform_matricule=platform_matricule,
         platform_name=platform_name,
         type_code=type_code,
+        version=version,
     )
     for day in transactions(cabinet, start, end) if days is None else days:
         block = etree.SubElement(report, "Transactions")
@@ -275,6 +280,7 @@ def payments_xml(
     platform_matricule: str,
     platform_name: str,
     type_code: str = "IN",
+    version: int = 1,
     days: list[DayPayments] | None = None,
 ) -> bytes:
     """Flux 10.4 of the period; `days` when the caller already computed payments() for it."""
@@ -287,6 +293,7 @@ def payments_xml(
         platform_matricule=platform_matricule,
         platform_name=platform_name,
         type_code=type_code,
+        version=version,
     )
     for day in payments(cabinet, start, end) if days is None else days:
         block = etree.SubElement(report, "Transactions")

@@ -276,6 +276,85 @@ class OutgoingStatus(models.Model):
         return {"Ok": "accepté", "Error": "refusé", "Pending": "en attente"}.get(self.ack_status, "")
 
 
+class EReportKind(models.TextChoices):
+    """The flux 10 sub-flows (reference.md §6)."""
+
+    INVOICES = "10.1", "Factures internationales (10.1)"
+    INVOICE_PAYMENTS = "10.2", "Paiements internationaux (10.2)"
+    TRANSACTIONS = "10.3", "Transactions (10.3)"
+    PAYMENTS = "10.4", "Encaissements (10.4)"
+
+
+class EReportType(models.TextChoices):
+    INITIAL = "IN", "Initiale"
+    CORRECTIVE = "RE", "Rectificative"
+
+
+class EReport(models.Model):
+    """One flux 10 transmission of a cabinet for one period, sent as an `FRR` flow exactly once. Version 1 is the
+    initial report (IN); a correction of the period after it was sent is a new version of type RE."""
+
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="ereports")
+    kind = models.CharField("flux", max_length=4, choices=EReportKind.choices)
+    period_start = models.DateField("début de la période")
+    period_end = models.DateField("fin de la période")
+    version = models.PositiveIntegerField(default=1)
+    type_code = models.CharField(
+        "type", max_length=2, choices=EReportType.choices, default=EReportType.INITIAL
+    )
+    document = models.BinaryField("fichier XML", editable=False)
+    sha256 = models.CharField(max_length=64)
+    content_sha256 = models.CharField(
+        "empreinte du contenu",
+        max_length=64,
+        help_text="Empreinte du rapport hors en-tête (date d'émission).",
+    )
+    tracking_id = models.CharField("identifiant de suivi", max_length=36, unique=True)
+    state = models.CharField(max_length=20, choices=EInvoiceState.choices, default=EInvoiceState.NEW)
+    sending_since = models.DateTimeField(null=True, blank=True)
+    flow_id = models.CharField("identifiant du flux", max_length=36, blank=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    ack_status = models.CharField("accusé de réception", max_length=10, blank=True)
+    ack_details = models.JSONField(default=list, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "déclaration d'e-reporting"
+        verbose_name_plural = "déclarations d'e-reporting"
+        ordering = ["period_start", "kind", "version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cabinet", "kind", "period_start", "period_end", "version"],
+                name="ereport_one_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"E-reporting {self.kind} {self.period_start:%d/%m/%Y}–{self.period_end:%d/%m/%Y} v{self.version}"
+        )
+
+    @property
+    def can_send(self) -> bool:
+        """A new, failed or uncertain sending; or a flow the platform refused (sent again as a new version)."""
+        refused = self.state == EInvoiceState.SENT and self.ack_status == "Error"
+        return refused or self.state in (EInvoiceState.NEW, EInvoiceState.ERROR, EInvoiceState.UNKNOWN)
+
+    @property
+    def status_label(self) -> str:
+        """« envoyé », « accepté », « refusé »… as the E-reporting page shows it."""
+        if self.state == EInvoiceState.SENT:
+            return {"Ok": "accepté", "Error": "refusé"}.get(self.ack_status, "envoyé")
+        return {
+            EInvoiceState.NEW: "à envoyer",
+            EInvoiceState.SENDING: "envoi en cours",
+            EInvoiceState.UNKNOWN: "envoi à vérifier",
+            EInvoiceState.ERROR: "refusé",
+        }[self.state]
+
+
 from einvoicing.received_models import (  # noqa: E402, F401  (the models of « Factures reçues »)
     ReceivedAnswer,
     ReceivedInvoice,

@@ -25,4 +25,9 @@ urlpatterns = [
         views_ereporting.ereporting_download,
         name="ereporting-download",
     ),
+    path(
+        "e-reporting/<str:kind>/<str:key>/envoyer/",
+        views_ereporting.ereporting_send_now,
+        name="ereporting-send",
+    ),
 ]

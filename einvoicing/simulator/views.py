@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from einvoicing.simulator import lifecycle
+from einvoicing.simulator import frr
 from einvoicing.simulator.models import SimDirectoryLine, SimFlow, SimPaFault
 
 SALT = "einvoicing.simulator.token"
@@ -30,7 +31,6 @@ FLOW_TYPES = {
     "UBL": "CustomerInvoice",
     "CDAR": "CustomerInvoiceLC",
 }
-REPORT_TYPE = "AggregatedCustomerTransactionReport"
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:
@@ -159,6 +159,8 @@ def _verdict(flow: SimFlow) -> list[dict]:
     twins = SimFlow.objects.filter(owner=flow.owner, direction="Out", sha256=flow.sha256, ack_status="Ok")
     if twins.exclude(pk=flow.pk).exists():
         return [detail("AlreadyExistingFlow", "Ce fichier a déjà été reçu et accepté.")]
+    if flow.flow_syntax == "FRR":
+        return frr.verdict(bytes(flow.content))
     if flow.flow_syntax == "Factur-X":
         from invoices import facturx, facturx_validation
         from invoices.errors import InvoicingError
@@ -228,7 +230,7 @@ def flows(request: HttpRequest) -> HttpResponse:
         flow_profile=info.get("flowProfile", ""),
         processing_rule=info.get("processingRule", "B2B"),
         processing_rule_source="Input" if info.get("processingRule") else "Computed",
-        flow_type=FLOW_TYPES.get(info["flowSyntax"], REPORT_TYPE),
+        flow_type=frr.flow_type(content) if info["flowSyntax"] == "FRR" else FLOW_TYPES[info["flowSyntax"]],
         direction="Out",
         sha256=hashlib.sha256(content).hexdigest(),
         declared_sha256=str(info.get("sha256", "")),
