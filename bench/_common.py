@@ -121,6 +121,16 @@ def measure_page(http, url: str, runs: int = 60) -> tuple[int, float, float]:
 
     def count(execute, sql, params, many, context):
         executed.append(sql)
+        if os.environ.get("BENCH_EXPLAIN") and sql.lstrip().upper().startswith("SELECT"):
+            # The query-level view, less sensitive than wall time to a shared machine's load.
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                plan = [str(row[0]) for row in cursor.fetchall()]
+            if os.environ.get("BENCH_EXPLAIN") == "full":
+                print(sql[:400], params)
+                print("\n".join(plan))
+            else:
+                print(f"  {plan[-1].strip():<32} {sql[:110]}")
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):

@@ -11,6 +11,7 @@ from invoices.models.bank import (
     StatementFormat,
 )
 from invoices.models.common import MONEY, ExemptionMotif, LineBase, Unit, VatRate, VatRegime
+from invoices.models.figures import MonthlyCollection, MonthlyTurnover
 from invoices.models.invoices import (
     MUTABLE_AFTER_ISSUE,
     OPEN_STATUSES,
@@ -57,6 +58,8 @@ __all__ = [
     "InvoiceStatus",
     "LedgerEntry",
     "LineBase",
+    "MonthlyCollection",
+    "MonthlyTurnover",
     "Payment",
     "PaymentAllocation",
     "PaymentMode",
