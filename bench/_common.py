@@ -28,7 +28,7 @@ def throwaway_db():
     """A test database (in-memory SQLite, or test_<name> of DATABASE_URL) for the duration of the block."""
     from django.db import connection
 
-    old_name = connection.creation.create_test_db(verbosity=0)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         yield connection
     finally:
