@@ -17,45 +17,81 @@ def rebuild_figures(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clients', '0004_merge_chorus_recipient_and_verbose_names'),
-        ('geoprod', '0007_cabinet_fiscal_year_start'),
-        ('invoices', '0021_merge_account_plan'),
+        ("clients", "0004_merge_chorus_recipient_and_verbose_names"),
+        ("geoprod", "0007_cabinet_fiscal_year_start"),
+        ("invoices", "0021_merge_account_plan"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MonthlyCollection',
+            name="MonthlyCollection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='mois')),
-                ('amount', models.DecimalField(decimal_places=2, default=0, max_digits=16, verbose_name='encaissé')),
-                ('payments', models.IntegerField(default=0, verbose_name='règlements')),
-                ('cabinet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='geoprod.cabinet')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="mois")),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, default=0, max_digits=16, verbose_name="encaissé"),
+                ),
+                ("payments", models.IntegerField(default=0, verbose_name="règlements")),
+                (
+                    "cabinet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="geoprod.cabinet"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'encaissement mensuel',
-                'verbose_name_plural': 'encaissements mensuels',
-                'constraints': [models.UniqueConstraint(fields=('cabinet', 'month'), name='unique_monthly_collection')],
+                "verbose_name": "encaissement mensuel",
+                "verbose_name_plural": "encaissements mensuels",
+                "constraints": [
+                    models.UniqueConstraint(fields=("cabinet", "month"), name="unique_monthly_collection")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MonthlyTurnover',
+            name="MonthlyTurnover",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='mois')),
-                ('ht', models.DecimalField(decimal_places=2, default=0, max_digits=16, verbose_name='HT')),
-                ('vat', models.DecimalField(decimal_places=2, default=0, max_digits=16, verbose_name='TVA')),
-                ('ttc', models.DecimalField(decimal_places=2, default=0, max_digits=16, verbose_name='TTC')),
-                ('documents', models.IntegerField(default=0, verbose_name='documents')),
-                ('cabinet', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='geoprod.cabinet')),
-                ('client', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='clients.client', verbose_name='client')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="mois")),
+                ("ht", models.DecimalField(decimal_places=2, default=0, max_digits=16, verbose_name="HT")),
+                ("vat", models.DecimalField(decimal_places=2, default=0, max_digits=16, verbose_name="TVA")),
+                ("ttc", models.DecimalField(decimal_places=2, default=0, max_digits=16, verbose_name="TTC")),
+                ("documents", models.IntegerField(default=0, verbose_name="documents")),
+                (
+                    "cabinet",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="geoprod.cabinet"
+                    ),
+                ),
+                (
+                    "client",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="clients.client",
+                        verbose_name="client",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "chiffre d'affaires mensuel",
-                'verbose_name_plural': "chiffres d'affaires mensuels",
-                'constraints': [models.UniqueConstraint(fields=('cabinet', 'month', 'client'), name='unique_monthly_turnover')],
+                "verbose_name": "chiffre d'affaires mensuel",
+                "verbose_name_plural": "chiffres d'affaires mensuels",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("cabinet", "month", "client"), name="unique_monthly_turnover"
+                    )
+                ],
             },
         ),
         migrations.RunPython(rebuild_figures, migrations.RunPython.noop, elidable=True),

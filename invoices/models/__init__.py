@@ -11,7 +11,7 @@ from invoices.models.bank import (
     StatementFormat,
 )
 from invoices.models.common import MONEY, ExemptionMotif, LineBase, Unit, VatRate, VatRegime
-from invoices.models.figures import MonthlyCollection, MonthlyTurnover
+from invoices.models.figures import InvoiceDayTotal, MonthlyCollection, MonthlyTurnover
 from invoices.models.invoices import (
     MUTABLE_AFTER_ISSUE,
     OPEN_STATUSES,
@@ -53,6 +53,7 @@ __all__ = [
     "ExemptionMotif",
     "IntegrityCheck",
     "Invoice",
+    "InvoiceDayTotal",
     "InvoiceKind",
     "InvoiceLine",
     "InvoiceStatus",

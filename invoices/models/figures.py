@@ -48,3 +48,29 @@ class MonthlyCollection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%m/%Y} — {self.amount}"
+
+
+class InvoiceDayTotal(models.Model):
+    """The invoice list's totals row, pre-added per cabinet, issue day (none for drafts), status and type:
+    how many documents, their HT, TVA and TTC (an avoir negatively) and what is still due on the open
+    ones. On PostgreSQL a trigger on the invoice table keeps these rows in the same statement as any
+    write (migration 0024), so the unfiltered list, or one filtered by status, type or period, adds a
+    few thousand rows instead of a hundred thousand invoices. SQLite has no such trigger and the list
+    adds the invoices themselves (invoices.selectors.list_totals)."""
+
+    cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    day = models.DateField("date d'émission", null=True)
+    status = models.CharField("statut", max_length=20)
+    kind = models.CharField("type", max_length=10)
+    documents = models.IntegerField("documents", default=0)
+    ht = models.DecimalField("HT", max_digits=16, decimal_places=2, default=0)
+    vat = models.DecimalField("TVA", max_digits=16, decimal_places=2, default=0)
+    ttc = models.DecimalField("TTC", max_digits=16, decimal_places=2, default=0)
+    due = models.DecimalField("reste dû", max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = "total journalier des factures"
+        verbose_name_plural = "totaux journaliers des factures"
+
+    def __str__(self) -> str:
+        return f"{self.day or 'brouillons'} {self.status} {self.kind}"

@@ -40,8 +40,11 @@ def filtered_invoices(request, *, rows: bool = True) -> tuple[InvoiceFilterForm,
 
 def invoice_list(request):
     # Totals and the page's choice on the bare filtered set; only the page's 25 rows get their joins.
-    filters, invoices = filtered_invoices(request, rows=False)
-    totals = selectors.invoice_totals(invoices)
+    cabinet = current_cabinet(request)
+    filters = InvoiceFilterForm(request.GET or None, cabinet=cabinet)
+    params = criteria(filters)
+    invoices = selectors.filter_invoices(cabinet, params, rows=False)
+    totals = selectors.list_totals(cabinet, params, invoices)
     page, querystring = paginate(request, invoices, count=totals.count, rows=selectors.list_rows)
     context = {"page": page, "filters": filters, "querystring": querystring, "totals": totals}
     return render(request, "invoices/invoice_list.html", context)
