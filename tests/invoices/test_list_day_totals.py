@@ -82,3 +82,14 @@ def test_the_trigger_keeps_one_row_per_day_status_and_type(operations):
     assert (avoir.day, avoir.ht, avoir.ttc) == (ago(10), D("-100.00"), D("-120.00"))
     # A deleted draft leaves nothing behind, nor does a reversed payment.
     assert not InvoiceDayTotal.objects.filter(cabinet=operations, documents__lt=0).exists()
+
+
+SEARCHES = ["Bornage", "1 300,00 €", "Promoteur", "introuvable", "120,00"]
+
+
+@pytest.mark.parametrize("q", SEARCHES)
+def test_a_searchs_totals_equal_the_invoices_added(operations, q):
+    for params in ({"q": q}, {"q": q, "status": "emise"}, {"q": q, "start": ago(30)}):
+        invoices = selectors.filter_invoices(operations, params, rows=False)
+        assert selectors.list_totals(operations, params, invoices) == selectors.invoice_totals(invoices)
+        assert selectors.invoice_totals(invoices).count == invoices.count()
