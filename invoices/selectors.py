@@ -118,16 +118,46 @@ def _invoice_search(cabinet: Cabinet, text: str) -> Q:
     return found
 
 
-def _invoice_search_ids(cabinet: Cabinet, text: str) -> QuerySet:
-    """The ids a search finds, as one UNION ALL of a subquery per condition: PostgreSQL then reads each
-    condition from its own index (trigram, amount, client) instead of testing every condition on each
-    of the cabinet's invoices, which the planner prefers for an OR however few rows match. For the
-    totals row; a page stops at its 25th match and keeps the plain OR (_invoice_search)."""
-    arms = [
-        Invoice.objects.filter(arm, cabinet=cabinet).values("pk")
-        for arm in _invoice_search_arms(cabinet, text)
-    ]
-    return arms[0].union(*arms[1:], all=True)
+# What a row adds to the totals row: the union of a search's conditions keeps these columns (and the id,
+# so that a row found twice counts once).
+TOTAL_COLUMNS = (
+    "id",
+    "kind",
+    "status",
+    "total_ht",
+    "total_vat",
+    "total_ttc",
+    "net_to_pay",
+    "paid_amount",
+    "credited_amount",
+)
+
+
+def _search_totals(invoices: QuerySet[Invoice], arms: list[Q]) -> ListTotals:
+    """The totals of `invoices` narrowed by a search, on PostgreSQL: one UNION of a subquery per search
+    condition, each read from its own index (trigram, amount, client), then added up. With the plain OR
+    the planner tests every condition on each of the cabinet's invoices however few match."""
+    from django.db import connection
+
+    union = invoices.filter(arms[0]).order_by().values(*TOTAL_COLUMNS)
+    union = union.union(*[invoices.filter(arm).order_by().values(*TOTAL_COLUMNS) for arm in arms[1:]])
+    sql, params = union.query.sql_with_params()
+    avoir = f"'{InvoiceKind.AVOIR.value}'"
+    open_statuses = ", ".join(f"'{status.value}'" for status in OPEN_STATUSES)
+    signed = f"SUM(CASE WHEN kind = {avoir} THEN -{{0}} ELSE {{0}} END)"
+    due = (
+        f"SUM(CASE WHEN status IN ({open_statuses}) AND kind <> {avoir} "
+        "THEN GREATEST(net_to_pay - paid_amount - credited_amount, 0) ELSE 0 END)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), {signed.format('total_ht')}, {signed.format('total_vat')}, "
+            f"{signed.format('total_ttc')}, {due} FROM ({sql}) AS found",
+            params,
+        )
+        count, *amounts = cursor.fetchone()
+    ht, vat, ttc, due_total = (Decimal(v or 0).quantize(ZERO) for v in amounts)
+    return ListTotals(count=count, ht=ht, vat=vat, ttc=ttc, due=due_total)
 
 
 @dataclass(frozen=True)
@@ -176,7 +206,7 @@ def list_totals(cabinet: Cabinet, params, invoices: QuerySet[Invoice]) -> ListTo
     """The list's totals row for `params` (InvoiceFilterForm's cleaned_data) whose invoices are
     `invoices`: on PostgreSQL, without a search or a client, dossier or overdue filter, added from the
     day totals its trigger keeps (a few thousand rows whatever the number of invoices); else from the
-    invoices (invoice_totals), a search's through one subquery per condition (_invoice_search_ids).
+    invoices (invoice_totals), a search's through one subquery per condition (_search_totals).
     All are exact."""
     from django.db import connection
 
@@ -190,8 +220,8 @@ def list_totals(cabinet: Cabinet, params, invoices: QuerySet[Invoice]) -> ListTo
         if not text:
             return invoice_totals(invoices)
         others = {k: params[k] for k in used - {"q"}}
-        return invoice_totals(
-            matching_invoices(cabinet=cabinet, **others).filter(pk__in=_invoice_search_ids(cabinet, text))
+        return _search_totals(
+            matching_invoices(cabinet=cabinet, **others), _invoice_search_arms(cabinet, text)
         )
     rows = InvoiceDayTotal.objects.filter(cabinet=cabinet)
     if params.get("status"):
