@@ -5,7 +5,8 @@
   choice of a page (ids only, see geoprod.pagination.RowsPaginator) and the filters are answered by an
   index-only scan of the cabinet's entries, never by visiting the table's rows.
 - A partial index on the receivables (open factures and acomptes, avoirs left out), ordered by due date,
-  for the unpaid ageing: a few thousand entries beside a cabinet's hundred thousand invoices.
+  for the unpaid ageing and the list's « en retard » filter and its totals: a few thousand entries
+  beside a cabinet's hundred thousand invoices.
 """
 
 from django.db import migrations
@@ -15,7 +16,8 @@ INDEXES = {
     'INCLUDE ("status", "kind", "client_id", "dossier_id", "due_date", "total_ht", "total_vat", "total_ttc", '
     '"net_to_pay", "paid_amount", "credited_amount", "number", "objet")',
     "invoices_invoice_receivable": 'ON "invoices_invoice" ("cabinet_id", "due_date") '
-    'INCLUDE ("net_to_pay", "paid_amount", "credited_amount") '
+    'INCLUDE ("id", "net_to_pay", "paid_amount", "credited_amount", "status", "kind", "total_ht", "total_vat", '
+    '"total_ttc") '
     "WHERE status IN ('emise', 'partiellement_payee') AND kind <> 'avoir'",
 }
 
