@@ -31,6 +31,8 @@ def measure(http: Client, url: str) -> tuple[int, float, float]:
     executed = []
 
     def count(execute, sql, params, many, context):
+        if sql.startswith("EXPLAIN "):  # BENCH_EXPLAIN's own, not the page's
+            return execute(sql, params, many, context)
         executed.append(sql)
         if (
             os.environ.get("BENCH_EXPLAIN")
