@@ -50,7 +50,9 @@ def count_issued(invoice: Invoice) -> None:
 def count_payment(payment: Payment) -> None:
     """Adds a règlement just recorded (a remboursement or a contre-passation carries a negative amount)
     to its month's collected amount (call inside the transaction that records it)."""
-    row, _ = MonthlyCollection.objects.get_or_create(cabinet_id=payment.cabinet_id, month=month_of(payment.date))
+    row, _ = MonthlyCollection.objects.get_or_create(
+        cabinet_id=payment.cabinet_id, month=month_of(payment.date)
+    )
     MonthlyCollection.objects.filter(pk=row.pk).update(
         amount=F("amount") + payment.amount, payments=F("payments") + 1
     )
@@ -115,7 +117,9 @@ def rebuild(
     turnover = turnover_rows(cabinet_id, invoice_model=invoice_model)
     collected = collection_rows(cabinet_id, payment_model=payment_model)
     for model in (turnover_model, collection_model):
-        (model.objects.filter(cabinet_id=cabinet_id) if cabinet_id is not None else model.objects.all()).delete()
+        (
+            model.objects.filter(cabinet_id=cabinet_id) if cabinet_id is not None else model.objects.all()
+        ).delete()
     turnover_model.objects.bulk_create(
         [turnover_model(**{**row, "month": _as_date(row["month"])}) for row in turnover], batch_size=2000
     )

@@ -101,7 +101,12 @@ def test_turnover_rows_hold_the_documents_contributions(cabinet, scripted):
 
 def test_collected_rows_count_refunds_and_reversals_negatively(cabinet, scripted):
     collected: dict = {}
-    for day, amount in ((ago(60), "1200.00"), (ago(2), "-1200.00"), (ago(10), "1000.00"), (ago(1), "-100.00")):
+    for day, amount in (
+        (ago(60), "1200.00"),
+        (ago(2), "-1200.00"),
+        (ago(10), "1000.00"),
+        (ago(1), "-100.00"),
+    ):
         total, n = collected.get(figures.month_of(day), (D(0), 0))
         collected[figures.month_of(day)] = (total + D(amount), n + 1)
     assert {r.month: (r.amount, r.payments) for r in MonthlyCollection.objects.filter(cabinet=cabinet)} == (

@@ -14,7 +14,9 @@ class Command(BaseCommand):
     help = "Recalcule les cumuls mensuels du tableau de bord (chiffre d'affaires et encaissements)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--cabinet", help="Identifiant, SIREN, SIRET ou raison sociale (tous par défaut).")
+        parser.add_argument(
+            "--cabinet", help="Identifiant, SIREN, SIRET ou raison sociale (tous par défaut)."
+        )
 
     def handle(self, *args, cabinet=None, **options):
         cabinet_id = find_cabinet(cabinet).pk if cabinet else None
