@@ -28,7 +28,7 @@ def throwaway_db():
     """A test database (in-memory SQLite, or test_<name> of DATABASE_URL) for the duration of the block."""
     from django.db import connection
 
-    old_name = connection.creation.create_test_db(verbosity=0)
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
         yield connection
     finally:
@@ -120,7 +120,19 @@ def measure_page(http, url: str, runs: int = 60) -> tuple[int, float, float]:
     executed = []
 
     def count(execute, sql, params, many, context):
+        if sql.startswith("EXPLAIN "):  # BENCH_EXPLAIN's own, not the page's
+            return execute(sql, params, many, context)
         executed.append(sql)
+        if os.environ.get("BENCH_EXPLAIN") and sql.lstrip().upper().startswith("SELECT"):
+            # The query-level view, less sensitive than wall time to a shared machine's load.
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                plan = [str(row[0]) for row in cursor.fetchall()]
+            if os.environ.get("BENCH_EXPLAIN") == "full":
+                print(sql[:400], params)
+                print("\n".join(plan))
+            else:
+                print(f"  {plan[-1].strip():<32} {sql[:110]}")
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):

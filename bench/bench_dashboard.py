@@ -4,6 +4,7 @@ on PostgreSQL: queries per page and latency through the Django test client.
 Usage (repo root): DATABASE_URL=postgres://… .venv/bin/python bench/bench_dashboard.py
   BENCH_INVOICES (default 100000) invoices for the measured cabinet; BENCH_OTHER_CABINETS (default 0)
   more cabinets of the same size beside it.
+BENCH_EXPLAIN=1 prints each query's EXPLAIN ANALYZE execution time (=full: the plans).
 Runs on a throwaway test database (test_<name> of DATABASE_URL). Prints figures only; the goal is
 p95 < 150 ms with a number of queries that does not grow with the rows.
 """

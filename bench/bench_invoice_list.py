@@ -5,6 +5,7 @@ Usage (repo root):
   .venv/bin/python bench/bench_invoice_list.py                      10 000 invoices, one cabinet
   DATABASE_URL=postgres://… BENCH_CABINETS=10 BENCH_INVOICES=100000 .venv/bin/python bench/bench_invoice_list.py
       100 000 invoices in each of 10 cabinets (1 000 000 rows), seeded in SQL (PostgreSQL only)
+BENCH_EXPLAIN=1 prints each invoice query's EXPLAIN ANALYZE execution time (=full: the plans).
 Runs on a throwaway test database (in-memory SQLite, or test_<name> of DATABASE_URL). Prints figures
 only; the goal is p95 < 100 ms with a number of queries that does not grow with the rows.
 """
@@ -30,15 +31,23 @@ def measure(http: Client, url: str) -> tuple[int, float, float]:
     executed = []
 
     def count(execute, sql, params, many, context):
+        if sql.startswith("EXPLAIN "):  # BENCH_EXPLAIN's own, not the page's
+            return execute(sql, params, many, context)
         executed.append(sql)
         if (
             os.environ.get("BENCH_EXPLAIN")
             and sql.lstrip().upper().startswith("SELECT")
             and "invoices_invoice" in sql
         ):
+            # The query-level view (less sensitive than wall time to a shared machine's load): each
+            # query's execution time, or its whole plan with BENCH_EXPLAIN=full.
             with connection.cursor() as cursor:
-                cursor.execute("EXPLAIN ANALYZE " + sql, params)
-                print("\n".join(str(row[0]) for row in cursor.fetchall()))
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+                plan = [str(row[0]) for row in cursor.fetchall()]
+            if os.environ["BENCH_EXPLAIN"] == "full":
+                print("\n".join(plan))
+            else:
+                print(f"    {plan[-1].strip():<28} {sql[:100]}")
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):

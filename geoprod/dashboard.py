@@ -2,6 +2,8 @@
 
 Turnover invoiced is HT of the issued documents (a final facture counts what it adds to its acomptes,
 an avoir counts negatively); collected is the règlements of the month (a contre-passation negatively).
+Both are read from the monthly running totals kept by invoices.services.figures, so the page does not
+sum tens of thousands of invoices on each visit.
 The unpaid ageing is the receivables as they stand today, whatever the period.
 """
 
@@ -11,14 +13,21 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
-from django.db.models.functions import Greatest, TruncMonth
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from chorus.models import ChorusSubmission, SubmissionState, status_label
-from clients.models import Client
 from geoprod.models import Cabinet
-from invoices.models import OPEN_STATUSES, Invoice, InvoiceKind, InvoiceStatus, Payment, Quote, QuoteStatus
+from invoices.models import (
+    OPEN_STATUSES,
+    Invoice,
+    InvoiceKind,
+    MonthlyCollection,
+    MonthlyTurnover,
+    Quote,
+    QuoteStatus,
+)
 
 ZERO = Decimal("0.00")
 MONTHS_FR = (
@@ -54,21 +63,7 @@ def _q(value) -> Decimal:
     return Decimal(value or 0).quantize(ZERO)
 
 
-# An issued document's contribution to turnover HT.
-TURNOVER_HT = Case(
-    When(kind=InvoiceKind.AVOIR, then=-F("total_ht")),
-    default=F("total_ht") - F("prepaid_ht"),
-)
 AMOUNT_DUE = Greatest(F("net_to_pay") - F("paid_amount") - F("credited_amount"), Value(ZERO))
-
-
-class MonthOf(TruncMonth):
-    """The first day of a date's month. On PostgreSQL, truncated as a plain timestamp: DATE_TRUNC on a
-    date would cast it to timestamptz first, a time-zone conversion per row for nothing."""
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        sql, params = compiler.compile(self.lhs)
-        return f"DATE_TRUNC('month', ({sql})::timestamp)::date", params
 
 
 def month_start(day: datetime.date) -> datetime.date:
@@ -136,43 +131,25 @@ class Dashboard:
         }
 
 
-def invoiced_by_month_and_client(
-    cabinet: Cabinet, first: datetime.date, end: datetime.date
-) -> list[tuple[datetime.date, int, Decimal, int]]:
-    """(month, client id, HT, documents) of the issued documents from `first` to before `end`: one
-    aggregate query whose rows (months × clients, a few thousand at most) give both the monthly turnover
-    and the top clients, so the period's invoices are read once."""
-    rows = (
-        Invoice.objects.filter(cabinet=cabinet, issue_date__gte=first, issue_date__lt=end)
-        .exclude(status=InvoiceStatus.DRAFT)
-        .annotate(month=MonthOf("issue_date"))
-        .values("month", "client_id")
-        .annotate(ht=_money(TURNOVER_HT), n=Count("id"))
-        .values_list("month", "client_id", "ht", "n")
-        .order_by()
-    )
-    return [(_as_date(month), client_id, _q(ht), n) for month, client_id, ht, n in rows]
-
-
-def turnover_by_month(
-    cabinet: Cabinet, first: datetime.date, last: datetime.date, invoiced_rows=None
-) -> list[Month]:
-    """Invoiced HT and collected per month from `first` to `last` (first days of months)."""
+def turnover_by_month(cabinet: Cabinet, first: datetime.date, last: datetime.date) -> list[Month]:
+    """Invoiced HT and collected per month from `first` to `last` (first days of months), read from the
+    running totals kept at « Valider » and at each règlement (invoices.services.figures): two queries
+    over at most a few thousand small rows, whatever the number of invoices."""
     end = add_months(last, 1)
-    if invoiced_rows is None:
-        invoiced_rows = invoiced_by_month_and_client(cabinet, first, end)
-    invoiced: dict[datetime.date, Decimal] = {}
-    for month, _, ht, _ in invoiced_rows:
-        invoiced[month] = invoiced.get(month, ZERO) + ht
-    collected = dict(
-        Payment.objects.filter(cabinet=cabinet, date__gte=first, date__lt=end)
-        .annotate(month=MonthOf("date"))
+    invoiced = {
+        _as_date(month): ht
+        for month, ht in MonthlyTurnover.objects.filter(cabinet=cabinet, month__gte=first, month__lt=end)
         .values("month")
-        .annotate(total=_money(F("amount")))
+        .annotate(total=_money(F("ht")))
         .values_list("month", "total")
         .order_by()
-    )
-    collected = {_as_date(k): v for k, v in collected.items()}
+    }
+    collected = {
+        _as_date(month): amount
+        for month, amount in MonthlyCollection.objects.filter(
+            cabinet=cabinet, month__gte=first, month__lt=end
+        ).values_list("month", "amount")
+    }
     return [Month(m, _q(invoiced.get(m)), _q(collected.get(m))) for m in months_between(first, last)]
 
 
@@ -206,19 +183,20 @@ def unpaid_by_age(
 
 
 def top_clients(
-    cabinet: Cabinet, first: datetime.date, end: datetime.date, limit: int = TOP_CLIENTS, invoiced_rows=None
+    cabinet: Cabinet, first: datetime.date, end: datetime.date, limit: int = TOP_CLIENTS
 ) -> list[dict]:
-    """The clients invoiced the most HT over the period (net of avoirs); their names in one more query."""
-    if invoiced_rows is None:
-        invoiced_rows = invoiced_by_month_and_client(cabinet, first, end)
-    per_client: dict[int, list] = {}
-    for _, client_id, ht, n in invoiced_rows:
-        figures = per_client.setdefault(client_id, [ZERO, 0])
-        figures[0] += ht
-        figures[1] += n
-    names = dict(Client.objects.filter(cabinet=cabinet, pk__in=list(per_client)).values_list("id", "nom"))
-    ranked = sorted(per_client.items(), key=lambda item: (-item[1][0], names.get(item[0], "")))[:limit]
-    return [{"id": pk, "nom": names.get(pk, ""), "ht": ht, "count": n} for pk, (ht, n) in ranked]
+    """The clients invoiced the most HT over the period (net of avoirs), with their names, in one query
+    over the monthly running totals."""
+    rows = (
+        MonthlyTurnover.objects.filter(cabinet=cabinet, month__gte=first, month__lt=end)
+        .values("client_id", "client__nom")
+        .annotate(ht=_money(F("ht")), count=Sum("documents"))
+        .order_by("-ht", "client__nom", "client_id")[:limit]
+    )
+    return [
+        {"id": row["client_id"], "nom": row["client__nom"], "ht": _q(row["ht"]), "count": row["count"]}
+        for row in rows
+    ]
 
 
 def quote_figures(cabinet: Cabinet, first: datetime.date, end: datetime.date) -> dict:
@@ -259,14 +237,13 @@ def chorus_by_status(cabinet: Cabinet) -> list[tuple[str, int]]:
 def dashboard(*, cabinet: Cabinet, first: datetime.date, last: datetime.date) -> Dashboard:
     """Every figure of the tableau de bord from month `first` to month `last` (first days of months)."""
     end = add_months(last, 1)
-    invoiced_rows = invoiced_by_month_and_client(cabinet, first, end)
-    months = turnover_by_month(cabinet, first, last, invoiced_rows)
+    months = turnover_by_month(cabinet, first, last)
     return Dashboard(
         start=first,
         end=end - datetime.timedelta(days=1),
         months=months,
         ageing=unpaid_by_age(cabinet),
-        top_clients=top_clients(cabinet, first, end, invoiced_rows=invoiced_rows),
+        top_clients=top_clients(cabinet, first, end),
         quotes=quote_figures(cabinet, first, end),
         chorus=chorus_by_status(cabinet),
         totals={

@@ -50,7 +50,7 @@ def list_rows(qs: QuerySet[Invoice]) -> QuerySet[Invoice]:
 INVOICE_FILTERS = ("q", "status", "kind", "client", "dossier", "start", "end", "overdue")
 
 
-def invoice_list(
+def matching_invoices(
     *,
     cabinet: Cabinet,
     q: str = "",
@@ -62,9 +62,10 @@ def invoice_list(
     end: datetime.date | None = None,
     overdue: bool = False,
 ) -> QuerySet[Invoice]:
-    """The base-wide list; drafts (no issue date yet) sort first, then newest issued. Invoices sent to a public
-    buyer carry their « Échéance publique » (chorus.selectors.with_public_deadline)."""
-    qs = list_rows(Invoice.objects.filter(cabinet=cabinet))
+    """The invoices the list's filters select, in the list's order (drafts, which have no issue date yet,
+    first, then newest issued), without the joins of a displayed row: the totals and the choice of a page
+    read only the invoice table (on PostgreSQL, a covering index: see migration 0023)."""
+    qs = Invoice.objects.filter(cabinet=cabinet)
     if q and (text := terms(q)):
         qs = qs.filter(_invoice_search(cabinet, text))
     if status:
@@ -84,23 +85,81 @@ def invoice_list(
     return qs.order_by("-issue_date", "-id")
 
 
-def filter_invoices(cabinet: Cabinet, params) -> QuerySet[Invoice]:
+def invoice_list(*, cabinet: Cabinet, **filters) -> QuerySet[Invoice]:
+    """The base-wide list with what each row shows (matching_invoices' filters). Invoices sent to a
+    public buyer carry their « Échéance publique » (chorus.selectors.with_public_deadline)."""
+    return list_rows(matching_invoices(cabinet=cabinet, **filters))
+
+
+def filter_invoices(cabinet: Cabinet, params, *, rows: bool = True) -> QuerySet[Invoice]:
     """The invoice list as its filters select it; `params` is InvoiceFilterForm's cleaned_data (missing
-    or empty keys do not filter). The page and its exports both read it."""
-    return invoice_list(cabinet=cabinet, **{k: params[k] for k in INVOICE_FILTERS if params.get(k)})
+    or empty keys do not filter). The page and its exports both read it; `rows=False` gives the bare
+    filtered set (for the totals and the choice of a page, see geoprod.pagination)."""
+    filters = {k: params[k] for k in INVOICE_FILTERS if params.get(k)}
+    return (invoice_list if rows else matching_invoices)(cabinet=cabinet, **filters)
+
+
+def _invoice_search_arms(cabinet: Cabinet, text: str) -> list[Q]:
+    """Number, objet, client (name or SIRET) or an amount (HT, TTC or net à payer), one condition each.
+    The matching clients are read first as ids: every condition then stays on the invoice table and its
+    indexes."""
+    arms = [Q(number__icontains=text), Q(objet__icontains=text)]
+    client_ids = list(matching_clients(cabinet, text).values_list("id", flat=True))
+    if client_ids:
+        arms.append(Q(client_id__in=client_ids))
+    amount = parse_amount(text)
+    if amount is not None:
+        arms += [Q(total_ht=amount), Q(total_ttc=amount), Q(net_to_pay=amount)]
+    return arms
 
 
 def _invoice_search(cabinet: Cabinet, text: str) -> Q:
-    """Number, objet, client (name or SIRET) or an amount (HT, TTC or net à payer). The matching clients
-    are read first as ids: every branch then stays on the invoice table and its indexes."""
-    found = Q(number__icontains=text) | Q(objet__icontains=text)
-    client_ids = list(matching_clients(cabinet, text).values_list("id", flat=True))
-    if client_ids:
-        found |= Q(client_id__in=client_ids)
-    amount = parse_amount(text)
-    if amount is not None:
-        found |= Q(total_ht=amount) | Q(total_ttc=amount) | Q(net_to_pay=amount)
+    found = Q()
+    for arm in _invoice_search_arms(cabinet, text):
+        found |= arm
     return found
+
+
+# What a row adds to the totals row: the union of a search's conditions keeps these columns (and the id,
+# so that a row found twice counts once).
+TOTAL_COLUMNS = (
+    "id",
+    "kind",
+    "status",
+    "total_ht",
+    "total_vat",
+    "total_ttc",
+    "net_to_pay",
+    "paid_amount",
+    "credited_amount",
+)
+
+
+def _search_totals(invoices: QuerySet[Invoice], arms: list[Q]) -> ListTotals:
+    """The totals of `invoices` narrowed by a search, on PostgreSQL: one UNION of a subquery per search
+    condition, each read from its own index (trigram, amount, client), then added up. With the plain OR
+    the planner tests every condition on each of the cabinet's invoices however few match."""
+    from django.db import connection
+
+    union = invoices.filter(arms[0]).order_by().values(*TOTAL_COLUMNS)
+    union = union.union(*[invoices.filter(arm).order_by().values(*TOTAL_COLUMNS) for arm in arms[1:]])
+    sql, params = union.query.sql_with_params()
+    avoir = f"'{InvoiceKind.AVOIR.value}'"
+    open_statuses = ", ".join(f"'{status.value}'" for status in OPEN_STATUSES)
+    signed = f"SUM(CASE WHEN kind = {avoir} THEN -{{0}} ELSE {{0}} END)"
+    due = (
+        f"SUM(CASE WHEN status IN ({open_statuses}) AND kind <> {avoir} "
+        "THEN GREATEST(net_to_pay - paid_amount - credited_amount, 0) ELSE 0 END)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), {signed.format('total_ht')}, {signed.format('total_vat')}, "
+            f"{signed.format('total_ttc')}, {due} FROM ({sql}) AS found",
+            params,
+        )
+        count, *amounts = cursor.fetchone()
+    ht, vat, ttc, due_total = (Decimal(v or 0).quantize(ZERO) for v in amounts)
+    return ListTotals(count=count, ht=ht, vat=vat, ttc=ttc, due=due_total)
 
 
 @dataclass(frozen=True)
@@ -136,6 +195,51 @@ def invoice_totals(invoices: QuerySet[Invoice]) -> ListTotals:
         vat=_money(_signed("total_vat")),
         ttc=_money(_signed("total_ttc")),
         due=_money(due),
+    )
+    return ListTotals(**{k: v if k == "count" else Decimal(v).quantize(ZERO) for k, v in row.items()})
+
+
+# The filters the pre-added day totals answer (invoices.models.InvoiceDayTotal); any other one (a
+# search, a client, a dossier, overdue) adds the matching invoices themselves.
+DAY_TOTAL_FILTERS = {"status", "kind", "start", "end"}
+
+
+def list_totals(cabinet: Cabinet, params, invoices: QuerySet[Invoice]) -> ListTotals:
+    """The list's totals row for `params` (InvoiceFilterForm's cleaned_data) whose invoices are
+    `invoices`: on PostgreSQL, without a search or a client, dossier or overdue filter, added from the
+    day totals its trigger keeps (a few thousand rows whatever the number of invoices); else from the
+    invoices (invoice_totals), a search's through one subquery per condition (_search_totals).
+    All are exact."""
+    from django.db import connection
+
+    from invoices.models import InvoiceDayTotal
+
+    used = {k for k in INVOICE_FILTERS if params.get(k)}
+    if connection.vendor != "postgresql":
+        return invoice_totals(invoices)
+    if not used <= DAY_TOTAL_FILTERS:
+        text = terms(params["q"]) if params.get("q") else ""
+        if not text:
+            return invoice_totals(invoices)
+        others = {k: params[k] for k in used - {"q"}}
+        return _search_totals(
+            matching_invoices(cabinet=cabinet, **others), _invoice_search_arms(cabinet, text)
+        )
+    rows = InvoiceDayTotal.objects.filter(cabinet=cabinet)
+    if params.get("status"):
+        rows = rows.filter(status=params["status"])
+    if params.get("kind"):
+        rows = rows.filter(kind=params["kind"])
+    if params.get("start"):
+        rows = rows.filter(day__gte=params["start"])
+    if params.get("end"):
+        rows = rows.filter(day__lte=params["end"])
+    row = rows.aggregate(
+        count=Sum("documents", default=0),
+        ht=_money(F("ht")),
+        vat=_money(F("vat")),
+        ttc=_money(F("ttc")),
+        due=_money(F("due")),
     )
     return ListTotals(**{k: v if k == "count" else Decimal(v).quantize(ZERO) for k, v in row.items()})
 

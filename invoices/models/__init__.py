@@ -11,6 +11,7 @@ from invoices.models.bank import (
     StatementFormat,
 )
 from invoices.models.common import MONEY, ExemptionMotif, LineBase, Unit, VatRate, VatRegime
+from invoices.models.figures import InvoiceDayTotal, MonthlyCollection, MonthlyTurnover
 from invoices.models.invoices import (
     MUTABLE_AFTER_ISSUE,
     OPEN_STATUSES,
@@ -52,11 +53,14 @@ __all__ = [
     "ExemptionMotif",
     "IntegrityCheck",
     "Invoice",
+    "InvoiceDayTotal",
     "InvoiceKind",
     "InvoiceLine",
     "InvoiceStatus",
     "LedgerEntry",
     "LineBase",
+    "MonthlyCollection",
+    "MonthlyTurnover",
     "Payment",
     "PaymentAllocation",
     "PaymentMode",

@@ -14,7 +14,7 @@ from django.utils import timezone
 from invoices import facturx, facturx_validation, journal, numbering, pdf, terms, totals
 from invoices.errors import InvoiceLocked, InvoicingError
 from invoices.models import DocumentAction, Invoice, InvoiceKind, InvoiceStatus, Quote
-from invoices.services import ledger
+from invoices.services import figures, ledger
 from invoices.services.drafts import (
     check_creditable,
     check_invoice_lines,
@@ -134,6 +134,7 @@ def _issue(invoice: Invoice, today: datetime.date, written: list) -> Invoice:
     invoice.pdf.save(invoice.pdf_filename(), ContentFile(content), save=False)
     written.append((invoice.pdf.storage, invoice.pdf.name))
     invoice.save()
+    figures.count_issued(invoice)
     ledger.register_issue(invoice=invoice, sequence=allocation.sequence, xml=xml)
     journal.record(action=DocumentAction.ISSUED, invoice=invoice, detail=f"N° {invoice.number}")
 

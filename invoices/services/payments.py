@@ -14,6 +14,7 @@ from geoprod.models import Cabinet
 from invoices import journal, totals
 from invoices.errors import InvoicingError
 from invoices.models import DocumentAction, Invoice, Payment, PaymentAllocation, PaymentMode
+from invoices.services import figures
 from invoices.services.drafts import refresh_payment_status
 
 ZERO = Decimal("0.00")
@@ -136,6 +137,7 @@ def record_payment(
     )
     payment.created_by = user
     payment.save()
+    figures.count_payment(payment)
     _allocate(payment, wanted, invoices)
     return payment
 
@@ -205,6 +207,7 @@ def refund_payment(
         created_by=user,
     )
     refund.save()
+    figures.count_payment(refund)
     return refund
 
 
@@ -236,6 +239,7 @@ def reverse_payment(*, payment: Payment, date: datetime.date, reason: str = "", 
         created_by=user,
     )
     counter.save()
+    figures.count_payment(counter)
     allocations = list(payment.allocations.order_by("invoice_id"))
     invoices = {
         i.pk: i

@@ -31,17 +31,21 @@ from invoices.views.common import id_or_404, post_action, save_with_lines
 from invoices.views.reminders import reminder_hold_context
 
 
-def filtered_invoices(request) -> tuple[InvoiceFilterForm, QuerySet[Invoice]]:
+def filtered_invoices(request, *, rows: bool = True) -> tuple[InvoiceFilterForm, QuerySet[Invoice]]:
     """The filter form and the invoices it selects: the list page and its exports read the same rows."""
     cabinet = current_cabinet(request)
     filters = InvoiceFilterForm(request.GET or None, cabinet=cabinet)
-    return filters, selectors.filter_invoices(cabinet, criteria(filters))
+    return filters, selectors.filter_invoices(cabinet, criteria(filters), rows=rows)
 
 
 def invoice_list(request):
-    filters, invoices = filtered_invoices(request)
-    totals = selectors.invoice_totals(invoices)
-    page, querystring = paginate(request, invoices, count=totals.count)
+    # Totals and the page's choice on the bare filtered set; only the page's 25 rows get their joins.
+    cabinet = current_cabinet(request)
+    filters = InvoiceFilterForm(request.GET or None, cabinet=cabinet)
+    params = criteria(filters)
+    invoices = selectors.filter_invoices(cabinet, params, rows=False)
+    totals = selectors.list_totals(cabinet, params, invoices)
+    page, querystring = paginate(request, invoices, count=totals.count, rows=selectors.list_rows)
     context = {"page": page, "filters": filters, "querystring": querystring, "totals": totals}
     return render(request, "invoices/invoice_list.html", context)
 

@@ -207,3 +207,21 @@ def test_on_a_real_day_the_period_filters_by_issue_date(cabinet, client_as, comp
     factories.make_invoice(cabinet, issued=True)
     end = (datetime.date.today() - datetime.timedelta(days=30)).isoformat()
     assert rows(client_as(comptable).get("/factures/", {"end": end}).content.decode()) == [str(old.pk)]
+
+
+def test_pages_walk_the_filtered_set_in_the_lists_order_without_gap_or_repeat(cabinet, client_as, comptable):
+    """A page's rows are chosen on the bare filtered set, then read with their joins: together the pages
+    are the whole set, in the list's order (newest issued first)."""
+    today = datetime.date.today()
+    for days in (90, 60, 60, 30, 10):
+        factories.make_invoice(cabinet, issued=True, today=today - datetime.timedelta(days=days))
+    for _ in range(47):
+        factories.make_invoice(cabinet, [("Piquetage", "1", "100.00", "20.00")])
+    expected = [str(pk) for pk in selectors.matching_invoices(cabinet=cabinet).values_list("pk", flat=True)]
+    http = client_as(comptable)
+    seen = []
+    for page in (1, 2, 3):
+        seen += rows(http.get("/factures/", {"page": page}).content.decode())
+    assert seen == expected and len(seen) == 52
+    issued = [str(i.pk) for i in selectors.matching_invoices(cabinet=cabinet, status="emise")]
+    assert [pk for pk in seen if pk in issued] == issued and len(issued) == 5
