@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from einvoicing.simulator import lifecycle
-from einvoicing.simulator import frr
+from einvoicing.simulator import frr, lifecycle
 from einvoicing.simulator.models import SimDirectoryLine, SimFlow, SimPaFault
 
 SALT = "einvoicing.simulator.token"
