@@ -63,7 +63,7 @@ def test_the_siret_line_of_the_simulator_is_bt49_and_the_flow_leaves_once(cabine
     einvoice = sending.send(einvoice_id=sending.start(invoice=issued, account=account).pk)
     assert einvoice.state == EInvoiceState.SENT and einvoice.buyer_address == f"{SIREN}_{SIRET[9:]}"
     assert sending.send(einvoice_id=einvoice.pk).flow_id == einvoice.flow_id
-    assert SimFlow.objects.count() == 1
+    assert SimFlow.objects.filter(direction="Out").count() == 1
 
 
 def test_directory_down_uses_the_remembered_address_then_the_siren(cabinet, company, account):
@@ -87,7 +87,7 @@ def test_a_disabled_platform_line_is_said_and_the_transmission_refuses_without_s
     assert outcome.warning and "sans plateforme de réception active" in outcome.message
     einvoice = sending.send(einvoice_id=sending.start(invoice=issued, account=account).pk)
     assert einvoice.state == EInvoiceState.ERROR and "annuaire" in einvoice.last_error
-    assert SimFlow.objects.count() == 0
+    assert SimFlow.objects.filter(direction="Out").count() == 0
 
 
 def test_a_rate_limited_submission_is_searched_then_sent_once(cabinet, company, account):
@@ -97,9 +97,9 @@ def test_a_rate_limited_submission_is_searched_then_sent_once(cabinet, company, 
     SimPaFault.objects.create(operation="flows", kind="rate_limit", remaining=1)
     with pytest.raises(client.PlatformRateLimited):
         sending.send(einvoice_id=einvoice.pk)
-    assert SimFlow.objects.count() == 0
+    assert SimFlow.objects.filter(direction="Out").count() == 0
     assert sending.send(einvoice_id=einvoice.pk).state == EInvoiceState.SENT
-    assert SimFlow.objects.count() == 1
+    assert SimFlow.objects.filter(direction="Out").count() == 1
 
 
 def test_a_lost_reply_is_found_by_tracking_id_and_not_sent_again(cabinet, company, account):
@@ -110,4 +110,4 @@ def test_a_lost_reply_is_found_by_tracking_id_and_not_sent_again(cabinet, compan
     with pytest.raises(client.PlatformUnavailable):
         sending.send(einvoice_id=einvoice.pk)
     done = sending.send(einvoice_id=einvoice.pk)
-    assert done.state == EInvoiceState.SENT and SimFlow.objects.count() == 1
+    assert done.state == EInvoiceState.SENT and SimFlow.objects.filter(direction="Out").count() == 1
