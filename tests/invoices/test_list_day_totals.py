@@ -84,7 +84,22 @@ def test_the_trigger_keeps_one_row_per_day_status_and_type(operations):
     assert not InvoiceDayTotal.objects.filter(cabinet=operations, documents__lt=0).exists()
 
 
-SEARCHES = ["Bornage", "1 300,00 €", "Promoteur", "introuvable", "120,00"]
+# On PostgreSQL a search's number and objet are read from the stored search text (migration 0025):
+# lower case, a number's part, LIKE's own wildcards typed as text and the two texts' junction included.
+SEARCHES = [
+    "Bornage",
+    "1 300,00 €",
+    "Promoteur",
+    "introuvable",
+    "120,00",
+    "bornage",
+    str(TODAY.year),
+    "-",
+    "%",
+    "_",
+    "\\",
+    "1 Bornage",
+]
 
 
 @pytest.mark.parametrize("q", SEARCHES)
