@@ -25,7 +25,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from lxml import etree
 
-from einvoicing import client, ereporting, routing, services
+from einvoicing import claims, client, ereporting, routing, services
 from einvoicing import ereporting_international as international
 from einvoicing.models import (
     EInvoiceState,
@@ -292,16 +292,6 @@ def prepare(
 # -- Sending -----------------------------------------------------------------------------------------------
 
 
-def _claim(report: EReport, seen: str) -> bool:
-    now = timezone.now()
-    claimed = EReport.objects.filter(pk=report.pk, state=seen, sending_since=report.sending_since).update(
-        state=EInvoiceState.SENDING, sending_since=now, updated_at=now
-    )
-    if claimed:
-        report.state, report.sending_since = EInvoiceState.SENDING, now
-    return claimed == 1
-
-
 def _record_sent(report: EReport, flow: client.Flow) -> EReport:
     report.state = EInvoiceState.SENT
     report.flow_id = flow.flow_id
@@ -310,13 +300,6 @@ def _record_sent(report: EReport, flow: client.Flow) -> EReport:
     report.ack_details = [d.__dict__ for d in flow.ack_details]
     report.last_error = _refusal(flow) if flow.in_error else ""
     report.save()
-    return report
-
-
-def _fail(report: EReport, state: str, message: str) -> EReport:
-    report.state = state
-    report.last_error = message
-    report.save(update_fields=["state", "last_error", "updated_at"])
     return report
 
 
@@ -340,7 +323,7 @@ def send(*, report_id: int, pa: client.PlatformClient | None = None) -> EReport:
     try:
         account = report.cabinet.platform_account
     except PlatformAccount.DoesNotExist:
-        return _fail(report, EInvoiceState.ERROR, "Renseignez d'abord la plateforme agréée du cabinet.")
+        return claims.fail(report, EInvoiceState.ERROR, "Renseignez d'abord la plateforme agréée du cabinet.")
     try:
         pa = pa or services.client_for(account)
         if report.state in (EInvoiceState.UNKNOWN, EInvoiceState.SENDING):
@@ -350,13 +333,13 @@ def send(*, report_id: int, pa: client.PlatformClient | None = None) -> EReport:
                 return _record_sent(report, found[-1])
     except client.PlatformUnavailable as e:
         if report.state == EInvoiceState.SENDING:
-            _fail(report, EInvoiceState.UNKNOWN, e.message)
+            claims.fail(report, EInvoiceState.UNKNOWN, e.message)
         raise
     except client.PlatformAuthError as e:
-        return _fail(
+        return claims.fail(
             report, report.state if report.state == EInvoiceState.UNKNOWN else EInvoiceState.ERROR, e.message
         )
-    if not _claim(report, report.state):
+    if not claims.claim(report, seen=report.state, sending=EInvoiceState.SENDING):
         return EReport.objects.get(pk=report.pk)
     content = bytes(report.document)
     try:
@@ -371,10 +354,10 @@ def send(*, report_id: int, pa: client.PlatformClient | None = None) -> EReport:
             content_type="application/xml",
         )
     except client.PlatformUnavailable as e:
-        _fail(report, EInvoiceState.UNKNOWN, e.message)
+        claims.fail(report, EInvoiceState.UNKNOWN, e.message)
         raise
     except (client.PlatformRejected, client.PlatformAuthError) as e:
-        return _fail(report, EInvoiceState.ERROR, e.message)
+        return claims.fail(report, EInvoiceState.ERROR, e.message)
     return _record_sent(report, flow)
 
 

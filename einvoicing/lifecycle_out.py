@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from einvoicing import cdar, client, services
+from einvoicing import cdar, claims, client, services
 from einvoicing.cdar import StatusSubject
 from einvoicing.models import OutgoingStatus, OutgoingStatusState
 
@@ -151,16 +151,6 @@ def _filename(status: OutgoingStatus) -> str:
     return f"CDV-{status.code}-{status.tracking_id}.xml"
 
 
-def _claim(status: OutgoingStatus, seen: str) -> bool:
-    now = timezone.now()
-    claimed = OutgoingStatus.objects.filter(
-        pk=status.pk, state=seen, sending_since=status.sending_since
-    ).update(state=OutgoingStatusState.SENDING, sending_since=now, updated_at=now)
-    if claimed:
-        status.state, status.sending_since = OutgoingStatusState.SENDING, now
-    return claimed == 1
-
-
 def _record_sent(status: OutgoingStatus, flow: client.Flow) -> OutgoingStatus:
     status.state = OutgoingStatusState.SENT
     status.flow_id = flow.flow_id
@@ -169,13 +159,6 @@ def _record_sent(status: OutgoingStatus, flow: client.Flow) -> OutgoingStatus:
     status.ack_details = [d.__dict__ for d in flow.ack_details]
     status.last_error = _ack_error(flow)
     status.save()
-    return status
-
-
-def _fail(status: OutgoingStatus, state: str, message: str) -> OutgoingStatus:
-    status.state = state
-    status.last_error = message
-    status.save(update_fields=["state", "last_error", "updated_at"])
     return status
 
 
@@ -213,10 +196,10 @@ def send(*, status_id: int, pa: client.PlatformClient | None = None) -> Outgoing
         return status  # another worker holds it
     refused = _invoice_refused(status)
     if refused:
-        return _fail(status, OutgoingStatusState.ERROR, refused)
+        return claims.fail(status, OutgoingStatusState.ERROR, refused)
     account = getattr(status.cabinet, "platform_account", None)
     if account is None and pa is None:
-        return _fail(
+        return claims.fail(
             status,
             OutgoingStatusState.ERROR,
             "Renseignez d'abord la plateforme agréée du cabinet (Paramètres > Facturation électronique).",
@@ -227,11 +210,11 @@ def send(*, status_id: int, pa: client.PlatformClient | None = None) -> Outgoing
         try:
             sent = [f for f in pa.find_by_tracking_id(status.tracking_id) if not f.in_error]
         except client.PlatformUnavailable as e:
-            _fail(status, OutgoingStatusState.UNKNOWN, e.message)
+            claims.fail(status, OutgoingStatusState.UNKNOWN, e.message)
             raise
         if sent:
             return _record_sent(status, sent[-1])
-    if not _claim(status, status.state):
+    if not claims.claim(status, seen=status.state, sending=OutgoingStatusState.SENDING):
         return OutgoingStatus.objects.get(pk=status.pk)
     content = bytes(status.xml)
     try:
@@ -246,10 +229,10 @@ def send(*, status_id: int, pa: client.PlatformClient | None = None) -> Outgoing
             content_type="application/xml",
         )
     except client.PlatformUnavailable as e:
-        _fail(status, OutgoingStatusState.UNKNOWN, e.message)
+        claims.fail(status, OutgoingStatusState.UNKNOWN, e.message)
         raise
     except (client.PlatformRejected, client.PlatformAuthError) as e:
-        return _fail(status, OutgoingStatusState.ERROR, e.message)
+        return claims.fail(status, OutgoingStatusState.ERROR, e.message)
     return _record_sent(status, flow)
 
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from lxml import etree
 
-from einvoicing import client, routing, services
+from einvoicing import claims, client, routing, services
 from einvoicing.models import EInvoice, EInvoiceState, PlatformAccount
 from invoices import facturx, facturx_validation
 from invoices.errors import InvoicingError
@@ -122,16 +122,6 @@ def _remember(buyer, lines) -> None:
     buyer.save(update_fields=["adresse_electronique", "adresse_electronique_le"])
 
 
-def _claim(einvoice: EInvoice, seen: str) -> bool:
-    now = timezone.now()
-    claimed = EInvoice.objects.filter(
-        pk=einvoice.pk, state=seen, sending_since=einvoice.sending_since
-    ).update(state=EInvoiceState.SENDING, sending_since=now, updated_at=now)
-    if claimed:
-        einvoice.state, einvoice.sending_since = EInvoiceState.SENDING, now
-    return claimed == 1
-
-
 def _record_sent(einvoice: EInvoice, flow: client.Flow) -> EInvoice:
     einvoice.state = EInvoiceState.SENT
     einvoice.flow_id = flow.flow_id
@@ -140,13 +130,6 @@ def _record_sent(einvoice: EInvoice, flow: client.Flow) -> EInvoice:
     einvoice.ack_details = [d.__dict__ for d in flow.ack_details]
     einvoice.last_error = ""
     einvoice.save()
-    return einvoice
-
-
-def _fail(einvoice: EInvoice, state: str, message: str) -> EInvoice:
-    einvoice.state = state
-    einvoice.last_error = message
-    einvoice.save(update_fields=["state", "last_error", "updated_at"])
     return einvoice
 
 
@@ -168,7 +151,7 @@ def send(*, einvoice_id: int, pa: client.PlatformClient | None = None) -> EInvoi
         sent = [f for f in pa.find_by_tracking_id(invoice.number) if not f.in_error]
         if sent:
             return _record_sent(einvoice, sent[-1])
-    if not _claim(einvoice, einvoice.state):
+    if not claims.claim(einvoice, seen=einvoice.state, sending=EInvoiceState.SENDING):
         return EInvoice.objects.get(pk=einvoice.pk)
     try:
         check_french_rules(invoice)
@@ -185,23 +168,23 @@ def send(*, einvoice_id: int, pa: client.PlatformClient | None = None) -> EInvoi
             content_type="application/pdf",
         )
     except NotSendable as e:
-        return _fail(einvoice, EInvoiceState.ERROR, e.message)
+        return claims.fail(einvoice, EInvoiceState.ERROR, e.message)
     except client.PlatformUnavailable as e:
         # 5xx, 429, timeout: the flow may have arrived; the next attempt searches by trackingId first.
-        _fail(einvoice, EInvoiceState.UNKNOWN, f"{e.message} {RETRIED}")
+        claims.fail(einvoice, EInvoiceState.UNKNOWN, f"{e.message} {RETRIED}")
         raise
     except client.PlatformRejected as e:
         if e.code == "AlreadyExistingFlow":
             try:
                 found = _already_there(einvoice, pa)
             except client.PlatformUnavailable as lookup:
-                _fail(einvoice, EInvoiceState.UNKNOWN, f"{lookup.message} {RETRIED}")
+                claims.fail(einvoice, EInvoiceState.UNKNOWN, f"{lookup.message} {RETRIED}")
                 raise
             if found is not None:
                 return _record_sent(einvoice, found)
-        return _fail(einvoice, EInvoiceState.ERROR, explain_refusal(e.code, e.libelle))
+        return claims.fail(einvoice, EInvoiceState.ERROR, explain_refusal(e.code, e.libelle))
     except (client.PlatformAuthError, InvoicingError) as e:
-        return _fail(einvoice, EInvoiceState.ERROR, e.message)
+        return claims.fail(einvoice, EInvoiceState.ERROR, e.message)
     return _record_sent(einvoice, flow)
 
 
