@@ -94,10 +94,10 @@ def main() -> None:
             f"/factures/devis/{quote}/modifier/",
             f"/dossiers/nouveau/?client={client}",
             f"/dossiers/{dossier}/modifier/",
-            "/choix/clients/?q=Client",
-            "/choix/clients/?q=732+829",
-            "/choix/dossiers/?q=Bornage",
-            f"/choix/dossiers/?q=2&client={client}",
+            "/clients/choix/?q=Client",
+            "/clients/choix/?q=732+829",
+            "/dossiers/choix/?q=Bornage",
+            f"/dossiers/choix/?q=2&client={client}",
         ):
             queries, median, p95 = measure_page(http, url, RUNS)
             print(f"{url:<44} {queries:>7} {median:>10.1f} {p95:>8.1f}")
