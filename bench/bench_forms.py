@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 
 from _common import (
-    INVOICES,
     cabinet_with_invoices,
     keep_connection_open,
     measure_page,

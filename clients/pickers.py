@@ -55,10 +55,7 @@ class PickerSelect(forms.Select):
     def _row(field, pk):
         # Only the field's queryset (the cabinet's rows): another cabinet's id is not shown, and the field
         # refuses it on submit.
-        key = str(pk)
-        if not (key.isascii() and key.isdigit() and len(key) <= 18):
-            return None
-        return field.queryset.filter(pk=int(key)).first()
+        return field.queryset.filter(pk=int(pk)).first() if _is_id(pk) else None
 
 
 class DossierPickerSelect(PickerSelect):
@@ -66,7 +63,21 @@ class DossierPickerSelect(PickerSelect):
         return {"data-client": str(row.client_id)}
 
 
-class ClientPickerField(forms.ModelChoiceField):
+def _is_id(value) -> bool:
+    key = str(value)
+    return key.isascii() and key.isdigit() and len(key) <= 18
+
+
+class PickerField(forms.ModelChoiceField):
+    """Refuses anything but an id in ASCII digits: int() would read « ١ » as 1, another client."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not isinstance(value, int) and not _is_id(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class ClientPickerField(PickerField):
     """The cabinet's clients, chosen by search; give the cabinet's queryset in the form's __init__."""
 
     def __init__(self, **kwargs):
@@ -81,7 +92,7 @@ class ClientPickerField(forms.ModelChoiceField):
         super().__init__(**kwargs)
 
 
-class DossierPickerField(forms.ModelChoiceField):
+class DossierPickerField(PickerField):
     """The cabinet's dossiers, chosen by search; choosing one also chooses its client (the `fills` field)."""
 
     def __init__(self, *, fills: str = "id_client", **kwargs):
