@@ -126,6 +126,8 @@
 
     input.addEventListener("input", () => {
       clearTimeout(timer);
+      close();  // the rows shown answer an earlier text: never choose one of them
+      results = [];
       if (!input.value.trim()) choose(select, "", "", "");
       timer = setTimeout(search, 200);
     });
@@ -136,9 +138,9 @@
         if (list.hidden) { search(); return; }
         const step = event.key === "ArrowDown" ? 1 : -1;
         highlight((active + step + results.length) % results.length);
-      } else if (event.key === "Enter" && !list.hidden) {
-        event.preventDefault();  // choosing a row does not submit the form
-        pick(active >= 0 ? active : 0);
+      } else if (event.key === "Enter") {
+        event.preventDefault();  // Enter in the search chooses a row, it never submits the form
+        if (!list.hidden) pick(active >= 0 ? active : 0);
       } else if (event.key === "Escape") {
         close();
         input.value = selectedLabel(select);
