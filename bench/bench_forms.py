@@ -94,7 +94,7 @@ def main() -> None:
             f"/dossiers/nouveau/?client={client}",
             f"/dossiers/{dossier}/modifier/",
             "/clients/choix/?q=Client",
-            "/clients/choix/?q=732+829",
+            "/clients/choix/?q=732+829+320",
             "/dossiers/choix/?q=Bornage",
             f"/dossiers/choix/?q=2&client={client}",
         ):
