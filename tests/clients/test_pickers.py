@@ -4,6 +4,8 @@ French (never a 500)."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clients import selectors
@@ -39,9 +41,7 @@ def test_dossier_search_returns_only_the_cabinets_dossiers(cabinet, other_cabine
     mine = factories.make_dossier(cabinet, objet="Bornage AB 12")
     factories.make_dossier(other_cabinet, objet="Bornage AB 13")
     found = results(client_as(comptable).get(DOSSIERS, {"q": "Bornage"}))
-    assert found == [
-        {"id": mine.pk, "label": str(mine), "detail": mine.client.nom, "client": mine.client_id}
-    ]
+    assert found == [{"id": mine.pk, "label": str(mine), "detail": mine.client.nom, "client": mine.client_id}]
 
 
 def test_dossier_search_finds_by_client_name_and_keeps_to_the_chosen_client(cabinet, client_as, comptable):
@@ -94,3 +94,19 @@ def test_bad_input_is_answered_in_french(cabinet, client_as, comptable, params, 
 def test_a_nul_character_is_refused_not_a_500(cabinet, client_as, comptable):
     response = client_as(comptable).get(CLIENTS, {"q": "Hori\x00zon"})
     assert response.status_code == 400 and "error" in response.json()
+
+
+@pytest.mark.parametrize("url", [CLIENTS, DOSSIERS])
+def test_a_search_reads_a_constant_number_of_queries(cabinet, client_as, comptable, url):
+    http = client_as(comptable)
+    factories.make_dossier(cabinet, objet="Bornage 1")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert http.get(url, {"q": "o"}).status_code == 200
+        return len(captured)
+
+    few = count()
+    for i in range(selectors.PICKER_ROWS + 5):
+        factories.make_dossier(cabinet, objet=f"Bornage {i + 2}")
+    assert count() == few
