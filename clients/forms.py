@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from clients.models import FRANCE, Category, Client, Contact, Dossier, DossierStatus, WorkFamily
+from clients.pickers import ClientPickerField
 from geoprod.filters import ListFilterForm
 from geoprod.forms import CompactField
 from geoprod.models import Cabinet
@@ -139,7 +140,7 @@ class DossierForm(forms.ModelForm):
     class Meta:
         model = Dossier
         fields = ["objet", "client", "famille", "responsable", "statut", "commune"]
-        field_classes = {"responsable": UserChoiceField}
+        field_classes = {"responsable": UserChoiceField, "client": ClientPickerField}
         error_messages = {
             "objet": {"required": "L'objet du dossier est obligatoire."},
             "client": {"required": "Choisissez le client du dossier."},
@@ -148,7 +149,7 @@ class DossierForm(forms.ModelForm):
     def __init__(self, *args, cabinet: Cabinet, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.cabinet = cabinet
-        self.fields["client"].queryset = Client.objects.filter(cabinet=cabinet).only("id", "nom")
+        self.fields["client"].queryset = Client.objects.filter(cabinet=cabinet)
         # A family switched off in Paramètres stays offered to the dossiers that already use it.
         self.fields["famille"].queryset = WorkFamily.objects.filter(
             Q(actif=True) | Q(pk=self.instance.famille_id), cabinet=cabinet
@@ -178,3 +179,26 @@ class DossierFilterForm(ListFilterForm):
         del self.fields["dossier"]
         self.fields["famille"].queryset = WorkFamily.objects.filter(cabinet=cabinet)
         self.fields["responsable"].queryset = _cabinet_users(cabinet)
+
+
+class PickerSearchForm(forms.Form):
+    """What the client and dossier pickers send while the user types."""
+
+    q = forms.CharField(
+        required=False,
+        max_length=100,
+        error_messages={"max_length": "La recherche compte au plus 100 caractères."},
+    )
+    client = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        error_messages={
+            "invalid": "Le client indiqué n'est pas valide.",
+            "min_value": "Le client indiqué n'est pas valide.",
+            "max_value": "Le client indiqué n'est pas valide.",
+        },
+    )
+
+    def first_error(self) -> str:
+        return next(iter(e for errors in self.errors.values() for e in errors))

@@ -76,3 +76,29 @@ def dossier_list(
 def filter_dossiers(cabinet: Cabinet, params) -> QuerySet[Dossier]:
     """The dossiers list as DossierFilterForm's cleaned_data selects it (page and exports)."""
     return dossier_list(cabinet=cabinet, **{k: params[k] for k in DOSSIER_FILTERS if params.get(k)})
+
+
+PICKER_ROWS = 20
+
+
+def client_choices(cabinet: Cabinet, text: str = "") -> list[Client]:
+    """The first PICKER_ROWS + 1 clients of the cabinet matching a search (name or SIRET), by name: the
+    extra row tells the picker there are more."""
+    qs = matching_clients(cabinet, text) if text else Client.objects.filter(cabinet=cabinet)
+    return list(qs.only("id", "nom", "ville").order_by("nom", "id")[: PICKER_ROWS + 1])
+
+
+def dossier_choices(cabinet: Cabinet, text: str = "", client: int | None = None) -> list[Dossier]:
+    """The first PICKER_ROWS + 1 dossiers of the cabinet matching a search (n°, objet or client), newest
+    first, only the given client's when one is chosen."""
+    qs = Dossier.objects.filter(cabinet=cabinet)
+    if client:
+        qs = qs.filter(client_id=client)
+    if text:
+        qs = qs.filter(
+            Q(numero__icontains=text)
+            | Q(objet__icontains=text)
+            | Q(client__in=matching_clients(cabinet, text).values("pk"))
+        )
+    qs = qs.select_related("client").only("id", "numero", "objet", "client_id", "client__nom")
+    return list(qs.order_by("-numero", "-id")[: PICKER_ROWS + 1])

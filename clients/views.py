@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import QuerySet
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -16,11 +17,12 @@ from clients.forms import (
     CoordinatesForm,
     DossierFilterForm,
     DossierForm,
+    PickerSearchForm,
 )
 from clients.models import Client, Contact, Dossier
 from geoprod import tabular
 from geoprod.pagination import paginate
-from geoprod.search import criteria
+from geoprod.search import criteria, terms
 from geoprod.tenancy import current_cabinet, get_for_cabinet
 
 
@@ -160,3 +162,38 @@ def dossier_detail(request, pk: int):
     qs = Dossier.objects.select_related("client", "famille", "responsable")
     dossier = get_for_cabinet(qs, current_cabinet(request), pk=pk)
     return render(request, "clients/dossier_detail.html", {"dossier": dossier})
+
+
+def _picker_search(request) -> PickerSearchForm | JsonResponse:
+    search = PickerSearchForm(request.GET)
+    if not search.is_valid():
+        return JsonResponse({"error": search.first_error()}, status=400)
+    return search
+
+
+def _picker_reply(rows: list, item) -> JsonResponse:
+    more = len(rows) > selectors.PICKER_ROWS
+    return JsonResponse({"results": [item(r) for r in rows[: selectors.PICKER_ROWS]], "more": more})
+
+
+def client_choices(request):
+    """The client picker's search: the cabinet's matching clients as JSON."""
+    search = _picker_search(request)
+    if isinstance(search, JsonResponse):
+        return search
+    rows = selectors.client_choices(current_cabinet(request), terms(search.cleaned_data["q"]))
+    return _picker_reply(rows, lambda c: {"id": c.pk, "label": c.nom, "detail": c.ville})
+
+
+def dossier_choices(request):
+    """The dossier picker's search: the cabinet's matching dossiers (of the chosen client) as JSON."""
+    search = _picker_search(request)
+    if isinstance(search, JsonResponse):
+        return search
+    rows = selectors.dossier_choices(
+        current_cabinet(request), terms(search.cleaned_data["q"]), client=search.cleaned_data["client"]
+    )
+    return _picker_reply(
+        rows,
+        lambda d: {"id": d.pk, "label": str(d), "detail": d.client.nom, "client": d.client_id},
+    )

@@ -62,3 +62,27 @@ class PhoneField(forms.CharField):
 
     def clean(self, value):
         return normalize_phone(super().clean(value))
+
+
+def stored_form(value: str) -> str:
+    """What a number stored before numbers were checked becomes: its E.164 form, or the value as it
+    was when it is not a number (nobody is there to retype it)."""
+    try:
+        return normalize_phone(value)
+    except ValidationError:
+        return value
+
+
+def normalize_stored_phones(model, fields: tuple[str, ...]) -> int:
+    """Rewrites the phone `fields` of every row of `model` (a migration's historical model too) in E.164,
+    leaving values that are not numbers unchanged; returns how many rows changed."""
+    changed = []
+    for row in model._default_manager.only("pk", *fields).iterator(chunk_size=2000):
+        before = [getattr(row, f) for f in fields]
+        after = [stored_form(v) for v in before]
+        if after != before:
+            for f, v in zip(fields, after, strict=True):
+                setattr(row, f, v)
+            changed.append(row)
+    model._default_manager.bulk_update(changed, fields, batch_size=500)
+    return len(changed)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import forms
 
 from clients.models import Client, Dossier
+from clients.pickers import ClientPickerField, DossierPickerField
 from geoprod import limits
 from geoprod.filters import ListFilterForm
 from invoices import terms, totals, vat
@@ -145,6 +146,10 @@ class VatRegimeMixin:
         return cleaned
 
 
+# Searched, not listed: a cabinet's whole list of clients and dossiers is too long for a drop-down.
+PICKERS = {"client": ClientPickerField, "dossier": DossierPickerField}
+
+
 class CabinetScopedForm(forms.ModelForm):
     def __init__(self, *args, cabinet, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,7 +164,7 @@ class CabinetScopedForm(forms.ModelForm):
         if "client" in self.fields:
             self.fields["client"].queryset = Client.objects.filter(cabinet=cabinet)
         if "dossier" in self.fields:
-            self.fields["dossier"].queryset = Dossier.objects.filter(cabinet=cabinet).select_related("client")
+            self.fields["dossier"].queryset = Dossier.objects.filter(cabinet=cabinet)
 
 
 class InvoiceForm(VatRegimeMixin, CabinetScopedForm):
@@ -179,6 +184,7 @@ class InvoiceForm(VatRegimeMixin, CabinetScopedForm):
             "code_service",
             "footer_text",
         ]
+        field_classes = PICKERS
         widgets = {"service_date": DATE_WIDGET, "footer_text": forms.Textarea(attrs={"rows": 2})}
         help_texts = {
             "footer_text": limits.FOOTER_HELP,
@@ -208,6 +214,7 @@ class QuoteForm(VatRegimeMixin, CabinetScopedForm):
     class Meta:
         model = Quote
         fields = ["client", "dossier", "objet", "date", "validity_days", "vat_regime", "exemption_code"]
+        field_classes = PICKERS
         widgets = {"date": DATE_WIDGET}
 
 
@@ -368,6 +375,8 @@ class ReminderPlanForm(forms.Form):
 class ReminderHoldForm(forms.Form):
     reason = forms.ChoiceField(label="Motif", choices=HoldReason.choices)
     note = forms.CharField(label="Précision", max_length=200, required=False)
+
+
 STATEMENT_HELP = "Relevé CAMT.053 (XML, format ISO 20022) ou export CSV de votre banque."
 
 
