@@ -113,6 +113,22 @@ def test_the_dossier_filter_offers_the_chosen_clients_dossiers(cabinet, client_a
     assert rows(html) == [str(in_first.pk)]
 
 
+def test_the_client_and_dossier_chosen_stay_selected_and_names_are_escaped(cabinet, client_as, comptable):
+    customer = factories.make_client(cabinet, nom="SCI <b>Garonne</b> & fils")
+    other = factories.make_client(cabinet, nom="Mairie de Muret")
+    dossier = factories.make_dossier(cabinet, customer, objet="Division " + "très longue " * 8)
+    html = (
+        client_as(comptable)
+        .get("/factures/", {"client": customer.pk, "dossier": dossier.pk})
+        .content.decode()
+    )
+    assert (
+        f'<option value="{customer.pk}" selected>SCI &lt;b&gt;Garonne&lt;/b&gt; &amp; fils</option>' in html
+    )
+    assert f'<option value="{other.pk}">Mairie de Muret</option>' in html
+    assert re.search(rf'<option value="{dossier.pk}" selected>[^<]{{1,60}}…</option>', html)
+
+
 def test_a_bad_date_is_said_in_french_and_the_other_filters_still_apply(invoices, client_as, comptable):
     html = client_as(comptable).get("/factures/", {"start": "31/02/2026", "q": "blagnac"}).content.decode()
     assert "Saisissez une date valide." in html or "date valide" in html
