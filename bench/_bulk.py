@@ -1,10 +1,9 @@
-"""Seeding at scale on PostgreSQL: one INSERT … SELECT generate_series per table, the search indexes built
+"""Seeding at scale on PostgreSQL: one INSERT … SELECT generate_series per table, the secondary indexes built
 once the rows are in (as a restore would), the dashboard's running totals rebuilt, then ANALYZE. Rows are written already issued, as the ledger's
 triggers allow (they refuse changing an issued invoice, not inserting one)."""
 
 from __future__ import annotations
 
-import importlib
 import time
 
 
@@ -39,11 +38,28 @@ def _insert(model, count: int, explicit: dict[str, str], params: list) -> None:
         cursor.execute(sql, defaults + params)
 
 
-def _search_indexes():
-    return [
-        importlib.import_module("invoices.migrations.0013_search_indexes"),
-        importlib.import_module("invoices.migrations.0023_list_and_receivables_indexes"),
-    ]
+# The tables the load writes most: their secondary indexes are dropped before and built after.
+LOADED_TABLES = (
+    "invoices_invoice",
+    "invoices_quote",
+    "invoices_payment",
+    "clients_client",
+    "clients_dossier",
+)
+
+
+def _secondary_indexes() -> dict[str, str]:
+    """Name → CREATE INDEX statement of the loaded tables' indexes the migrations made, except those that
+    back a constraint (primary keys, unique): exactly what the schema has, whatever migration made it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.tablename = ANY(%s) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
+            [list(LOADED_TABLES)],
+        )
+        return dict(cursor.fetchall())
 
 
 def seed_cabinet(
@@ -187,15 +203,15 @@ def seed(cabinets_and_users, *, invoices: int, extras_for=None) -> float:
     from django.db import connection
 
     started = time.perf_counter()
-    indexes = _search_indexes()
-    with connection.schema_editor() as editor:
-        for module in indexes:
-            module.backwards(None, editor)
+    indexes = _secondary_indexes()
+    with connection.cursor() as cursor:
+        for name in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
     for cabinet, user in cabinets_and_users:
         seed_cabinet(cabinet, user, invoices=invoices, extras=cabinet == extras_for)
-    with connection.schema_editor() as editor:
-        for module in indexes:
-            module.forwards(None, editor)
+    with connection.cursor() as cursor:
+        for definition in indexes.values():
+            cursor.execute(definition)
     # Rows written in SQL bypass « Valider »: the dashboard's running totals are rebuilt, as after a restore.
     from invoices.services import figures
 

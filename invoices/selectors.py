@@ -19,7 +19,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Expression
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -79,8 +79,6 @@ def matching_invoices(
     first, then newest issued), without the joins of a displayed row: the totals and the choice of a page
     read only the invoice table (on PostgreSQL, a covering index: see migration 0023)."""
     qs = Invoice.objects.filter(cabinet=cabinet)
-    if q and (text := terms(q)):
-        qs = qs.filter(_invoice_search(cabinet, text))
     if status:
         qs = qs.filter(status=status)
     if kind:
@@ -95,6 +93,10 @@ def matching_invoices(
         qs = qs.filter(issue_date__lte=end)
     if overdue:
         qs = overdue_invoices(qs)
+    # Last: PostgreSQL tests conditions of equal cost in the order written, so the text search runs only
+    # on the rows the other filters keep.
+    if q and (text := terms(q)):
+        qs = qs.filter(invoice_search(cabinet, text))
     return qs.order_by("-issue_date", "-id")
 
 
@@ -112,12 +114,18 @@ def filter_invoices(cabinet: Cabinet, params, *, rows: bool = True) -> QuerySet[
     return (invoice_list if rows else matching_invoices)(cabinet=cabinet, **filters)
 
 
-def _invoice_search_arms(cabinet: Cabinet, text: str, *, stored: bool = False) -> list[Q]:
+def invoice_search_arms(cabinet: Cabinet, text: str) -> list[Q]:
     """Number, objet, client (name or SIRET) or an amount (HT, TTC or net à payer), one condition each.
     The matching clients are read first as ids: every condition then stays on the invoice table and its
-    indexes. `stored` (PostgreSQL only) tests number and objet at once on the stored search text of
-    migration 0025: the same invoices, one cheap comparison each."""
-    arms = [_stored_text_contains(text)] if stored else [Q(number__icontains=text), Q(objet__icontains=text)]
+    indexes. On PostgreSQL number and objet are tested at once on the stored search text of migration
+    0025 (StoredTextContains): the same invoices, one cheap comparison each, answered from the list's
+    covering index (migration 0026)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        arms = [Q(StoredTextContains(text))]
+    else:
+        arms = [Q(number__icontains=text), Q(objet__icontains=text)]
     client_ids = list(matching_clients(cabinet, text).values_list("id", flat=True))
     if client_ids:
         arms.append(Q(client_id__in=client_ids))
@@ -127,21 +135,28 @@ def _invoice_search_arms(cabinet: Cabinet, text: str, *, stored: bool = False) -
     return arms
 
 
-def _stored_text_contains(text: str) -> Q:
+class StoredTextContains(Expression):
     """`number icontains text OR objet icontains text`, on PostgreSQL's stored
     UPPER(number) || U+001F || UPPER(objet) (migration 0025; `text` never holds U+001F, see
-    geoprod.search.terms), escaped as Django's icontains escapes it."""
-    from django.db import connection
+    geoprod.search.terms), escaped as Django's icontains escapes it. The column is unknown to the model
+    (PostgreSQL fills it): it is named on the query's own invoice table, whatever its alias (U0 in the
+    page's subquery, see geoprod.pagination)."""
 
-    pattern = f"%{connection.ops.prep_for_like_query(text)}%"
-    return Q(
-        RawSQL('"invoices_invoice"."search_text" LIKE UPPER(%s)', [pattern], output_field=BooleanField())
-    )
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        return f'{alias}."search_text" LIKE UPPER(%s)', [f"%{connection.ops.prep_for_like_query(self.text)}%"]
 
 
-def _invoice_search(cabinet: Cabinet, text: str) -> Q:
+def invoice_search(cabinet: Cabinet, text: str) -> Q:
     found = Q()
-    for arm in _invoice_search_arms(cabinet, text):
+    for arm in invoice_search_arms(cabinet, text):
         found |= arm
     return found
 
@@ -249,7 +264,7 @@ def list_totals(cabinet: Cabinet, params, invoices: QuerySet[Invoice]) -> ListTo
             return invoice_totals(invoices)
         others = {k: params[k] for k in used - {"q"}}
         return _search_totals(
-            matching_invoices(cabinet=cabinet, **others), _invoice_search_arms(cabinet, text, stored=True)
+            matching_invoices(cabinet=cabinet, **others), invoice_search_arms(cabinet, text)
         )
     rows = InvoiceDayTotal.objects.filter(cabinet=cabinet)
     if params.get("status"):

@@ -58,3 +58,30 @@ def test_production_without_a_mail_server_is_a_deploy_warning():
     result = manage("check", "--deploy", **env)
     assert "geoprod.W002" in result.stderr + result.stdout
     assert "Boîte d'envoi" in result.stderr + result.stdout
+
+
+PAGE_COST = (
+    "from django.conf import settings\nprint(settings.DATABASES['default'].get('OPTIONS', {}).get('options'))"
+)
+PG = {"DATABASE_URL": "postgres://geoprod@127.0.0.1:5432/geoprod"}
+
+
+def test_postgresql_connections_get_the_planners_page_cost_for_memory_and_ssd():
+    assert (
+        manage("shell", "--no-imports", "-c", PAGE_COST, **PROD_ENV, **PG).stdout.strip()
+        == "-c random_page_cost=1.1"
+    )
+    lowered = manage("shell", "--no-imports", "-c", PAGE_COST, **PROD_ENV, **PG, PG_RANDOM_PAGE_COST="1.5")
+    assert lowered.stdout.strip() == "-c random_page_cost=1.5"
+    assert (
+        manage(
+            "shell", "--no-imports", "-c", PAGE_COST, **PROD_ENV, **PG, PG_RANDOM_PAGE_COST=""
+        ).stdout.strip()
+        == "None"
+    )
+
+
+def test_a_page_cost_that_is_not_a_number_is_refused_in_french():
+    result = manage("check", **PROD_ENV, **PG, PG_RANDOM_PAGE_COST="rapide")
+    assert result.returncode != 0
+    assert "PG_RANDOM_PAGE_COST doit être un nombre" in result.stderr

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from geoprod.search import parse_amount, siret_prefix
@@ -110,6 +111,22 @@ def test_the_dossier_filter_offers_the_chosen_clients_dossiers(cabinet, client_a
     html = http.get("/factures/", {"client": customer.pk, "dossier": first.pk}).content.decode()
     assert "Division parcelle" in html and "Implantation maison" in html  # both offered
     assert rows(html) == [str(in_first.pk)]
+
+
+def test_the_client_and_dossier_chosen_stay_selected_and_names_are_escaped(cabinet, client_as, comptable):
+    customer = factories.make_client(cabinet, nom="SCI <b>Garonne</b> & fils")
+    other = factories.make_client(cabinet, nom="Mairie de Muret")
+    dossier = factories.make_dossier(cabinet, customer, objet="Division " + "très longue " * 8)
+    html = (
+        client_as(comptable)
+        .get("/factures/", {"client": customer.pk, "dossier": dossier.pk})
+        .content.decode()
+    )
+    assert (
+        f'<option value="{customer.pk}" selected>SCI &lt;b&gt;Garonne&lt;/b&gt; &amp; fils</option>' in html
+    )
+    assert f'<option value="{other.pk}">Mairie de Muret</option>' in html
+    assert re.search(rf'<option value="{dossier.pk}" selected>[^<]{{1,60}}…</option>', html)
 
 
 def test_a_bad_date_is_said_in_french_and_the_other_filters_still_apply(invoices, client_as, comptable):
@@ -225,3 +242,40 @@ def test_pages_walk_the_filtered_set_in_the_lists_order_without_gap_or_repeat(ca
     assert seen == expected and len(seen) == 52
     issued = [str(i.pk) for i in selectors.matching_invoices(cabinet=cabinet, status="emise")]
     assert [pk for pk in seen if pk in issued] == issued and len(issued) == 5
+
+
+def test_a_searchs_pages_walk_its_matches_in_the_lists_order(cabinet, client_as, comptable):
+    """The page's ids are chosen in a subquery (geoprod.pagination): the search condition must name that
+    subquery's own invoice table, so that the pages hold exactly the matches, in order."""
+    today = datetime.date.today()
+    for days in range(44, -1, -1):  # numbered in date order
+        objet = "Division parcellaire" if days % 3 else "Bornage"
+        factories.make_invoice(cabinet, issued=True, objet=objet, today=today - datetime.timedelta(days=days))
+    factories.make_invoice(factories.make_cabinet(raison_sociale="Voisin"), issued=True, objet="Division")
+    expected = [
+        str(pk)
+        for pk in selectors.matching_invoices(cabinet=cabinet)
+        .filter(objet__icontains="division")
+        .values_list("pk", flat=True)
+    ]
+    http = client_as(comptable)
+    seen = rows(http.get("/factures/", {"q": "divIsion"}).content.decode())
+    seen += rows(http.get("/factures/", {"q": "divIsion", "page": 2}).content.decode())
+    assert seen == expected and len(seen) == 30
+
+
+@pytest.mark.parametrize("text", ["division", "F-", "ORNAG", "parcelle ab 1", "%", "_", "\\", "é", "Zz"])
+def test_the_text_search_finds_what_icontains_finds_on_number_and_objet(cabinet, text):
+    """On PostgreSQL number and objet are searched on one stored upper-cased text; it must find exactly
+    the invoices Django's icontains finds on either, or on the client's name (wildcards typed are plain
+    characters)."""
+    for objet in ("Division 100% parcelle AB 12", "Bornage_amiable", "Relevé \\ étage", "Zz top"):
+        factories.make_invoice(cabinet, issued=True, objet=objet)
+    factories.make_invoice(cabinet, objet="Division en brouillon")
+    found = set(selectors.matching_invoices(cabinet=cabinet, q=text).values_list("pk", flat=True))
+    plain = set(
+        selectors.matching_invoices(cabinet=cabinet)
+        .filter(Q(number__icontains=text) | Q(objet__icontains=text) | Q(client__nom__icontains=text))
+        .values_list("pk", flat=True)
+    )
+    assert found == plain
