@@ -185,9 +185,11 @@ def test_sales_accounts_add_up_to_the_documents(year):
     assert _net(rows, "706110") == ht[D("10.00")] == D("200.00")
     assert _net(rows, "419100") == D("0.00")
     assert _net(rows, "467100") == D("45.50")
-    # TVA per rate: the acompte's VAT once, on the acompte.
-    assert _net(rows, "4457120") == tva[D("20.00")] - D("180.00") == D("840.00")
-    assert _net(rows, "4457110") == tva[D("10.00")] == D("20.00")
+    # TVA per rate, all on receipt so pending in 44574: the acompte's VAT once, on the acompte.
+    assert _net(rows, "445740", CompteLib="TVA en attente d'exigibilité 20 %") == tva[D("20.00")] - D("180.00")
+    assert _net(rows, "445740", CompteLib="TVA en attente d'exigibilité 10 %") == tva[D("10.00")] == D("20")
+    assert _net(rows, "445740") == D("860.00")
+    assert not {"4457120", "4457110"} & {r["CompteNum"] for r in rows}
     # TTC on 411: what the clients owe, each on their own auxiliary account.
     assert -_net(rows, "411000") == to_collect
     bornage = year["documents"][0]
@@ -202,7 +204,7 @@ def test_avoir_is_the_reversed_entry_of_its_lines(year):
     assert {(r["CompteNum"], r["Debit"], r["Credit"]) for r in rows} == {
         ("411000", "0,00", "120,00"),
         ("706120", "100,00", "0,00"),
-        ("4457120", "20,00", "0,00"),
+        ("445740", "20,00", "0,00"),
     }
     assert rows[0]["EcritureLib"].startswith(f"Avoir {avoir.number}")
 
@@ -213,9 +215,12 @@ def test_bank_journal_books_each_reglement_and_its_reversal(year):
     assert -_net(rows, "512000") == sum((p.amount for p in payments), D("0.00"))
     assert _net(rows, "411000") == -_net(rows, "512000")
     reversal = [r for r in rows if r["EcritureLib"].startswith("Contre-passation")]
+    # 500,00 of the acompte's 1 080,00 TTC made 500 × 180 / 1 080 = 83,33 of VAT due: given back.
     assert {(r["CompteNum"], r["Debit"], r["Credit"]) for r in reversal} == {
         ("512000", "0,00", "500,00"),
         ("411000", "500,00", "0,00"),
+        ("445740", "0,00", "83,33"),
+        ("4457120", "83,33", "0,00"),
     }
     cheque = [r for r in rows if r["PieceRef"] == f"REG{year['paid'].pk:06d}"]
     assert cheque[0]["EcritureLib"].startswith("Règlement chèque Dupont")
@@ -320,5 +325,5 @@ def test_debours_billed_by_acompte_reach_their_account_once(cabinet):
     assert _net(rows, "467100") == D("100.00")
     assert _net(rows, "706120") == D("1000.00")
     assert _net(rows, "419100") == D("0.00")
-    assert _net(rows, "4457120") == D("200.00")
+    assert _net(rows, "445740") == D("200.00")
     assert -_net(rows, "411000") == D("1300.00")
