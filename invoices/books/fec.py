@@ -259,8 +259,9 @@ def _booked_vat(invoice: Invoice) -> dict[Decimal, Decimal]:
 
 def vat_transfers(payment_ids: Iterable[int]) -> dict[int, dict[Decimal, Decimal]]:
     """VAT per rate that each of these règlements makes due, for the documents under VAT on receipt it is
-    allocated to (positive: from 44574 to 44571). A document's allocations are taken in the order they
-    were recorded, whatever their exercice: after each, the VAT transferred so far is the document's pending
+    allocated to (positive: from 44574 to 44571). A document's allocations are taken in the order of
+    their règlements' dates, whatever their exercice (so a closed exercice's transfers stay as they were
+    when a later règlement comes): after each, the VAT transferred so far is the document's pending
     VAT prorated on what was paid so far (`totals.prorate`, residue on the last rate), over its net à payer
     — both less the avoirs on it issued by the règlement's date. So a paid document has transferred exactly
     its VAT, an avoir's VAT is never transferred twice, and a contre-passation (negative allocation) gives
@@ -286,7 +287,7 @@ def vat_transfers(payment_ids: Iterable[int]) -> dict[int, dict[Decimal, Decimal
     booked = {pk: _booked_vat(doc) for pk, doc in invoices.items()}
     history = (
         PaymentAllocation.objects.filter(invoice_id__in=invoice_ids)
-        .order_by("pk")
+        .order_by("payment__date", "payment_id", "pk")
         .values_list("invoice_id", "payment_id", "amount", "payment__date")
     )
     paid: dict[int, Decimal] = {}
