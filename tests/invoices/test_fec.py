@@ -584,3 +584,17 @@ def test_vat_transfers_cost_the_same_queries_for_twice_the_reglements(cabinet):
     few = queries()
     pay_invoices(4)
     assert queries() == few
+
+
+def test_reglements_move_vat_in_the_order_of_their_dates_across_exercices(cabinet):
+    day = datetime.date
+    invoice = _issue(cabinet, factories.make_client(cabinet), [_line("Bornage", "1000.00")], day(YEAR, 11, 2))
+    later = factories.make_payment(invoice, "100.00", date=day(YEAR + 1, 1, 5))  # recorded first
+    earlier = factories.make_payment(Invoice.objects.get(pk=invoice.pk), date=day(YEAR, 12, 20))
+    this_year = _export(cabinet)
+    next_year = _parse(b"".join(fec.encoded(cabinet, fec.FiscalYear.of(cabinet, YEAR + 1))))
+    # 1 100,00 of 1 200,00 makes 183,33 due in the exercice it was received in, whenever it was recorded.
+    assert _net(this_year, "4457120", PieceRef=_reg(earlier)) == D("183.33")
+    assert _net(this_year, PENDING) == D("200.00") - D("183.33")
+    assert _net(next_year, "4457120", PieceRef=_reg(later)) == D("16.67")
+    assert _net(next_year, PENDING) == -D("16.67")  # the opening balance (à-nouveaux) is not in the file
