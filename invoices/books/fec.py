@@ -334,7 +334,7 @@ def bank_entry(payment: Payment, plan: AccountPlan, transfer: dict[Decimal, Deci
     entry.add(
         plan.clients, "Clients", -payment.amount, aux=plan.client_aux(client.pk), aux_label=_text(client.nom)
     )
-    for rate, amount in (transfer or {}).items():
+    for rate, amount in sorted((transfer or {}).items(), reverse=True):
         entry.add(plan.vat_pending, f"TVA en attente d'exigibilité {_rate(rate)}", amount)
         entry.add(plan.vat_account(rate), f"TVA collectée {_rate(rate)}", -amount)
     return entry
