@@ -598,3 +598,20 @@ def test_reglements_move_vat_in_the_order_of_their_dates_across_exercices(cabine
     assert _net(this_year, PENDING) == D("200.00") - D("183.33")
     assert _net(next_year, "4457120", PieceRef=_reg(later)) == D("16.67")
     assert _net(next_year, PENDING) == -D("16.67")  # the opening balance (à-nouveaux) is not in the file
+
+
+def test_one_reglement_paying_two_invoices_moves_the_vat_of_both(cabinet):
+    client = factories.make_client(cabinet)
+    day = datetime.date(YEAR, 2, 1)
+    bornage = _issue(cabinet, client, [_line("Bornage", "1000.00")], day)
+    plan = _issue(cabinet, client, [_line("Plan", "500.00", "10.00")], day)
+    payment = services.record_payment(
+        cabinet=cabinet, client=client, date=datetime.date(YEAR, 3, 1), amount=D("1800.00"), mode="virement",
+        allocations=[(bornage, D("1200.00")), (plan, D("550.00"))],
+    )  # fmt: skip
+    rows = _export(cabinet)
+    assert [(a, d, c) for a, _, d, c in _vat_lines(rows, _reg(payment))] == [
+        (PENDING, "200,00", "0,00"), ("4457120", "0,00", "200,00"),
+        (PENDING, "50,00", "0,00"), ("4457110", "0,00", "50,00"),
+    ]  # fmt: skip
+    assert _net(rows, PENDING) == D("0.00")
