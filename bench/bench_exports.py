@@ -28,9 +28,10 @@ YEAR = 2026
 
 
 def populate(cabinet, user) -> None:
-    """Issued invoices with one line each over 2025–2026, a règlement for every other one, in bulk."""
+    """Issued invoices with one line each over 2025–2026, a règlement for every other one (allocated to
+    it, so the FEC moves its VAT on receipt from 44574 to 44571), in bulk."""
     from clients.models import Client as Customer
-    from invoices.models import Invoice, InvoiceLine, InvoiceStatus, Payment
+    from invoices.models import Invoice, InvoiceLine, InvoiceStatus, Payment, PaymentAllocation
 
     customers = Customer.objects.bulk_create(
         [Customer(cabinet=cabinet, nom=f"Client {i:05d}", ville="Toulouse") for i in range(CLIENTS)]
@@ -68,7 +69,7 @@ def populate(cabinet, user) -> None:
         batch_size=2000,
     )
     Invoice.objects.filter(cabinet=cabinet).update(status=InvoiceStatus.ISSUED)
-    Payment.objects.bulk_create(
+    payments = Payment.objects.bulk_create(
         [
             Payment(
                 cabinet=cabinet,
@@ -78,6 +79,13 @@ def populate(cabinet, user) -> None:
                 mode="virement",
             )
             for inv in invoices[::2]
+        ],
+        batch_size=2000,
+    )
+    PaymentAllocation.objects.bulk_create(
+        [
+            PaymentAllocation(payment=payment, invoice=inv, amount=payment.amount)
+            for payment, inv in zip(payments, invoices[::2], strict=True)
         ],
         batch_size=2000,
     )

@@ -71,21 +71,13 @@ def amounts_paid(invoice, amount: Decimal) -> list[tuple[Decimal, Decimal]]:
     the paid share of the taxable rates (débours left out, see the module's note)."""
     rows = [r for r in invoice.vat_breakdown() if r.base + r.vat]
     total = sum((r.base + r.vat for r in rows), ZERO)
-    taxable = [r for r in rows if not r.is_debours]
-    if not taxable or total <= 0:
+    taxable: dict[Decimal, Decimal] = {}
+    for row in rows:  # one MEN block per rate, even when categories share a rate
+        if not row.is_debours:
+            taxable[row.rate] = taxable.get(row.rate, ZERO) + row.base + row.vat
+    if total <= 0:
         return []
-    taxable_total = sum((r.base + r.vat for r in taxable), ZERO)
-    share = amount if taxable_total == total else totals.money(amount * taxable_total / total)
-    parts, left = [], share
-    for row in taxable[:-1]:
-        part = totals.money(share * (row.base + row.vat) / taxable_total)
-        parts.append((row.rate, part))
-        left -= part
-    parts.append((taxable[-1].rate, left))
-    merged: dict[Decimal, Decimal] = {}
-    for rate, part in parts:  # one MEN block per rate, even when categories share a rate
-        merged[rate] = merged.get(rate, ZERO) + part
-    return [(rate, part) for rate, part in merged.items() if part]
+    return [(rate, part) for rate, part in totals.prorate(amount, total, taxable).items() if part]
 
 
 def why_not(invoice) -> str:

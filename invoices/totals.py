@@ -8,12 +8,14 @@ Python's default (half-even) would turn 2.665 into 2.66 where a French accountan
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+K = TypeVar("K")
 
 # The rates a French invoice may carry here (metropolitan France).
 VAT_RATES = (Decimal("20.00"), Decimal("10.00"), Decimal("5.50"), Decimal("2.10"), Decimal("0.00"))
@@ -99,11 +101,19 @@ def split_by_rates(amount_ht: Decimal, bases: dict[Decimal, Decimal]) -> dict[De
     """Shares an HT amount between VAT rates in proportion to their bases (for an acompte on a
     multi-rate quote); the last rate takes the rounding remainder so the parts add up exactly."""
     total = sum(bases.values(), ZERO)
-    if not bases or total == 0:
+    return prorate(amount_ht, total, {rate: bases[rate] for rate in sorted(bases, reverse=True)})
+
+
+def prorate(amount: Decimal, whole: Decimal, parts: Mapping[K, Decimal]) -> dict[K, Decimal]:
+    """The share of each of `parts` (amounts inside `whole`, e.g. the VAT per rate of an invoice) in
+    `amount`, a portion of `whole` (e.g. a payment of it): amount × Σ parts / whole is rounded once, then
+    split pro rata in the order given, the last part taking the rounding residue. The shares add up
+    exactly, and are the parts themselves when amount == whole."""
+    total = sum(parts.values(), ZERO)
+    if not parts or not whole or not total:
         return {}
-    rates = sorted(bases, reverse=True)
-    parts: dict[Decimal, Decimal] = {}
-    for rate in rates[:-1]:
-        parts[rate] = money(Decimal(amount_ht) * bases[rate] / total)
-    parts[rates[-1]] = money(amount_ht) - sum(parts.values(), ZERO)
-    return parts
+    share = money(Decimal(amount) * total / whole)
+    keys = list(parts)
+    shares = {key: money(share * parts[key] / total) for key in keys[:-1]}
+    shares[keys[-1]] = share - sum(shares.values(), ZERO)
+    return shares

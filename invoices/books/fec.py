@@ -3,11 +3,23 @@
 What the file holds, for one fiscal year of one cabinet, from issued documents only (never a draft):
 - the sales journal (VE by default): one entry per facture, facture d'acompte and avoir, on its issue date —
   411 (collective account, with the client's auxiliary account in CompAuxNum/CompAuxLib) for what the
-  client owes, 706 per VAT rate for the services, 44571 per rate for the VAT; an acompte is credited to
+  client owes, 706 per VAT rate for the services, the VAT per rate (see below); an acompte is credited to
   4191 (avances reçues sur commandes) and the facture de solde that deducts it clears 4191 and books the
-  whole service to 706; débours go to their transit account; an avoir is the same entry reversed;
+  whole service to 706 and only the VAT its acomptes did not book; débours go to their transit account;
+  an avoir is the same entry reversed;
 - the bank journal (BQ by default): one entry per règlement, 512 debit / 411 credit (a contre-passation
   is the same entry reversed).
+
+VAT. A document under the option for the débits (its `vat_regime`, which the cabinet's `vat_on_debits`
+chooses at creation and the invoice prints) books its VAT to 44571 per rate. Under the default regime of
+services, VAT on receipt (CGI 269-2-c), the VAT is not due yet: it is credited to 44574 « TVA collectée en
+attente d'exigibilité », one line per rate, and each règlement allocated to the document transfers the VAT
+part of what it paid from 44574 to 44571, per rate (`vat_transfers`). The transfer is written in the
+règlement's own bank entry rather than in an OD: the VAT becomes due on the day of the receipt and for its
+amount, so one balanced entry with one PieceRef shows the cash-in and the VAT it made due, the plan needs no
+extra journal, and a contre-passation — the same entry reversed — gives it back by construction. An avoir
+reverses the pending VAT it cancels (44574); acomptes follow the same rule. A règlement left on the
+client's account (not allocated) and its remboursement move no VAT: nothing says which invoice it pays.
 
 Format (BOI-CF-IOR-60-40-20): the 18 columns of A47 A-1 in order, a header row with their names, `|` as
 separator, one entry line per row ending in CRLF, dates AAAAMMJJ, amounts with a decimal comma and no
@@ -21,6 +33,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import itertools
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -31,7 +44,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from geoprod.models import Cabinet
-from invoices import totals
+from invoices import totals, vat
 from invoices.models import (
     AccountPlan,
     Invoice,
@@ -203,11 +216,7 @@ def sales_entry(invoice: Invoice, plan: AccountPlan) -> Entry:
         valid_date=timezone.localdate(invoice.issued_at) if invoice.issued_at else invoice.issue_date,
         source=("invoice", invoice.pk),
     )
-    services, vat, debours = _vat_rows(invoice)
-    for acompte in invoice.deducts.all() if invoice.kind == InvoiceKind.FACTURE else ():
-        _, acompte_vat, _ = _vat_rows(acompte)
-        for rate, amount in acompte_vat.items():
-            vat[rate] = vat.get(rate, ZERO) - amount
+    services, _, debours = _vat_rows(invoice)
     entry.add(
         plan.clients,
         "Clients",
@@ -225,13 +234,85 @@ def sales_entry(invoice: Invoice, plan: AccountPlan) -> Entry:
         for rate, base in services.items():
             entry.add(plan.sales_account(rate), f"Prestations de services {_rate(rate)}", -sign * base)
         entry.add(plan.debours, "Débours refacturés", -sign * debours)
-    for rate, amount in vat.items():
-        if rate:
+    on_receipt = _vat_on_receipt(invoice)
+    for rate, amount in _booked_vat(invoice).items():
+        if on_receipt:
+            entry.add(plan.vat_pending, f"TVA en attente d'exigibilité {_rate(rate)}", -sign * amount)
+        else:
             entry.add(plan.vat_account(rate), f"TVA collectée {_rate(rate)}", -sign * amount)
     return entry
 
 
-def bank_entry(payment: Payment, plan: AccountPlan) -> Entry:
+def _vat_on_receipt(invoice: Invoice) -> bool:
+    return invoice.vat_regime == vat.ENCAISSEMENTS
+
+
+def _booked_vat(invoice: Invoice) -> dict[Decimal, Decimal]:
+    """VAT per taxed rate, highest first, that a document's sales entry books: a facture de solde's less
+    the VAT its acomptes already booked."""
+    _, booked, _ = _vat_rows(invoice)
+    for acompte in invoice.deducts.all() if invoice.kind == InvoiceKind.FACTURE else ():
+        for rate, amount in _vat_rows(acompte)[1].items():
+            booked[rate] = booked.get(rate, ZERO) - amount
+    return {rate: amount for rate, amount in booked.items() if rate}
+
+
+def vat_transfers(payment_ids: Iterable[int]) -> dict[int, dict[Decimal, Decimal]]:
+    """VAT per rate that each of these règlements makes due, for the documents under VAT on receipt it is
+    allocated to (positive: from 44574 to 44571). A document's allocations are taken in the order of
+    their règlements' dates, whatever their exercice (so a closed exercice's transfers stay as they were
+    when a later règlement comes): after each, the VAT transferred so far is the document's pending
+    VAT prorated on what was paid so far (`totals.prorate`, residue on the last rate), over its net à payer
+    — both less the avoirs on it issued by the règlement's date. So a paid document has transferred exactly
+    its VAT, an avoir's VAT is never transferred twice, and a contre-passation (negative allocation) gives
+    back what its règlement transferred. A fixed number of queries per call."""
+    wanted = set(payment_ids)
+    invoice_ids = set(
+        PaymentAllocation.objects.filter(
+            payment_id__in=wanted, invoice__vat_regime=vat.ENCAISSEMENTS
+        ).values_list("invoice_id", flat=True)
+    )
+    if not invoice_ids:
+        return {}
+    documents = Invoice.objects.prefetch_related(
+        "lines", Prefetch("deducts", queryset=Invoice.objects.prefetch_related("lines").order_by())
+    )
+    invoices = {invoice.pk: invoice for invoice in documents.filter(pk__in=invoice_ids)}
+    avoirs: dict[int, list[Invoice]] = {}
+    issued_avoirs = documents.filter(origin_id__in=invoice_ids, kind=InvoiceKind.AVOIR).exclude(
+        status=InvoiceStatus.DRAFT
+    )
+    for avoir in issued_avoirs:
+        avoirs.setdefault(avoir.origin_id, []).append(avoir)
+    booked = {pk: _booked_vat(doc) for pk, doc in invoices.items()}
+    history = (
+        PaymentAllocation.objects.filter(invoice_id__in=invoice_ids)
+        .order_by("payment__date", "payment_id", "pk")
+        .values_list("invoice_id", "payment_id", "amount", "payment__date")
+    )
+    paid: dict[int, Decimal] = {}
+    moved: dict[int, dict[Decimal, Decimal]] = {}
+    result: dict[int, dict[Decimal, Decimal]] = {}
+    for invoice_id, payment_id, amount, day in history:
+        base, pending = invoices[invoice_id].net_to_pay, dict(booked[invoice_id])
+        for avoir in avoirs.get(invoice_id, ()):
+            if avoir.issue_date <= day:
+                base -= avoir.net_to_pay
+                for rate, cancelled in _booked_vat(avoir).items():
+                    pending[rate] = pending.get(rate, ZERO) - cancelled
+        paid[invoice_id] = paid.get(invoice_id, ZERO) + amount
+        before, after = moved.get(invoice_id, {}), totals.prorate(paid[invoice_id], base, pending)
+        moved[invoice_id] = after
+        if payment_id in wanted:
+            transfer = result.setdefault(payment_id, {})
+            for rate in sorted(before.keys() | after.keys(), reverse=True):
+                change = after.get(rate, ZERO) - before.get(rate, ZERO)
+                transfer[rate] = transfer.get(rate, ZERO) + change
+    return result
+
+
+def bank_entry(payment: Payment, plan: AccountPlan, transfer: dict[Decimal, Decimal] | None = None) -> Entry:
+    """The règlement's entry; `transfer` is the VAT per rate it makes due (see `vat_transfers`)."""
     client = payment.client
     reference = f"REG{payment.pk:06d}"
     what = (
@@ -253,6 +334,9 @@ def bank_entry(payment: Payment, plan: AccountPlan) -> Entry:
     entry.add(
         plan.clients, "Clients", -payment.amount, aux=plan.client_aux(client.pk), aux_label=_text(client.nom)
     )
+    for rate, amount in sorted((transfer or {}).items(), reverse=True):
+        entry.add(plan.vat_pending, f"TVA en attente d'exigibilité {_rate(rate)}", amount)
+        entry.add(plan.vat_account(rate), f"TVA collectée {_rate(rate)}", -amount)
     return entry
 
 
@@ -267,8 +351,10 @@ def entries(cabinet: Cabinet, fy: FiscalYear) -> Iterator[Entry]:
         .order_by("date", "id")
         .iterator(chunk_size=CHUNK)
     )
-    for payment in payments:
-        yield bank_entry(payment, plan)
+    while batch := list(itertools.islice(payments, CHUNK)):
+        transfers = vat_transfers(payment.pk for payment in batch)
+        for payment in batch:
+            yield bank_entry(payment, plan, transfers.get(payment.pk))
 
 
 # Lettering ----------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ class AccountPlanForm(forms.ModelForm):
         fields = [
             "sales_journal_code", "sales_journal_label", "bank_journal_code", "bank_journal_label",
             "clients", "client_aux_prefix", "sales_20", "sales_10", "sales_5_5", "sales_2_1", "sales_0",
-            "vat_20", "vat_10", "vat_5_5", "vat_2_1", "acomptes", "debours", "bank",
+            "vat_20", "vat_10", "vat_5_5", "vat_2_1", "vat_pending", "acomptes", "debours", "bank",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):

@@ -53,6 +53,8 @@ class AccountPlan(models.Model):
     vat_10 = _account("TVA collectée à 10 %", "4457110")
     vat_5_5 = _account("TVA collectée à 5,5 %", "4457105")
     vat_2_1 = _account("TVA collectée à 2,1 %", "4457102")
+    # PCG 44574: the VAT of services invoiced under VAT on receipt, until the client pays (CGI 269-2-c).
+    vat_pending = _account("TVA collectée en attente d'exigibilité (TVA sur les encaissements)", "445740")
     acomptes = _account("avances et acomptes reçus sur commandes", "419100")
     debours = _account("débours refacturés", "467100")
     bank = _account("banque", "512000")

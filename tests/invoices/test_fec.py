@@ -185,9 +185,13 @@ def test_sales_accounts_add_up_to_the_documents(year):
     assert _net(rows, "706110") == ht[D("10.00")] == D("200.00")
     assert _net(rows, "419100") == D("0.00")
     assert _net(rows, "467100") == D("45.50")
-    # TVA per rate: the acompte's VAT once, on the acompte.
-    assert _net(rows, "4457120") == tva[D("20.00")] - D("180.00") == D("840.00")
-    assert _net(rows, "4457110") == tva[D("10.00")] == D("20.00")
+    # TVA per rate, all on receipt so pending in 44574: the acompte's VAT once, on the acompte.
+    assert _net(rows, "445740", CompteLib="TVA en attente d'exigibilité 20 %") == tva[D("20.00")] - D(
+        "180.00"
+    )
+    assert _net(rows, "445740", CompteLib="TVA en attente d'exigibilité 10 %") == tva[D("10.00")] == D("20")
+    assert _net(rows, "445740") == D("860.00")
+    assert not {"4457120", "4457110"} & {r["CompteNum"] for r in rows}
     # TTC on 411: what the clients owe, each on their own auxiliary account.
     assert -_net(rows, "411000") == to_collect
     bornage = year["documents"][0]
@@ -202,7 +206,7 @@ def test_avoir_is_the_reversed_entry_of_its_lines(year):
     assert {(r["CompteNum"], r["Debit"], r["Credit"]) for r in rows} == {
         ("411000", "0,00", "120,00"),
         ("706120", "100,00", "0,00"),
-        ("4457120", "20,00", "0,00"),
+        ("445740", "20,00", "0,00"),
     }
     assert rows[0]["EcritureLib"].startswith(f"Avoir {avoir.number}")
 
@@ -213,9 +217,12 @@ def test_bank_journal_books_each_reglement_and_its_reversal(year):
     assert -_net(rows, "512000") == sum((p.amount for p in payments), D("0.00"))
     assert _net(rows, "411000") == -_net(rows, "512000")
     reversal = [r for r in rows if r["EcritureLib"].startswith("Contre-passation")]
+    # 500,00 of the acompte's 1 080,00 TTC made 500 × 180 / 1 080 = 83,33 of VAT due: given back.
     assert {(r["CompteNum"], r["Debit"], r["Credit"]) for r in reversal} == {
         ("512000", "0,00", "500,00"),
         ("411000", "500,00", "0,00"),
+        ("445740", "0,00", "83,33"),
+        ("4457120", "83,33", "0,00"),
     }
     cheque = [r for r in rows if r["PieceRef"] == f"REG{year['paid'].pk:06d}"]
     assert cheque[0]["EcritureLib"].startswith("Règlement chèque Dupont")
@@ -320,5 +327,291 @@ def test_debours_billed_by_acompte_reach_their_account_once(cabinet):
     assert _net(rows, "467100") == D("100.00")
     assert _net(rows, "706120") == D("1000.00")
     assert _net(rows, "419100") == D("0.00")
-    assert _net(rows, "4457120") == D("200.00")
+    assert _net(rows, "445740") == D("200.00")
     assert -_net(rows, "411000") == D("1300.00")
+
+
+# VAT on receipt (CGI 269-2-c): 44574 at invoicing, 44574 → 44571 with each règlement -------------------
+
+PENDING = "445740"
+
+
+def _export(cabinet) -> list[dict[str, str]]:
+    return _parse(b"".join(fec.encoded(cabinet, fec.FiscalYear.of(cabinet, YEAR))))
+
+
+def _issue(cabinet, client, lines, day):
+    draft = services.create_invoice(cabinet=cabinet, client=client, lines=lines)
+    return services.issue_invoice(invoice=draft, today=day)
+
+
+def _vat_lines(rows, piece) -> list[tuple[str, str, str, str]]:
+    """(account, label, debit, credit) of the VAT lines of one piece."""
+    return [
+        (r["CompteNum"], r["CompteLib"], r["Debit"], r["Credit"])
+        for r in rows
+        if r["PieceRef"] == piece and r["CompteNum"].startswith("4457")
+    ]
+
+
+def _pending(rows, rate) -> Decimal:
+    return _net(rows, PENDING, CompteLib=f"TVA en attente d'exigibilité {rate} %")
+
+
+def _reg(payment) -> str:
+    return f"REG{payment.pk:06d}"
+
+
+def test_with_one_invoice_unpaid_44574_holds_exactly_its_vat(year):
+    rows = year["rows"]
+    bornage, acompte, solde, avoir = year["documents"]
+    # The facture de solde is the only document not paid inside the exercice (its 10,00 comes next year).
+    assert _net(rows, PENDING) == solde.total_vat - acompte.total_vat == D("420.00")
+    # Due: the bornage's VAT less its avoir's, and the acompte's (its cancelled règlement given back).
+    assert _net(rows, "4457120") == D("260.00") - D("20.00") + D("180.00")
+    assert _net(rows, "4457110") == D("20.00")
+
+
+def test_in_a_year_where_everything_is_paid_44574_is_zero_and_44571_the_vat(cabinet):
+    client = factories.make_client(cabinet)
+    day = datetime.date
+    first = _issue(
+        cabinet, client, [_line("Bornage", "1234.56"), _line("Plan", "789.01", "10.00")], day(YEAR, 2, 1)
+    )
+    second = _issue(
+        cabinet,
+        client,
+        [_line("Implantation", "333.33"), _line("Frais", "12.00", "0.00", debours=True)],
+        day(YEAR, 3, 1),
+    )
+    avoir = services.issue_invoice(
+        invoice=services.create_credit_note(invoice=first, lines=[_line("Remise", "100.00")]),
+        today=day(YEAR, 4, 1),
+    )
+    fresh = Invoice.objects.get
+    factories.make_payment(fresh(pk=first.pk), "1000.00", date=day(YEAR, 3, 15))
+    factories.make_payment(fresh(pk=first.pk), date=day(YEAR, 5, 1))
+    factories.make_payment(fresh(pk=second.pk), "0.01", date=day(YEAR, 5, 2))
+    factories.make_payment(fresh(pk=second.pk), date=day(YEAR, 5, 3))
+    rows = _export(cabinet)
+    assert _net(rows, PENDING) == D("0.00")
+    assert _pending(rows, "20") == _pending(rows, "10") == D("0.00")
+    assert (
+        _net(rows, "4457120") == first.vat_lines()[0].vat + second.total_vat - avoir.total_vat == D("293.58")
+    )
+    assert _net(rows, "4457110") == first.vat_lines()[1].vat == D("78.90")
+    assert not [r for r in rows if r["JournalCode"] == "BQ" and r["CompteNum"] == "4457100"]
+
+
+def test_an_invoice_paid_in_two_parts_with_two_rates_moves_its_vat_to_the_cent(cabinet):
+    client = factories.make_client(cabinet)
+    invoice = _issue(
+        cabinet,
+        client,
+        [_line("Bornage", "1234.56"), _line("Plan", "789.01", "10.00")],
+        datetime.date(YEAR, 2, 1),
+    )
+    # VAT 246,91 (20 %) + 78,90 (10 %) = 325,81 ; TTC 2 349,38.
+    assert (invoice.total_vat, invoice.net_to_pay) == (D("325.81"), D("2349.38"))
+    assert _vat_lines(_export(cabinet), invoice.number) == [
+        (PENDING, "TVA en attente d'exigibilité 20 %", "0,00", "246,91"),
+        (PENDING, "TVA en attente d'exigibilité 10 %", "0,00", "78,90"),
+    ]
+    first = factories.make_payment(invoice, "1000.00", date=datetime.date(YEAR, 3, 1))
+    second = factories.make_payment(Invoice.objects.get(pk=invoice.pk), date=datetime.date(YEAR, 4, 1))
+    assert second.amount == D("1349.38")
+    rows = _export(cabinet)
+    # 1 000,00 × 325,81 / 2 349,38 = 138,68 of VAT: 138,68 × 246,91 / 325,81 = 105,10 at 20 %, the rest at 10 %.
+    assert _vat_lines(rows, _reg(first)) == [
+        (PENDING, "TVA en attente d'exigibilité 20 %", "105,10", "0,00"),
+        ("4457120", "TVA collectée 20 %", "0,00", "105,10"),
+        (PENDING, "TVA en attente d'exigibilité 10 %", "33,58", "0,00"),
+        ("4457110", "TVA collectée 10 %", "0,00", "33,58"),
+    ]
+    # The second part takes what is left, so the whole VAT has moved once the invoice is paid.
+    assert _vat_lines(rows, _reg(second)) == [
+        (PENDING, "TVA en attente d'exigibilité 20 %", "141,81", "0,00"),
+        ("4457120", "TVA collectée 20 %", "0,00", "141,81"),
+        (PENDING, "TVA en attente d'exigibilité 10 %", "45,32", "0,00"),
+        ("4457110", "TVA collectée 10 %", "0,00", "45,32"),
+    ]
+    assert (_net(rows, PENDING), _net(rows, "4457120"), _net(rows, "4457110")) == (0, D("246.91"), D("78.90"))
+    for piece in (_reg(first), _reg(second)):
+        assert sum(_amount(r["Debit"]) - _amount(r["Credit"]) for r in rows if r["PieceRef"] == piece) == 0
+
+
+def test_a_contre_passation_gives_back_its_vat_and_a_refund_moves_none(cabinet):
+    client = factories.make_client(cabinet)
+    day = datetime.date
+    invoice = _issue(
+        cabinet, client, [_line("Bornage", "1000.00"), _line("Plan", "500.00", "5.50")], day(YEAR, 2, 1)
+    )
+    paid = services.record_payment(
+        cabinet=cabinet, client=client, date=day(YEAR, 3, 1), amount=D("1000.00"), mode="virement",
+        allocations=[(invoice, D("900.00"))],
+    )  # fmt: skip
+    refund = services.refund_payment(payment=paid, amount=D("100.00"), date=day(YEAR, 3, 2), mode="virement")
+    cancelled = factories.make_payment(Invoice.objects.get(pk=invoice.pk), "500.00", date=day(YEAR, 3, 5))
+    counter = services.reverse_payment(payment=cancelled, date=day(YEAR, 3, 6))
+    rows = _export(cabinet)
+    # 900,00 of 1 727,50 TTC: 118,52 of the 227,50 of VAT, 104,19 at 20 % and 14,33 at 5,5 %.
+    assert [(a, d, c) for a, _, d, c in _vat_lines(rows, _reg(paid))] == [
+        (PENDING, "104,19", "0,00"), ("4457120", "0,00", "104,19"),
+        (PENDING, "14,33", "0,00"), ("4457105", "0,00", "14,33"),
+    ]  # fmt: skip
+    assert _vat_lines(rows, _reg(refund)) == []  # the rest given back was never allocated: no VAT
+    moved = _vat_lines(rows, _reg(cancelled))
+    assert moved and _vat_lines(rows, _reg(counter)) == [(a, label, c, d) for a, label, d, c in moved]
+    assert _pending(rows, "20") == D("200.00") - D("104.19")
+    assert _pending(rows, "5,5") == D("27.50") - D("14.33")
+    assert _net(rows, "4457120") + _net(rows, "4457105") == D("118.52")
+
+
+def test_an_avoir_cancels_pending_vat_and_the_rest_paid_clears_it(cabinet):
+    client = factories.make_client(cabinet)
+    day = datetime.date
+    invoice = _issue(
+        cabinet, client, [_line("Bornage", "1000.00"), _line("Plan", "300.00", "10.00")], day(YEAR, 2, 1)
+    )
+    first = factories.make_payment(invoice, "600.00", date=day(YEAR, 3, 1))
+    avoir = services.issue_invoice(
+        invoice=services.create_credit_note(
+            invoice=Invoice.objects.get(pk=invoice.pk), lines=[_line("Remise", "250.00")]
+        ),
+        today=day(YEAR, 3, 10),
+    )
+    rest = factories.make_payment(Invoice.objects.get(pk=invoice.pk), date=day(YEAR, 4, 1))
+    assert rest.amount == invoice.net_to_pay - D("600.00") - avoir.net_to_pay
+    rows = _export(cabinet)
+    # The avoir takes back from 44574 the VAT it cancels, never from 44571.
+    assert _vat_lines(rows, avoir.number) == [(PENDING, "TVA en attente d'exigibilité 20 %", "50,00", "0,00")]
+    # 600,00 of 1 530,00 TTC made 90,20 of the 230,00 of VAT due; the rest, after the avoir, makes the remainder.
+    assert _net(rows, "4457120", PieceRef=_reg(first)) + _net(rows, "4457110", PieceRef=_reg(first)) == D(
+        "90.20"
+    )
+    assert _pending(rows, "20") == _pending(rows, "10") == D("0.00")
+    assert _net(rows, "4457120") == D("200.00") - D("50.00")
+    assert _net(rows, "4457110") == D("30.00")
+
+
+def test_an_avoir_cancelling_an_unpaid_invoice_leaves_nothing_pending(cabinet):
+    invoice = _issue(
+        cabinet, factories.make_client(cabinet), [_line("Bornage", "1000.00")], datetime.date(YEAR, 2, 1)
+    )
+    services.issue_invoice(
+        invoice=services.create_credit_note(invoice=invoice), today=datetime.date(YEAR, 2, 2)
+    )
+    rows = _export(cabinet)
+    assert _net(rows, PENDING) == D("0.00") and not any(r["CompteNum"] == "4457120" for r in rows)
+
+
+def test_an_acompte_and_its_facture_de_solde_make_their_vat_due_when_paid(cabinet):
+    quote = factories.make_quote(
+        cabinet,
+        accepted=True,
+        lines=[("Division", "1", "2000.00", "20.00"), ("Plan", "1", "1000.00", "10.00")],
+    )
+    day = datetime.date
+    acompte = services.issue_invoice(
+        invoice=services.invoice_order_part(quote=quote, percent=D("30")), today=day(YEAR, 2, 1)
+    )
+    solde = services.issue_invoice(invoice=services.invoice_order(quote=quote), today=day(YEAR, 5, 1))
+    paid_acompte = factories.make_payment(Invoice.objects.get(pk=acompte.pk), date=day(YEAR, 2, 20))
+    part = factories.make_payment(Invoice.objects.get(pk=solde.pk), "1000.00", date=day(YEAR, 5, 20))
+    rows = _export(cabinet)
+    # The acompte's VAT (120,00 + 30,00) is due with its règlement; the solde books only the rest (280 + 70).
+    assert _vat_lines(rows, acompte.number) == [
+        (PENDING, "TVA en attente d'exigibilité 20 %", "0,00", "120,00"),
+        (PENDING, "TVA en attente d'exigibilité 10 %", "0,00", "30,00"),
+    ]
+    assert [(a, c) for a, _, _, c in _vat_lines(rows, _reg(paid_acompte)) if a != PENDING] == [
+        ("4457120", "120,00"), ("4457110", "30,00")
+    ]  # fmt: skip
+    assert _net(rows, PENDING, PieceRef=solde.number) == D("350.00")
+    # 1 000,00 of the 2 450,00 left to pay: 142,86 of the 350,00, 114,29 at 20 % and 28,57 at 10 %.
+    assert _net(rows, "4457120", PieceRef=_reg(part)) == D("114.29")
+    assert _net(rows, "4457110", PieceRef=_reg(part)) == D("28.57")
+    assert _net(rows, PENDING) == D("350.00") - D("142.86")
+    factories.make_payment(Invoice.objects.get(pk=solde.pk), date=day(YEAR, 6, 1))
+    rows = _export(cabinet)
+    assert _net(rows, PENDING) == D("0.00")
+    assert (_net(rows, "4457120"), _net(rows, "4457110")) == (D("400.00"), D("100.00"))
+    assert _net(rows, "419100") == D("0.00")
+
+
+def test_with_the_debits_option_vat_is_due_at_invoicing(cabinet):
+    cabinet.vat_on_debits = True
+    cabinet.save()
+    invoice = _issue(
+        cabinet, factories.make_client(cabinet), [_line("Bornage", "1000.00")], datetime.date(YEAR, 2, 1)
+    )
+    payment = factories.make_payment(invoice, date=datetime.date(YEAR, 3, 1))
+    rows = _export(cabinet)
+    assert _vat_lines(rows, invoice.number) == [("4457120", "TVA collectée 20 %", "0,00", "200,00")]
+    assert {r["CompteNum"] for r in rows if r["PieceRef"] == _reg(payment)} == {"512000", "411000"}
+    assert PENDING not in {r["CompteNum"] for r in rows}
+
+
+def test_the_pending_vat_account_follows_the_cabinet_plan(year):
+    AccountPlan.objects.create(cabinet=year["cabinet"], vat_pending="44574")
+    rows = _export(year["cabinet"])
+    assert _net(rows, "44574") == D("420.00") and PENDING not in {r["CompteNum"] for r in rows}
+
+
+def test_vat_transfers_cost_the_same_queries_for_twice_the_reglements(cabinet):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = factories.make_client(cabinet)
+
+    def pay_invoices(month):
+        """Three invoices issued in `month`, each partly paid, then credited by a small avoir."""
+        lines = [_line("Bornage", "100.00"), _line("Plan", "10.00", "10.00")]
+        invoices = [_issue(cabinet, client, lines, datetime.date(YEAR, month, day)) for day in (1, 2, 3)]
+        for invoice in invoices:
+            factories.make_payment(invoice, "50.00", date=datetime.date(YEAR, month, 10))
+            avoir = services.create_credit_note(
+                invoice=Invoice.objects.get(pk=invoice.pk), lines=[_line("Remise", "5.00")]
+            )
+            services.issue_invoice(invoice=avoir, today=datetime.date(YEAR, month, 10))
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            _export(cabinet)
+        return len(captured)
+
+    pay_invoices(2)
+    few = queries()
+    pay_invoices(4)
+    assert queries() == few
+
+
+def test_reglements_move_vat_in_the_order_of_their_dates_across_exercices(cabinet):
+    day = datetime.date
+    invoice = _issue(cabinet, factories.make_client(cabinet), [_line("Bornage", "1000.00")], day(YEAR, 11, 2))
+    later = factories.make_payment(invoice, "100.00", date=day(YEAR + 1, 1, 5))  # recorded first
+    earlier = factories.make_payment(Invoice.objects.get(pk=invoice.pk), date=day(YEAR, 12, 20))
+    this_year = _export(cabinet)
+    next_year = _parse(b"".join(fec.encoded(cabinet, fec.FiscalYear.of(cabinet, YEAR + 1))))
+    # 1 100,00 of 1 200,00 makes 183,33 due in the exercice it was received in, whenever it was recorded.
+    assert _net(this_year, "4457120", PieceRef=_reg(earlier)) == D("183.33")
+    assert _net(this_year, PENDING) == D("200.00") - D("183.33")
+    assert _net(next_year, "4457120", PieceRef=_reg(later)) == D("16.67")
+    assert _net(next_year, PENDING) == -D("16.67")  # the opening balance (à-nouveaux) is not in the file
+
+
+def test_one_reglement_paying_two_invoices_moves_the_vat_of_both(cabinet):
+    client = factories.make_client(cabinet)
+    day = datetime.date(YEAR, 2, 1)
+    bornage = _issue(cabinet, client, [_line("Bornage", "1000.00")], day)
+    plan = _issue(cabinet, client, [_line("Plan", "500.00", "10.00")], day)
+    payment = services.record_payment(
+        cabinet=cabinet, client=client, date=datetime.date(YEAR, 3, 1), amount=D("1800.00"), mode="virement",
+        allocations=[(bornage, D("1200.00")), (plan, D("550.00"))],
+    )  # fmt: skip
+    rows = _export(cabinet)
+    assert [(a, d, c) for a, _, d, c in _vat_lines(rows, _reg(payment))] == [
+        (PENDING, "200,00", "0,00"), ("4457120", "0,00", "200,00"),
+        (PENDING, "50,00", "0,00"), ("4457110", "0,00", "50,00"),
+    ]  # fmt: skip
+    assert _net(rows, PENDING) == D("0.00")

@@ -95,6 +95,17 @@ def test_admin_saves_the_plan_as_typed_with_spaces(client_as, admin, cabinet):
     assert (plan.sales_20, plan.sales_journal_code, plan.bank) == ("706000", "VT", "512000")
 
 
+def test_admin_sets_the_account_of_pending_vat_and_the_page_shows_it(client_as, admin, cabinet):
+    form = body(client_as(admin).get(reverse("settings:accounts")))
+    assert "TVA collectée en attente d'exigibilité" in form and 'value="445740"' in form
+    response = client_as(admin).post(reverse("settings:accounts"), _plan(vat_pending="4457 4"))
+    assert response.status_code == 302
+    assert AccountPlan.objects.get(cabinet=cabinet).vat_pending == "44574"
+    assert "en attente d'exigibilité (TVA sur les encaissements) : 44574" in body(
+        client_as(admin).get(reverse("books:index"))
+    )
+
+
 def test_a_bad_account_is_refused_in_french_and_the_input_kept(client_as, admin, cabinet):
     response = client_as(admin).post(reverse("settings:accounts"), _plan(bank="512-BNP", clients=""))
     text = body(response)
