@@ -99,7 +99,9 @@ class Claim:
         return self.interest + self.indemnity
 
 
-def claim(*, start: Start, term_days: int, amount_due: Decimal, ecb_rate: Decimal, on: datetime.date) -> Claim:
+def claim(
+    *, start: Start, term_days: int, amount_due: Decimal, ecb_rate: Decimal, on: datetime.date
+) -> Claim:
     """The moratory interest and the indemnity owed on `on` for an invoice whose `term_days` payment term
     started on `start`.
 

@@ -156,7 +156,9 @@ def test_interest_runs_from_the_day_after_the_right_deadline():
 def test_interest_runs_from_the_mise_a_disposition_not_the_deposit():
     """Deposited 03/03/2025 but made available on 10/03/2025: deadline 09/04/2025, 23 days late on 02/05/2025.
     1 560,00 × 11,15 % × 23 / 365 = 10,9605… → 10,96 €."""
-    start = deadlines.start(D(2025, 3, 3), [("DEPOSEE", D(2025, 3, 3)), ("MISE_A_DISPOSITION", D(2025, 3, 10))])
+    start = deadlines.start(
+        D(2025, 3, 3), [("DEPOSEE", D(2025, 3, 3)), ("MISE_A_DISPOSITION", D(2025, 3, 10))]
+    )
     claim = deadlines.claim(
         start=start, term_days=30, amount_due=Decimal("1560.00"), ecb_rate=Decimal("3.15"), on=D(2025, 5, 2)
     )
