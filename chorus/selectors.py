@@ -99,10 +99,8 @@ def with_public_deadline(invoices: QuerySet, *, today: datetime.date | None = No
     term = ExpressionWrapper(days * datetime.timedelta(days=1), output_field=DurationField())
     # date + interval is a timestamp in PostgreSQL and a text in SQLite: cast back to a date for both.
     due = Cast(ExpressionWrapper(F("public_start") + term, output_field=DateTimeField()), DateField())
-    late = (
-        watched
-        & Q(public_deadline__lt=today, status__in=OPEN_STATUSES)
-        & ~Q(chorus_submission__chorus_status=PAID_OUT)
+    late = Q(public_deadline__lt=today, status__in=OPEN_STATUSES) & ~Q(
+        chorus_submission__chorus_status=PAID_OUT
     )
     return (
         invoices.alias(public_start=start, public_received_on=received_on)

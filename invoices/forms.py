@@ -183,7 +183,8 @@ class InvoiceForm(VatRegimeMixin, CabinetScopedForm):
         help_texts = {
             "footer_text": limits.FOOTER_HELP,
             "payment_terms_days": "Au plus 60 jours (ou 45 jours fin de mois) pour une entreprise, "
-            "30 jours pour un acheteur public ; libre pour un particulier.",
+            "30 jours pour un acheteur public (50 pour un établissement public de santé, 60 pour une entreprise "
+            "publique) ; libre pour un particulier.",
         }
 
     def clean(self):
@@ -192,7 +193,10 @@ class InvoiceForm(VatRegimeMixin, CabinetScopedForm):
         days = cleaned.get("payment_terms_days")
         if client is not None and days is not None:
             error = terms.terms_error(
-                days=days, end_of_month=cleaned.get("payment_end_of_month", False), buyer=buyer_kind(client)
+                days=days,
+                end_of_month=cleaned.get("payment_end_of_month", False),
+                buyer=buyer_kind(client),
+                public_max_days=client.delai_paiement_public,
             )
             if error:
                 self.add_error("payment_terms_days", error)
@@ -368,6 +372,8 @@ class ReminderPlanForm(forms.Form):
 class ReminderHoldForm(forms.Form):
     reason = forms.ChoiceField(label="Motif", choices=HoldReason.choices)
     note = forms.CharField(label="Précision", max_length=200, required=False)
+
+
 STATEMENT_HELP = "Relevé CAMT.053 (XML, format ISO 20022) ou export CSV de votre banque."
 
 
