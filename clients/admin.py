@@ -10,8 +10,8 @@ class ContactInline(admin.TabularInline):
 
 @admin.register(Client)
 class ClientAdmin(admin.ModelAdmin):
-    list_display = ["nom", "cabinet", "categorie", "siret", "ville"]
-    list_filter = ["categorie", "cabinet"]
+    list_display = ["nom", "cabinet", "categorie", "delai_paiement_public", "siret", "ville"]
+    list_filter = ["categorie", "delai_paiement_public", "cabinet"]
     search_fields = ["nom", "siret", "ville"]
     list_select_related = ["cabinet"]
     inlines = [ContactInline]

@@ -8,7 +8,17 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 
-from clients.models import FRANCE, Category, Client, Contact, Dossier, DossierStatus, WorkFamily
+from clients.models import (
+    FRANCE,
+    PUBLIC_CATEGORIES,
+    Category,
+    Client,
+    Contact,
+    Dossier,
+    DossierStatus,
+    PublicTerm,
+    WorkFamily,
+)
 from clients.pickers import ClientPickerField
 from geoprod.filters import ListFilterForm
 from geoprod.forms import CompactField
@@ -60,7 +70,8 @@ class ClientForm(FrenchPostcodeMixin, forms.ModelForm):
         model = Client
         fields = [
             "nom", "adresse", "code_postal", "ville", "pays", "province", "telephone", "fax", "email",
-            "site_web", "categorie", "siret", "tva_intracom", "destinataire_chorus", "groupe", "responsable",
+            "site_web", "categorie", "delai_paiement_public", "siret", "tva_intracom", "destinataire_chorus",
+            "groupe", "responsable",
         ]  # fmt: skip
         field_classes = {"responsable": UserChoiceField, "telephone": PhoneField, "fax": PhoneField}
         error_messages = {"nom": {"required": "Le nom du client est obligatoire."}}
@@ -70,9 +81,14 @@ class ClientForm(FrenchPostcodeMixin, forms.ModelForm):
         self.instance.cabinet = cabinet
         self.fields["responsable"].queryset = _cabinet_users(cabinet)
         self.fields["siret"].widget.attrs["placeholder"] = "14 chiffres"
+        term = self.fields["delai_paiement_public"]
+        term.required = False
+        term.widget.attrs["data-shown-for"] = ",".join(sorted(PUBLIC_CATEGORIES))
 
     def clean(self):
         cleaned = super().clean()
+        if not cleaned.get("delai_paiement_public") or cleaned.get("categorie") not in PUBLIC_CATEGORIES:
+            cleaned["delai_paiement_public"] = PublicTerm.STANDARD
         twin, reason = self._likely_duplicate(cleaned)
         if twin is not None and not cleaned.get("confirmer_doublon"):
             self.fields["confirmer_doublon"].widget = forms.CheckboxInput()

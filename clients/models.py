@@ -20,6 +20,14 @@ class Category(models.TextChoices):
     AUTRE = "autre", "Autre"
 
 
+class PublicTerm(models.IntegerChoices):
+    """How long a public buyer has to pay (C. commande publique R2192-10 and R2192-11)."""
+
+    STANDARD = 30, "30 jours (État, collectivité, autre établissement public)"
+    SANTE = 50, "50 jours (établissement public de santé)"
+    ENTREPRISE_PUBLIQUE = 60, "60 jours (entreprise publique)"
+
+
 PUBLIC_CATEGORIES = frozenset({Category.COLLECTIVITE, Category.ETAT, Category.ETABLISSEMENT_PUBLIC})
 # French buyers identified by their SIRET/SIREN on every invoice (French e-invoicing, BR-FR).
 SIRET_CATEGORIES = PUBLIC_CATEGORIES | {Category.ENTREPRISE}
@@ -40,6 +48,12 @@ class Client(models.Model):
     site_web = models.URLField("site internet", blank=True)
     categorie = models.CharField(
         "catégorie", max_length=30, choices=Category.choices, default=Category.ENTREPRISE
+    )
+    delai_paiement_public = models.PositiveSmallIntegerField(
+        "délai de paiement public",
+        choices=PublicTerm.choices,
+        default=PublicTerm.STANDARD,
+        help_text="Compté à partir de la mise à disposition de la facture dans Chorus Pro.",
     )
     siret = models.CharField("N° SIRET", max_length=14, blank=True, validators=[validate_siret])
     tva_intracom = models.CharField(

@@ -189,7 +189,8 @@ class InvoiceForm(VatRegimeMixin, CabinetScopedForm):
         help_texts = {
             "footer_text": limits.FOOTER_HELP,
             "payment_terms_days": "Au plus 60 jours (ou 45 jours fin de mois) pour une entreprise, "
-            "30 jours pour un acheteur public ; libre pour un particulier.",
+            "30 jours pour un acheteur public (50 pour un établissement public de santé, 60 pour une entreprise "
+            "publique) ; libre pour un particulier.",
         }
 
     def clean(self):
@@ -198,7 +199,10 @@ class InvoiceForm(VatRegimeMixin, CabinetScopedForm):
         days = cleaned.get("payment_terms_days")
         if client is not None and days is not None:
             error = terms.terms_error(
-                days=days, end_of_month=cleaned.get("payment_end_of_month", False), buyer=buyer_kind(client)
+                days=days,
+                end_of_month=cleaned.get("payment_end_of_month", False),
+                buyer=buyer_kind(client),
+                public_max_days=client.delai_paiement_public,
             )
             if error:
                 self.add_error("payment_terms_days", error)

@@ -1,7 +1,8 @@
 """Payment terms within the law and the late-payment rate an invoice states, free of Django.
 
 B2B: 60 days from the invoice date, or 45 days end of month (C. com. L441-10 I). Public buyers: 30 days
-(C. commande publique R2192-10), and late payment earns « intérêts moratoires » at the ECB main
+(C. commande publique R2192-10), 50 for a public health establishment and 60 for a public company (R2192-11),
+counted from the buyer's receipt of the invoice (R2192-12, chorus/deadlines.py), and late payment earns « intérêts moratoires » at the ECB main
 refinancing rate in force on the first day of the half-year in which they start to run, plus 8 points
 (R2192-31), with the 40 € indemnity (D441-5). Private individuals: the parties are free.
 """
@@ -26,13 +27,15 @@ PUBLIC = "public"
 B2B = "b2b"
 
 
-def terms_error(*, days: int, end_of_month: bool, buyer: str) -> str:
-    """The French rule a payment term breaks, or "" when it is lawful for that buyer."""
+def terms_error(*, days: int, end_of_month: bool, buyer: str, public_max_days: int = PUBLIC_MAX_DAYS) -> str:
+    """The French rule a payment term breaks, or "" when it is lawful for that buyer (a public buyer's own
+    maximum: 30, 50 or 60 days)."""
     if buyer == PUBLIC:
-        if end_of_month or days > PUBLIC_MAX_DAYS:
+        if end_of_month or days > public_max_days:
             return (
-                f"Un acheteur public paie sous {PUBLIC_MAX_DAYS} jours au plus à compter de la réception de la "
-                "facture (art. R2192-10 du Code de la commande publique) : pas de délai plus long ni « fin de mois »."
+                f"Cet acheteur public paie sous {public_max_days} jours au plus à compter de la réception de la "
+                "facture (art. R2192-10 et R2192-11 du Code de la commande publique) : pas de délai plus long ni "
+                "« fin de mois »."
             )
         return ""
     if buyer == B2B:

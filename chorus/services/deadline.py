@@ -17,7 +17,7 @@ from invoices.models import DocumentAction, EcbRate, Invoice
 
 def watched(invoice: Invoice, submission: ChorusSubmission | None) -> bool:
     """An invoice (not an avoir) in a public buyer's hands through Chorus Pro, its payment term running (or
-    run). A private client marked « destinataire Chorus Pro » is not bound by the public 30 days."""
+    run). A private client marked « destinataire Chorus Pro » is not bound by the public payment term."""
     return bool(
         submission is not None
         and submission.is_submitted
@@ -28,8 +28,16 @@ def watched(invoice: Invoice, submission: ChorusSubmission | None) -> bool:
     )
 
 
+def start_for(submission: ChorusSubmission) -> deadlines.Start:
+    """When the payment term started, from the submission's status history (prefetch `status_changes`)."""
+    changes = [(c.status, timezone.localdate(c.changed_at)) for c in submission.status_changes.all()]
+    return deadlines.start(submission.date_depot, changes)
+
+
 def deadline_for(invoice: Invoice, submission: ChorusSubmission | None) -> datetime.date | None:
-    return deadlines.deadline(submission.date_depot) if watched(invoice, submission) else None
+    if not watched(invoice, submission):
+        return None
+    return deadlines.deadline(start_for(submission).on, invoice.client.delai_paiement_public)
 
 
 def is_owed(invoice: Invoice, submission: ChorusSubmission | None) -> bool:
@@ -46,7 +54,8 @@ def claim_for(
     on = on or timezone.localdate()
     if not is_owed(invoice, submission):
         return None
-    due = deadlines.deadline(submission.date_depot)
+    start, term_days = start_for(submission), invoice.client.delai_paiement_public
+    due = deadlines.deadline(start.on, term_days)
     if deadlines.days_late(due, on) == 0:
         return None
     day = deadlines.rate_day(due)
@@ -56,7 +65,7 @@ def claim_for(
             f"Aucun taux BCE connu au {day:%d/%m/%Y} : ajoutez-le dans l'administration (« Taux BCE »)."
         )
     return deadlines.claim(
-        deposited_on=submission.date_depot, amount_due=invoice.amount_due, ecb_rate=ecb_rate, on=on
+        start=start, term_days=term_days, amount_due=invoice.amount_due, ecb_rate=ecb_rate, on=on
     )
 
 

@@ -90,6 +90,7 @@ def _deadline_context(invoice, submission) -> dict:
         claim, claim_error = None, e.message
     return {
         "public_deadline": due,
+        "public_start": deadline.start_for(submission),
         "public_owed": deadline.is_owed(invoice, submission),
         "claim": claim,
         "claim_error": claim_error,

@@ -18,14 +18,23 @@ def buyer_kind(client: Client) -> str:
 
 def check_terms(*, client: Client, days: int, end_of_month: bool) -> None:
     """Raises InvoicingError (field payment_terms_days) when the term exceeds what the law allows."""
-    error = terms.terms_error(days=days, end_of_month=end_of_month, buyer=buyer_kind(client))
+    error = terms.terms_error(
+        days=days,
+        end_of_month=end_of_month,
+        buyer=buyer_kind(client),
+        public_max_days=client.delai_paiement_public,
+    )
     if error:
         raise InvoicingError(error, field="payment_terms_days")
 
 
 def default_terms_days(client: Client, cabinet_days: int) -> int:
     """The cabinet's usual term, shortened to the legal cap of a public buyer."""
-    return min(cabinet_days, terms.PUBLIC_MAX_DAYS) if buyer_kind(client) == terms.PUBLIC else cabinet_days
+    return (
+        min(cabinet_days, client.delai_paiement_public)
+        if buyer_kind(client) == terms.PUBLIC
+        else cabinet_days
+    )
 
 
 def late_rate(invoice: Invoice, *, due_date: datetime.date) -> terms.LateRate:

@@ -47,3 +47,12 @@ document.addEventListener("click", (event) => {
   const first = document.getElementById(`id_${prefix}-${index}-designation`);
   if (first) first.focus();
 });
+
+// A field marked data-shown-for="a,b" is shown only while its form's « Catégorie » is one of those values.
+document.querySelectorAll("[data-shown-for]").forEach((input) => {
+  const category = input.form.elements.categorie;
+  const field = input.closest(".field");
+  const show = () => { field.hidden = !input.dataset.shownFor.split(",").includes(category.value); };
+  category.addEventListener("change", show);
+  show();
+});

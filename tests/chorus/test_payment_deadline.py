@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chorus import selectors
-from chorus.models import ChorusSubmission
+from chorus.models import ChorusStatusChange, ChorusSubmission
 from chorus.services import deadline
 from invoices.models import DocumentAction, DocumentEvent, EcbRate, Invoice
 from tests import factories
@@ -30,14 +30,26 @@ def ecb_rate(db):
     EcbRate.objects.create(valid_from=datetime.date(2000, 1, 1), rate=Decimal("2.15"))
 
 
-def sent(cabinet, mairie, account, *, days_ago: int, status: str = "MISE_A_DISPOSITION", **kw):
-    """A 1 560,00 € TTC invoice deposited in Chorus `days_ago` days ago."""
+def days_ago(days: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days)
+
+
+def sent(cabinet, mairie, account, *, days_ago: int, status: str = "MISE_A_DISPOSITION", history=(), **kw):
+    """A 1 560,00 € TTC invoice deposited in Chorus `days_ago` days ago; `history`: (status, days ago) changes
+    recorded since (none: no « Mise à disposition » known, the deadline is estimated from the deposit)."""
     invoice = factories.make_invoice(cabinet, client=mairie, issued=True, **kw)
     sub = factories.make_submission(invoice, account, lookup=True, service_code="URBA", submit=True)
     ChorusSubmission.objects.filter(pk=sub.pk).update(
         date_depot=timezone.localdate() - datetime.timedelta(days=days_ago), chorus_status=status
     )
-    return Invoice.objects.select_related("chorus_submission").get(pk=invoice.pk)
+    for changed, ago in history:
+        noon = datetime.datetime.combine(
+            timezone.localdate() - datetime.timedelta(days=ago), datetime.time(12)
+        )
+        ChorusStatusChange.objects.create(
+            submission=sub, status=changed, changed_at=timezone.make_aware(noon)
+        )
+    return Invoice.objects.select_related("chorus_submission", "client").get(pk=invoice.pk)
 
 
 @pytest.fixture
@@ -200,7 +212,7 @@ def test_invoice_list_queries_do_not_grow_with_public_invoices(
     with CaptureQueriesContext(connection) as one:
         c.get(url)
     for days in (1, 20, 45, 60):
-        sent(cabinet, mairie, account, days_ago=days)
+        sent(cabinet, mairie, account, days_ago=days, history=[("MISE_A_DISPOSITION", days - 1)])
     with CaptureQueriesContext(connection) as five:
         text = body(c.get(url))
     assert text.count(">Échéance publique ") == 5
@@ -225,7 +237,7 @@ def test_dashboard_block_is_one_query_whatever_the_rows(
     chorus, cabinet, mairie, account, late, django_assert_num_queries
 ):
     for days in (35, 45, 25):
-        sent(cabinet, mairie, account, days_ago=days)
+        sent(cabinet, mairie, account, days_ago=days, history=[("MISE_A_DISPOSITION", days - 1)])
     with django_assert_num_queries(1):
         rows = selectors.public_deadlines(cabinet=cabinet)
         assert [r.client.nom for r in rows] and all(r.chorus_submission.date_depot for r in rows)
@@ -270,3 +282,107 @@ def test_a_user_without_cabinet_gets_403(client_as, late):
     nobody = get_user_model().objects.create_user("sans-cabinet", password="x")
     response = client_as(nobody).post(reverse("chorus:invoice-claim-letter", args=[late.pk]))
     assert response.status_code == 403
+
+
+# --- When the term starts and how long it runs ---------------------------------------------------------
+
+
+def shown_everywhere(client_as, comptable, invoice) -> tuple:
+    """The « Échéance publique » of `invoice` as the list, the invoice page and the dashboard show it."""
+    c = client_as(comptable)
+    row = next(i for i in selectors.with_public_deadline(Invoice.objects.all()) if i.pk == invoice.pk)
+    listed = body(c.get(reverse("invoices:invoice-list")))
+    page = body(c.get(invoice.get_absolute_url()))
+    home = body(c.get(reverse("home")))
+    dashboard = home[home.index('id="public-deadlines"') :]
+    due = f"{row.public_deadline:%d/%m/%Y}"
+    assert f">Échéance publique {due}" in listed
+    assert f"Échéance publique</dt><dd>{due}" in page
+    assert f">{due}</td>" in dashboard
+    return row, listed, page, dashboard
+
+
+def test_the_term_runs_from_the_mise_a_disposition_the_same_date_everywhere(
+    client_as, comptable, chorus, cabinet, mairie, account
+):
+    """Deposited 40 days ago, made available 35 days ago: due 5 days ago, not 10."""
+    invoice = sent(
+        cabinet,
+        mairie,
+        account,
+        days_ago=40,
+        status="SERVICE_FAIT",
+        history=[("MISE_A_DISPOSITION", 35), ("SERVICE_FAIT", 20)],
+    )
+    row, listed, page, dashboard = shown_everywhere(client_as, comptable, invoice)
+    assert (row.public_deadline, row.public_deadline_estimated, row.public_late) == (days_ago(5), False, True)
+    assert "30 jours après la mise à disposition dans Chorus Pro" in listed and "estimée" not in listed
+    assert f"Mise à disposition de l'acheteur</dt><dd>{days_ago(35):%d/%m/%Y}" in page
+    assert "En retard de 5 jours" in page and "estimée" not in page
+    assert "en retard de 5 j" in dashboard
+    claim = deadline.claim_for(invoice=invoice, submission=invoice.chorus_submission)
+    assert (claim.deadline, claim.days_late, claim.start.estimated) == (days_ago(5), 5, False)
+
+
+def test_a_later_status_stands_for_a_mise_a_disposition_never_seen(
+    client_as, comptable, chorus, cabinet, mairie, account
+):
+    invoice = sent(cabinet, mairie, account, days_ago=40, status="MANDATEE", history=[("MANDATEE", 32)])
+    row, *_ = shown_everywhere(client_as, comptable, invoice)
+    assert (row.public_deadline, row.public_deadline_estimated) == (days_ago(2), False)
+
+
+def test_estimated_from_the_deposit_while_no_mise_a_disposition_is_known(
+    client_as, comptable, chorus, cabinet, mairie, account
+):
+    invoice = sent(cabinet, mairie, account, days_ago=25, status="DEPOSEE", history=[("DEPOSEE", 25)])
+    row, listed, page, dashboard = shown_everywhere(client_as, comptable, invoice)
+    assert (row.public_deadline, row.public_deadline_estimated) == (days_ago(-5), True)
+    assert "(estimée depuis le dépôt)" in listed
+    assert "pas encore connue" in page and "estimée depuis le dépôt" in page
+    assert "Estimée depuis le dépôt dans Chorus Pro" in dashboard and "dans 5 j" in dashboard
+
+
+def test_a_mise_a_disposition_before_a_new_deposit_does_not_count(chorus, cabinet, mairie, account):
+    """Made available 20 days ago to the wrong service, recycled and deposited anew 10 days ago."""
+    invoice = sent(
+        cabinet, mairie, account, days_ago=10, status="DEPOSEE", history=[("MISE_A_DISPOSITION", 20)]
+    )
+    row = selectors.with_public_deadline(Invoice.objects.filter(pk=invoice.pk)).get()
+    assert (row.public_deadline, row.public_deadline_estimated) == (days_ago(-20), True)
+    assert deadline.deadline_for(invoice, invoice.chorus_submission) == days_ago(-20)
+
+
+@pytest.mark.parametrize(
+    ("term", "late_days", "interest"), [(30, 35, "15.18"), (50, 15, "6.51"), (60, 5, "2.17")]
+)
+def test_the_client_s_term_sets_the_deadline_and_the_interest(
+    client_as, comptable, chorus, cabinet, account, term, late_days, interest
+):
+    """Made available 65 days ago. 1 560,00 × 10,15 % / 365 = 0,43380… a day: × 35 = 15,18 ; × 15 = 6,51 ;
+    × 5 = 2,17 €, plus the 40 € indemnity in each case."""
+    buyer = factories.make_public_client(
+        cabinet, categorie="etablissement_public", delai_paiement_public=term
+    )
+    invoice = sent(cabinet, buyer, account, days_ago=70, history=[("MISE_A_DISPOSITION", 65)])
+    row, listed, page, dashboard = shown_everywhere(client_as, comptable, invoice)
+    assert (row.public_deadline, row.public_late) == (days_ago(late_days), True)
+    assert f"{term} jours après la mise à disposition" in listed and f"({term} jours à compter" in page
+    assert f"en retard de {late_days} j" in dashboard
+    claim = deadline.claim_for(invoice=invoice, submission=invoice.chorus_submission)
+    assert (claim.term_days, claim.days_late) == (term, late_days)
+    assert (claim.interest, claim.indemnity) == (Decimal(interest), Decimal("40.00"))
+
+
+def test_the_claim_letter_states_the_mise_a_disposition_and_the_term(
+    client_as, comptable, chorus, cabinet, account
+):
+    hospital = factories.make_public_client(
+        cabinet, categorie="etablissement_public", delai_paiement_public=50
+    )
+    invoice = sent(cabinet, hospital, account, days_ago=70, history=[("MISE_A_DISPOSITION", 65)])
+    response = client_as(comptable).post(reverse("chorus:invoice-claim-letter", args=[invoice.pk]))
+    text = " ".join(pdf_pages(response.content)).replace("\xa0", " ")
+    assert f"mise à votre disposition sur ce portail le {days_ago(65):%d/%m/%Y}" in text
+    assert "Le délai de paiement de 50 jours" in text and "mise à disposition + 50 jours" in text
+    assert f"{days_ago(15):%d/%m/%Y}" in text and "R2192-12" in text

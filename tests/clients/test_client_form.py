@@ -164,3 +164,20 @@ def test_editing_a_client_is_not_a_duplicate_of_itself(client_as, comptable, cab
     created = Client.objects.get(nom="Mairie de Colomiers")
     response = http.post(reverse("clients:client-edit", args=[created.pk]), _data(ville="Colomiers Centre"))
     assert response.status_code == 302
+
+
+def test_public_payment_term_is_chosen_for_a_public_buyer_only(client_as, comptable):
+    c = client_as(comptable)
+    form = body(c.get(URL))
+    assert 'name="delai_paiement_public"' in form
+    assert 'data-shown-for="collectivite,etablissement_public,etat"' in form
+    assert "50 jours (établissement public de santé)" in form and "60 jours (entreprise publique)" in form
+    c.post(URL, _data(nom="CHU de Toulouse", categorie="etablissement_public", delai_paiement_public="50"))
+    hospital = Client.objects.get(nom="CHU de Toulouse")
+    assert hospital.delai_paiement_public == 50
+    assert "50 jours (établissement public de santé)" in body(c.get(hospital.get_absolute_url()))
+    again = {"confirmer_doublon": "on"}  # same SIRET as the hospital
+    c.post(URL, _data(nom="SARL Dupont", categorie="entreprise", delai_paiement_public="60", **again))
+    assert Client.objects.get(nom="SARL Dupont").delai_paiement_public == 30
+    c.post(URL, _data(nom="Mairie de Blagnac", **again))  # no choice posted: 30 days
+    assert Client.objects.get(nom="Mairie de Blagnac").delai_paiement_public == 30

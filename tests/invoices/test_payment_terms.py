@@ -45,6 +45,17 @@ def test_public_buyers_pay_within_30_days(cabinet):
     factories.make_invoice(cabinet, client=mairie, payment_terms_days=30)
 
 
+@pytest.mark.parametrize(
+    ("term", "label"), [(50, "établissement public de santé"), (60, "entreprise publique")]
+)
+def test_a_hospital_or_a_public_company_may_be_given_its_longer_term(cabinet, term, label):
+    buyer = factories.make_public_client(cabinet, delai_paiement_public=term)
+    assert label in buyer.get_delai_paiement_public_display()
+    with pytest.raises(InvoicingError, match=f"sous {term} jours au plus"):
+        factories.make_invoice(cabinet, client=buyer, payment_terms_days=term + 1)
+    assert factories.make_invoice(cabinet, client=buyer, payment_terms_days=term).payment_terms_days == term
+
+
 def test_particuliers_are_free(cabinet):
     particulier = factories.make_client(cabinet, categorie="particulier", siret="")
     invoice = factories.make_invoice(cabinet, client=particulier, payment_terms_days=120, issued=True)
