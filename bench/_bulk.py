@@ -220,3 +220,21 @@ def seed(cabinets_and_users, *, invoices: int, extras_for=None) -> float:
         # What autovacuum does after a load: statistics, and the visibility map index-only scans need.
         cursor.execute("VACUUM ANALYZE")
     return time.perf_counter() - started
+
+
+def seed_cabinets(cabinets: int, *, invoices: int, extras: bool = False):
+    """`cabinets` cabinets « Cabinet i », each with its user « bench<i> » and `invoices` invoices (with
+    `extras`, the first one also gets its règlements, devis and Chorus submissions); returns the
+    (cabinet, user) pairs and the seconds the load took. PostgreSQL only."""
+    from django.db import connection
+
+    from tests import factories
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("BENCH_CABINETS seeds in SQL for PostgreSQL : donnez DATABASE_URL=postgres://…")
+    pairs = []
+    for i in range(cabinets):
+        cabinet = factories.make_cabinet(raison_sociale=f"Cabinet {i}")
+        pairs.append((cabinet, factories.make_user(cabinet, username=f"bench{i}")))
+    seconds = seed(pairs, invoices=invoices, extras_for=pairs[0][0] if extras else None)
+    return pairs, seconds

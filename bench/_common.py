@@ -137,6 +137,12 @@ def measure_page(http, url: str, runs: int = 60) -> tuple[int, float, float]:
 
     with connection.execute_wrapper(count):
         assert http.get(url).status_code == 200, url
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        cProfile.runctx("http.get(url)", globals(), {"http": http, "url": url}, "/tmp/bench-page.prof")
+        pstats.Stats("/tmp/bench-page.prof").sort_stats("cumulative").print_stats(30)
     samples = []
     for _ in range(runs):
         start = time.perf_counter()

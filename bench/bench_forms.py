@@ -36,17 +36,11 @@ def seeded():
     cabinets = int(os.environ.get("BENCH_CABINETS", "0"))
     if not cabinets:
         return cabinet_with_invoices()
-    if connection.vendor != "postgresql":
-        raise SystemExit("BENCH_CABINETS seeds in SQL for PostgreSQL : donnez DATABASE_URL=postgres://…")
-    from _bulk import seed
+    from _bulk import seed_cabinets
 
-    from tests import factories
-
-    pairs = []
-    for i in range(cabinets):
-        cabinet = factories.make_cabinet(raison_sociale=f"Cabinet {i}")
-        pairs.append((cabinet, factories.make_user(cabinet, username=f"bench{i}")))
-    seconds = seed(pairs, invoices=int(os.environ.get("BENCH_INVOICES", "100000")), extras_for=pairs[0][0])
+    pairs, seconds = seed_cabinets(
+        cabinets, invoices=int(os.environ.get("BENCH_INVOICES", "100000")), extras=True
+    )
     return pairs[0][0], pairs[0][1], seconds
 
 
