@@ -19,7 +19,7 @@ from clients.models import (
     PublicTerm,
     WorkFamily,
 )
-from clients.pickers import ClientPickerField
+from clients.pickers import ClientPickerField, is_ascii_id
 from geoprod.filters import ListFilterForm
 from geoprod.forms import CompactField
 from geoprod.models import Cabinet
@@ -215,6 +215,12 @@ class PickerSearchForm(forms.Form):
             "max_value": "Le client indiqué n'est pas valide.",
         },
     )
+
+    def clean_client(self):
+        raw = str(self.data.get("client", "")).strip()
+        if raw and not is_ascii_id(raw):
+            raise forms.ValidationError("Le client indiqué n'est pas valide.")
+        return self.cleaned_data["client"]
 
     def first_error(self) -> str:
         return next(iter(e for errors in self.errors.values() for e in errors))

@@ -55,7 +55,7 @@ class PickerSelect(forms.Select):
     def _row(field, pk):
         # Only the field's queryset (the cabinet's rows): another cabinet's id is not shown, and the field
         # refuses it on submit.
-        return field.queryset.filter(pk=int(pk)).first() if _is_id(pk) else None
+        return field.queryset.filter(pk=int(pk)).first() if is_ascii_id(pk) else None
 
 
 class DossierPickerSelect(PickerSelect):
@@ -63,7 +63,8 @@ class DossierPickerSelect(PickerSelect):
         return {"data-client": str(row.client_id)}
 
 
-def _is_id(value) -> bool:
+def is_ascii_id(value) -> bool:
+    """An id in ASCII digits: int() would also read « ١ » as 1."""
     key = str(value)
     return key.isascii() and key.isdigit() and len(key) <= 18
 
@@ -72,7 +73,7 @@ class PickerField(forms.ModelChoiceField):
     """Refuses anything but an id in ASCII digits: int() would read « ١ » as 1, another client."""
 
     def to_python(self, value):
-        if value not in self.empty_values and not isinstance(value, int) and not _is_id(value):
+        if value not in self.empty_values and not isinstance(value, int) and not is_ascii_id(value):
             raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
         return super().to_python(value)
 

@@ -84,6 +84,7 @@ def test_search_requires_login(client, db, url):
         ({"client": "abc"}, "Le client indiqué n'est pas valide."),
         ({"client": "-3"}, "Le client indiqué n'est pas valide."),
         ({"client": "9" * 30}, "Le client indiqué n'est pas valide."),
+        ({"client": "\u0661"}, "Le client indiqué n'est pas valide."),  # an Arabic-Indic 1, not id 1
     ],
 )
 def test_bad_input_is_answered_in_french(cabinet, client_as, comptable, params, message):
