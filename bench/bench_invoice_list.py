@@ -8,7 +8,8 @@ Usage (repo root):
 BENCH_EXPLAIN=1 prints each query's EXPLAIN ANALYZE execution time (=full: the plans); BENCH_PROFILE=1 a profile
 of one request per page.
 Runs on a throwaway test database (in-memory SQLite, or test_<name> of DATABASE_URL). Prints figures
-only; the goal is p95 < 100 ms with a number of queries that does not grow with the rows.
+only; the goal is p95 < 100 ms with a number of queries that does not grow with the rows. A search's page is
+measured, then (« + /factures/totaux/ ») its totals row and page count, which the page loads after it.
 """
 
 from __future__ import annotations
@@ -66,6 +67,10 @@ def main() -> None:
         ):
             queries, median, p95 = measure_page(http, url, RUNS)
             print(f"{url:<44} {queries:>7} {median:>10.1f} {p95:>8.1f}")
+            if "q=" in url:  # a search's totals row and page count, loaded after its page
+                totals = url.replace("/factures/?", "/factures/totaux/?")
+                queries, median, p95 = measure_page(http, totals, RUNS)
+                print(f"{'  + ' + totals:<44} {queries:>7} {median:>10.1f} {p95:>8.1f}")
         print(f"({RUNS} requests per page after one warm-up, Django test client, 25 rows per page)")
 
 

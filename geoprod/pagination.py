@@ -8,6 +8,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, F, Func, Q, QuerySet
 
 PAGE_SIZE = 25
+# Past it an uncounted page is the counted list's last page (its OFFSET stays within SQL's integers).
+MAX_UNCOUNTED_PAGE = 10**9
 
 
 class RowsPaginator(Paginator):
@@ -23,10 +25,42 @@ class RowsPaginator(Paginator):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = min(bottom + self.per_page, self.count)
-        ordering = self.object_list.query.order_by
-        ids = self.object_list.values("pk")[bottom:top]
-        chosen = self.rows(self.object_list.model._default_manager.filter(_among(ids))).order_by(*ordering)
-        return self._get_page(chosen, number, self)
+        return self._get_page(_chosen_rows(self.object_list, self.rows, bottom, top), number, self)
+
+
+def _chosen_rows(
+    object_list: QuerySet, rows: Callable[[QuerySet], QuerySet], bottom: int, top: int
+) -> QuerySet:
+    """Rows bottom..top of `object_list`, chosen on its bare ids, read with `rows`' joins, in its order."""
+    ids = object_list.values("pk")[bottom:top]
+    return rows(object_list.model._default_manager.filter(_among(ids))).order_by(*object_list.query.order_by)
+
+
+class UncountedPage:
+    """A page of a set that is not counted: one row more than the page is read to know whether a next
+    page exists. A search's count comes with its totals, loaded after the page (the invoice list)."""
+
+    uncounted = True
+
+    def __init__(self, rows: list, number: int, per_page: int):
+        self.object_list = rows[:per_page]
+        self.number = number
+        self._has_next = len(rows) > per_page
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
 
 
 def _among(ids: QuerySet) -> Q:
@@ -58,15 +92,34 @@ def paginate(
     per_page: int = PAGE_SIZE,
     count: int | None = None,
     rows: Callable[[QuerySet], QuerySet] | None = None,
-) -> tuple[Page, str]:
+    counted: bool = True,
+) -> tuple[Page | UncountedPage, str]:
     """Returns the requested page (out-of-range numbers fall back to the last page) and the query
     string of the other GET parameters, for building « page suivante » links. `count`, when the caller
     already has it (a totals query), spares the paginator its own COUNT over the filtered set. `rows`,
-    given a queryset without joins, adds what a displayed row needs to the page's rows only."""
+    given a queryset without joins, adds what a displayed row needs to the page's rows only.
+    `counted=False` (with `rows`) leaves the set uncounted: the page says only whether another one
+    follows (UncountedPage), for a list whose count is loaded after it."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    if count is None and rows is not None and not counted:
+        if page := _uncounted_page(queryset, per_page, rows, request.GET.get("page")):
+            return page, params.urlencode()
     paginator = Paginator(queryset, per_page) if rows is None else RowsPaginator(queryset, per_page, rows)
     if count is not None:
         paginator.count = count
-    page = paginator.get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return page, params.urlencode()
+    return paginator.get_page(request.GET.get("page")), params.urlencode()
+
+
+def _uncounted_page(queryset: QuerySet, per_page: int, rows, number) -> UncountedPage | None:
+    """The page asked for without counting the set, or None when it is past the end (the caller then
+    counts, to show the last page as a counted list does)."""
+    try:
+        number = min(max(int(number), 1), MAX_UNCOUNTED_PAGE)
+    except (TypeError, ValueError):
+        number = 1
+    bottom = (number - 1) * per_page
+    found = list(_chosen_rows(queryset, rows, bottom, bottom + per_page + 1))
+    if not found and number > 1:
+        return None
+    return UncountedPage(found, number, per_page)

@@ -5,6 +5,7 @@ from invoices.views import bank, exports, invoices, payments, quotes, reminders
 app_name = "invoices"
 urlpatterns = [
     path("", invoices.invoice_list, name="invoice-list"),
+    path("totaux/", invoices.invoice_totals, name="invoice-totals"),
     path("export/<str:fmt>/", exports.invoice_export, name="invoice-export"),
     path("nouvelle/", invoices.invoice_create, name="invoice-create"),
     path("<int:pk>/", invoices.invoice_detail, name="invoice-detail"),

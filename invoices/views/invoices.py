@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -40,14 +41,39 @@ def filtered_invoices(request, *, rows: bool = True) -> tuple[InvoiceFilterForm,
 
 def invoice_list(request):
     # Totals and the page's choice on the bare filtered set; only the page's 25 rows get their joins.
+    # A search's page comes first and its totals after (invoice_totals below), unless the browser
+    # cannot load them (« Calculer les totaux », TOTALS_NOW).
     cabinet = current_cabinet(request)
     filters = InvoiceFilterForm(request.GET or None, cabinet=cabinet)
     params = criteria(filters)
     invoices = selectors.filter_invoices(cabinet, params, rows=False)
-    totals = selectors.list_totals(cabinet, params, invoices)
-    page, querystring = paginate(request, invoices, count=totals.count, rows=selectors.list_rows)
+    deferred = selectors.totals_deferred(params) and not request.GET.get(TOTALS_NOW)
+    totals = None if deferred else selectors.list_totals(cabinet, params, invoices)
+    page, querystring = paginate(
+        request, invoices, count=totals and totals.count, rows=selectors.list_rows, counted=not deferred
+    )
     context = {"page": page, "filters": filters, "querystring": querystring, "totals": totals}
+    if deferred:
+        asked = request.GET.urlencode()
+        context["load_url"] = f"{reverse('invoices:invoice-totals')}?{asked}"
+        context["now_url"] = f"?{asked}&{TOTALS_NOW}=1"
     return render(request, "invoices/invoice_list.html", context)
+
+
+# The query parameter that asks the list for its totals in the page itself (without JavaScript).
+TOTALS_NOW = "totaux"
+
+
+def invoice_totals(request):
+    """The totals row and the page count of the list's search, loaded once its page is shown; the
+    pagination replaces the page's own (« Page 3 sur 40 »)."""
+    cabinet = current_cabinet(request)
+    params = criteria(InvoiceFilterForm(request.GET or None, cabinet=cabinet))
+    invoices = selectors.filter_invoices(cabinet, params, rows=False)
+    totals = selectors.list_totals(cabinet, params, invoices)
+    page, querystring = paginate(request, invoices, count=totals.count)
+    context = {"page": page, "querystring": querystring, "totals": totals, "oob": True}
+    return render(request, "invoices/_invoice_list_totals.html", context)
 
 
 def invoice_create(request):
