@@ -56,3 +56,17 @@ document.querySelectorAll("[data-shown-for]").forEach((input) => {
   category.addEventListener("change", show);
   show();
 });
+
+// A list's totals loaded after its page (data-totals-retry): when they cannot be loaded, say so and offer them in the page.
+document.addEventListener("htmx:responseError", totalsUnavailable);
+document.addEventListener("htmx:sendError", totalsUnavailable);
+function totalsUnavailable(event) {
+  const box = event.detail.elt;
+  if (!box.dataset || !box.dataset.totalsRetry) return;
+  const cell = box.querySelector(".totals-row th");
+  const link = document.createElement("a");
+  link.href = box.dataset.totalsRetry;
+  link.textContent = "Calculer les totaux";
+  cell.replaceChildren("Totaux indisponibles pour le moment. ", link);
+  box.querySelector("table").removeAttribute("aria-busy");
+}

@@ -37,3 +37,19 @@ def test_a_search_fills_its_totals_and_its_page_count(login, comptable, cabinet,
     expect(page.get_by_role("navigation", name="Pagination")).to_contain_text("Page 2 sur 2 (27 résultats)")
     expect(page.locator("tr[id^=facture-]")).to_have_count(2)
     assert csp_refusals == []
+
+
+def test_totals_that_cannot_be_loaded_say_so_and_offer_them_in_the_page(login, comptable, cabinet, site):
+    for _ in range(3):
+        factories.make_invoice(cabinet, [("Plan", "1", "1000.00", "20.00")], objet="Division")
+    page = login(comptable)
+    page.route("**/factures/totaux/**", lambda route: route.fulfill(status=500, body="Erreur"))
+    page.goto(f"{site}/factures/?q=division")
+    expect(page.locator("tr[id^=facture-]")).to_have_count(3)
+    totals = page.get_by_role("table", name="Totaux de la sélection")
+    expect(totals).to_contain_text("Totaux indisponibles pour le moment.")
+    page.unroute("**/factures/totaux/**")
+    with page.expect_navigation():
+        totals.get_by_role("link", name="Calculer les totaux").click()
+    expect(totals).to_contain_text("3 factures et avoirs")
+    expect(totals.locator("[data-total=ttc]")).to_have_text("3\xa0600,00\xa0€")
