@@ -93,22 +93,24 @@ def paginate(
     count: int | None = None,
     rows: Callable[[QuerySet], QuerySet] | None = None,
     counted: bool = True,
+    param: str = "page",
 ) -> tuple[Page | UncountedPage, str]:
     """Returns the requested page (out-of-range numbers fall back to the last page) and the query
     string of the other GET parameters, for building « page suivante » links. `count`, when the caller
     already has it (a totals query), spares the paginator its own COUNT over the filtered set. `rows`,
     given a queryset without joins, adds what a displayed row needs to the page's rows only.
     `counted=False` (with `rows`) leaves the set uncounted: the page says only whether another one
-    follows (UncountedPage), for a list whose count is loaded after it."""
+    follows (UncountedPage), for a list whose count is loaded after it. `param` names the page number's
+    parameter, for a page that shows several lists (_pagination.html's `page_param`)."""
     params = request.GET.copy()
-    params.pop("page", None)
+    params.pop(param, None)
     if count is None and rows is not None and not counted:
-        if page := _uncounted_page(queryset, per_page, rows, request.GET.get("page")):
+        if page := _uncounted_page(queryset, per_page, rows, request.GET.get(param)):
             return page, params.urlencode()
     paginator = Paginator(queryset, per_page) if rows is None else RowsPaginator(queryset, per_page, rows)
     if count is not None:
         paginator.count = count
-    return paginator.get_page(request.GET.get("page")), params.urlencode()
+    return paginator.get_page(request.GET.get(param)), params.urlencode()
 
 
 def _uncounted_page(queryset: QuerySet, per_page: int, rows, number) -> UncountedPage | None:

@@ -14,7 +14,7 @@ import logging
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from geoprod.models import Cabinet
@@ -65,8 +65,12 @@ def plan_for(cabinet: Cabinet) -> ReminderPlan:
 
 
 def held_out() -> Q:
-    """Invoices kept out of the plan: held themselves, or their client is."""
-    return Q(reminder_holds__isnull=False) | Q(client__reminder_holds__isnull=False)
+    """Invoices kept out of the plan: held themselves, or their client is. Two EXISTS on the few holds,
+    tested on the cabinet's overdue invoices only (an IN over every invoice of the base joined to the
+    holds took seconds at a million invoices)."""
+    return Q(Exists(ReminderHold.objects.filter(invoice=OuterRef("pk")))) | Q(
+        Exists(ReminderHold.objects.filter(client=OuterRef("client_id")))
+    )
 
 
 def _candidates(cabinet: Cabinet, today: datetime.date) -> QuerySet[Invoice]:
@@ -74,7 +78,7 @@ def _candidates(cabinet: Cabinet, today: datetime.date) -> QuerySet[Invoice]:
     return (
         Invoice.objects.filter(cabinet=cabinet, status__in=OPEN_STATUSES, due_date__lt=today)
         .exclude(kind=InvoiceKind.AVOIR)
-        .exclude(pk__in=Invoice.objects.filter(held_out()).values("pk"))
+        .exclude(held_out())
         .annotate(
             last_level=Subquery(last.values("level")[:1]),
             last_sent=Subquery(

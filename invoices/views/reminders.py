@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clients.models import Client
+from geoprod.pagination import paginate
 from geoprod.tenancy import admin_required, current_cabinet, get_for_cabinet
 from invoices import tasks
 from invoices.errors import InvoicingError
@@ -54,15 +55,24 @@ def reminders_today(request):
     reminders = Reminder.objects.filter(cabinet=cabinet).select_related("invoice__client")
     pending = (ReminderDelivery.TO_HANDLE, ReminderDelivery.FAILED, ReminderDelivery.QUEUED)
     plan = reminder_plan.plan_for(cabinet)
-    context = {
-        "today": today,
-        "plan": plan,
-        "steps": list(plan.steps.all()),
-        "to_handle": reminders.filter(delivery__in=pending).order_by("sent_on", "id"),
-        "sent_today": reminders.filter(sent_on=today).exclude(delivery__in=pending).order_by("id"),
-        "planned": [] if plan.enabled else reminder_plan.due_today(cabinet, today),
-        "holds": ReminderHold.objects.filter(cabinet=cabinet).select_related("invoice__client", "client"),
+    # Four lists on one page, each with its own page number (a first run of the plan can write thousands).
+    sections = {
+        "to_handle": ("a_traiter", reminders.filter(delivery__in=pending).order_by("sent_on", "id")),
+        "sent_today": (
+            "envoyees",
+            reminders.filter(sent_on=today).exclude(delivery__in=pending).order_by("id"),
+        ),
+        "planned": ("prevues", [] if plan.enabled else reminder_plan.due_today(cabinet, today)),
+        "holds": (
+            "exclusions",
+            ReminderHold.objects.filter(cabinet=cabinet)
+            .select_related("invoice__client", "client")
+            .order_by("-created_at", "-id"),
+        ),
     }
+    context = {"today": today, "plan": plan, "steps": list(plan.steps.all())}
+    for name, (param, rows) in sections.items():
+        context[name], context[f"{name}_querystring"] = paginate(request, rows, param=param)
     return render(request, "invoices/reminders_today.html", context)
 
 

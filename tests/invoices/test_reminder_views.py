@@ -99,11 +99,12 @@ def test_the_page_runs_a_fixed_number_of_queries(cabinet, comptable, client_as):
 
     overdue(cabinet)
     reminder_plan.run_plan(cabinet, datetime.date(2026, 7, 8))
-    few = count()
+    reminder_plan.hold(cabinet=cabinet, invoice=overdue(cabinet), reason="litige")
+    few = count()  # every list of the page holds one row (each is paginated: a count, then its rows)
     for _ in range(4):
         overdue(cabinet)
     reminder_plan.run_plan(cabinet, datetime.date(2026, 7, 9))
-    for invoice in cabinet.invoices.all()[:2]:
+    for invoice in cabinet.invoices.exclude(reminder_holds__isnull=False)[:2]:
         reminder_plan.hold(cabinet=cabinet, invoice=invoice, reason="litige")
     assert count() == few
 
@@ -162,3 +163,23 @@ def test_lancer_les_relances_runs_the_plan_now(cabinet, admin, client_as, django
         response = client_as(admin).post(reverse("invoices:reminders-run"))
     assert response.status_code == 302
     assert invoice.reminders.filter(automatic=True).count() == 1
+
+
+def test_each_list_of_the_page_has_its_own_pages(cabinet, comptable, client_as):
+    """A first run of the plan can write thousands of relances: every list of « Relances du jour » shows 25
+    rows, with its own page number, and the other lists keep theirs."""
+    clients = [factories.make_client(cabinet, nom=f"Client {i:02d}") for i in range(27)]
+    for customer in clients:
+        reminder_plan.hold(cabinet=cabinet, client=customer, reason="litige")
+    web = client_as(comptable)
+    first = page(web.get(TODAY))
+    holds = first[first.index('id="exclusions"') :]
+    assert holds.count("Reprendre les relances") == 25
+    assert "Page 1 sur 2 (27 résultats)" in holds
+    assert 'aria-label="Pagination des exclusions"' in holds
+    assert 'href="?exclusions=2#exclusions">Page suivante »' in holds
+    second = page(web.get(TODAY, {"exclusions": "2", "a_traiter": "3"}))
+    holds = second[second.index('id="exclusions"') :]
+    assert holds.count("Reprendre les relances") == 2
+    assert "Client 00" in holds and "Client 01" in holds  # newest first: the first two held come last
+    assert 'href="?a_traiter=3&exclusions=1#exclusions">« Page précédente' in holds
