@@ -73,6 +73,7 @@ def reminders_today(request):
     context = {"today": today, "plan": plan, "steps": list(plan.steps.all())}
     for name, (param, rows) in sections.items():
         context[name], context[f"{name}_querystring"] = paginate(request, rows, param=param)
+    context["planned"].object_list = reminder_plan.with_invoices(context["planned"].object_list)
     return render(request, "invoices/reminders_today.html", context)
 
 

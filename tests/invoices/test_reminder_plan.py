@@ -4,6 +4,7 @@ before; holds keep an invoice or a client out; a second run the same day writes 
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -198,3 +199,13 @@ def test_only_enabled_plans_run_each_morning(cabinet, other_cabinet, invoice, mo
     monkeypatch.setattr(tasks.run_reminder_plan, "delay", ran.append)
     tasks.run_reminder_plans()
     assert ran == [cabinet.pk]
+
+
+def test_a_partly_paid_invoice_is_reminded_and_only_its_own_holds_count(cabinet, invoice):
+    factories.make_payment(invoice, amount=Decimal("100.00"), date=day(1))
+    other = factories.make_client(cabinet, nom="Autre client")
+    reminder_plan.hold(cabinet=cabinet, client=other, reason=HoldReason.DO_NOT_REMIND)
+    held = factories.make_invoice(cabinet, issued=True, today=ISSUED)
+    reminder_plan.hold(cabinet=cabinet, invoice=held, reason=HoldReason.DISPUTE)
+    assert [d.invoice_id for d in reminder_plan.due_today(cabinet, day(9))] == [invoice.pk]
+    assert [r.invoice for r in run(cabinet, 9)] == [invoice]
