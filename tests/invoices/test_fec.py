@@ -668,6 +668,19 @@ def test_an_acompte_and_its_facture_de_solde_make_their_vat_due_when_paid(cabine
     assert _net(rows, PENDING) == D("0.00")
     assert (_net(rows, "4457120"), _net(rows, "4457110")) == (D("400.00"), D("100.00"))
     assert _net(rows, "419100") == D("0.00")
+    # An avoir on the paid facture de solde takes its VAT back from 44571, where the solde's règlements put
+    # it; the acompte's entries do not move.
+    avoir = _credit(solde, "100.00", day(YEAR, 6, 10))
+    rows = _export(cabinet)
+    assert _vat_lines(rows, avoir.number) == [("4457120", "TVA collectée 20 %", "20,00", "0,00")]
+    assert _net(rows, PENDING) == D("0.00")
+    assert (_net(rows, "4457120"), _net(rows, "4457110")) == (D("380.00"), D("100.00"))
+    assert _vat_lines(rows, acompte.number) == [
+        (PENDING, "TVA en attente d'exigibilité 20 %", "0,00", "120,00"),
+        (PENDING, "TVA en attente d'exigibilité 10 %", "0,00", "30,00"),
+    ]
+    assert _net(rows, "4457120", PieceRef=_reg(paid_acompte)) == D("120.00")
+    assert _net(rows, "419100") == D("0.00")
 
 
 def test_with_the_debits_option_vat_is_due_at_invoicing(cabinet):
@@ -677,9 +690,12 @@ def test_with_the_debits_option_vat_is_due_at_invoicing(cabinet):
         cabinet, factories.make_client(cabinet), [_line("Bornage", "1000.00")], datetime.date(YEAR, 2, 1)
     )
     payment = factories.make_payment(invoice, date=datetime.date(YEAR, 3, 1))
+    avoir = _credit(invoice, "500.00", datetime.date(YEAR, 3, 10))
     rows = _export(cabinet)
     assert _vat_lines(rows, invoice.number) == [("4457120", "TVA collectée 20 %", "0,00", "200,00")]
     assert {r["CompteNum"] for r in rows if r["PieceRef"] == _reg(payment)} == {"512000", "411000"}
+    # The avoir takes back from 44571 all its VAT, due at invoicing whatever was paid.
+    assert _vat_lines(rows, avoir.number) == [("4457120", "TVA collectée 20 %", "100,00", "0,00")]
     assert PENDING not in {r["CompteNum"] for r in rows}
 
 
@@ -689,14 +705,15 @@ def test_the_pending_vat_account_follows_the_cabinet_plan(year):
     assert _net(rows, "44574") == D("420.00") and PENDING not in {r["CompteNum"] for r in rows}
 
 
-def test_vat_transfers_cost_the_same_queries_for_twice_the_reglements(cabinet):
+def test_vat_on_receipt_costs_the_same_queries_for_twice_the_reglements_and_avoirs(cabinet):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client = factories.make_client(cabinet)
 
     def pay_invoices(month):
-        """Three invoices issued in `month`, each partly paid, then credited by a small avoir."""
+        """Three invoices issued in `month`, each partly paid, then credited by a small avoir that changes
+        the VAT due (the sales journal's avoirs follow the same timeline as the règlements)."""
         lines = [_line("Bornage", "100.00"), _line("Plan", "10.00", "10.00")]
         invoices = [_issue(cabinet, client, lines, datetime.date(YEAR, month, day)) for day in (1, 2, 3)]
         for invoice in invoices:
@@ -704,7 +721,7 @@ def test_vat_transfers_cost_the_same_queries_for_twice_the_reglements(cabinet):
             avoir = services.create_credit_note(
                 invoice=Invoice.objects.get(pk=invoice.pk), lines=[_line("Remise", "5.00")]
             )
-            services.issue_invoice(invoice=avoir, today=datetime.date(YEAR, month, 10))
+            services.issue_invoice(invoice=avoir, today=datetime.date(YEAR, month, 11))
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
@@ -715,6 +732,8 @@ def test_vat_transfers_cost_the_same_queries_for_twice_the_reglements(cabinet):
     few = queries()
     pay_invoices(4)
     assert queries() == few
+    rows = _export(cabinet)
+    assert len({r["PieceRef"] for r in rows if r["JournalCode"] == "VE" and r["CompteNum"] == "4457120"}) == 6
 
 
 def test_reglements_move_vat_in_the_order_of_their_dates_across_exercices(cabinet):
