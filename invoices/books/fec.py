@@ -6,20 +6,30 @@ What the file holds, for one fiscal year of one cabinet, from issued documents o
   client owes, 706 per VAT rate for the services, the VAT per rate (see below); an acompte is credited to
   4191 (avances reçues sur commandes) and the facture de solde that deducts it clears 4191 and books the
   whole service to 706 and only the VAT its acomptes did not book; débours go to their transit account;
-  an avoir is the same entry reversed;
+  an avoir is the same entry reversed, except for its VAT under VAT on receipt (below);
 - the bank journal (BQ by default): one entry per règlement, 512 debit / 411 credit (a contre-passation
   is the same entry reversed).
 
 VAT. A document under the option for the débits (its `vat_regime`, which the cabinet's `vat_on_debits`
-chooses at creation and the invoice prints) books its VAT to 44571 per rate. Under the default regime of
-services, VAT on receipt (CGI 269-2-c), the VAT is not due yet: it is credited to 44574 « TVA collectée en
-attente d'exigibilité », one line per rate, and each règlement allocated to the document transfers the VAT
-part of what it paid from 44574 to 44571, per rate (`vat_transfers`). The transfer is written in the
-règlement's own bank entry rather than in an OD: the VAT becomes due on the day of the receipt and for its
-amount, so one balanced entry with one PieceRef shows the cash-in and the VAT it made due, the plan needs no
-extra journal, and a contre-passation — the same entry reversed — gives it back by construction. An avoir
-reverses the pending VAT it cancels (44574); acomptes follow the same rule. A règlement left on the
-client's account (not allocated) and its remboursement move no VAT: nothing says which invoice it pays.
+chooses at creation and the invoice prints) books its VAT to 44571 per rate, and its avoir takes it back
+from there. Under the default regime of services, VAT on receipt (CGI 269-2-c), the VAT is not due yet: it
+is credited to 44574 « TVA collectée en attente d'exigibilité », one line per rate, and moves to 44571 as
+it becomes due. What is due on a document follows one timeline (`vat_timeline`), whatever the exercice:
+its règlements in the order of their dates and its avoirs on their issue date (before that day's
+règlements). After each event, the VAT due is the document's VAT less its avoirs', prorated on what was
+paid of its net à payer less its avoirs (a trop-perçu an avoir leaves makes nothing due), and each event
+posts its own change, per rate:
+- a règlement allocated to the document, in its own bank entry (44574 debit / 44571 credit) rather than in
+  an OD: the VAT becomes due on the day of the receipt and for its amount, so one balanced entry with one
+  PieceRef shows the cash-in and the VAT it made due, and the plan needs no extra journal; a
+  contre-passation gives back what it makes no longer due (its règlement's transfer, unless an avoir came
+  between);
+- an avoir, in its own sales entry: 44571 is debited by the VAT it makes no longer due on what was already
+  paid, 44574 by the rest of its VAT (all of it when nothing was paid).
+So 44571 holds, per document, the VAT due on what was actually paid, and 44574 the rest of its VAT not
+cancelled by an avoir; a closed exercice's entries do not change when a later event comes. Acomptes follow
+the same rule. A règlement left on the client's account (not allocated) and its remboursement move no VAT:
+nothing says which invoice it pays.
 
 Format (BOI-CF-IOR-60-40-20): the 18 columns of A47 A-1 in order, a header row with their names, `|` as
 separator, one entry line per row ending in CRLF, dates AAAAMMJJ, amounts with a decimal comma and no
@@ -203,8 +213,12 @@ def _vat_rows(invoice: Invoice) -> tuple[dict[Decimal, Decimal], dict[Decimal, D
     return services, vat, debours
 
 
-def sales_entry(invoice: Invoice, plan: AccountPlan) -> Entry:
-    """The sales entry of one issued document (see the module docstring for the accounts)."""
+def sales_entry(
+    invoice: Invoice, plan: AccountPlan, due_change: dict[Decimal, Decimal] | None = None
+) -> Entry:
+    """The sales entry of one issued document (see the module docstring for the accounts); `due_change` is,
+    for an avoir under VAT on receipt, the change per rate it makes to the VAT due on its invoice (see
+    `vat_timeline`; none: nothing of it was due)."""
     client = invoice.client
     sign = Decimal(-1) if invoice.kind == InvoiceKind.AVOIR else Decimal(1)
     entry = Entry(
@@ -234,12 +248,19 @@ def sales_entry(invoice: Invoice, plan: AccountPlan) -> Entry:
         for rate, base in services.items():
             entry.add(plan.sales_account(rate), f"Prestations de services {_rate(rate)}", -sign * base)
         entry.add(plan.debours, "Débours refacturés", -sign * debours)
-    on_receipt = _vat_on_receipt(invoice)
-    for rate, amount in _booked_vat(invoice).items():
-        if on_receipt:
-            entry.add(plan.vat_pending, f"TVA en attente d'exigibilité {_rate(rate)}", -sign * amount)
-        else:
+    booked = _booked_vat(invoice)
+    if not _vat_on_receipt(invoice):
+        for rate, amount in booked.items():
             entry.add(plan.vat_account(rate), f"TVA collectée {_rate(rate)}", -sign * amount)
+        return entry
+    # Under VAT on receipt an avoir takes back from 44571 the VAT it makes no longer due on what was already
+    # paid (−change), and the rest of its VAT from 44574: 44571 keeps the VAT due, never an avoir's twice.
+    due_change = due_change or {}
+    for rate in sorted(booked.keys() | due_change.keys(), reverse=True):
+        change = due_change.get(rate, ZERO)
+        pending = -sign * booked.get(rate, ZERO) + change
+        entry.add(plan.vat_pending, f"TVA en attente d'exigibilité {_rate(rate)}", pending)
+        entry.add(plan.vat_account(rate), f"TVA collectée {_rate(rate)}", -change)
     return entry
 
 
@@ -257,15 +278,74 @@ def _booked_vat(invoice: Invoice) -> dict[Decimal, Decimal]:
     return {rate: amount for rate, amount in booked.items() if rate}
 
 
+@dataclass
+class VatTimeline:
+    """How the VAT due (44571) of documents under VAT on receipt moves, event by event (`vat_timeline`):
+    per rate, positive when VAT becomes due (44574 → 44571), negative when it stops being due."""
+
+    payments: dict[int, dict[Decimal, Decimal]] = field(default_factory=dict)  # règlement pk → change
+    avoirs: dict[int, dict[Decimal, Decimal]] = field(default_factory=dict)  # avoir pk → change
+
+
+def vat_timeline(invoice_ids: Iterable[int]) -> VatTimeline:
+    """The VAT due on each of these documents under VAT on receipt (others are ignored), event by event:
+    its allocations in the order of their règlements' dates, and its issued avoirs on their issue date (an
+    avoir counts before the règlements of its day). After each event, the VAT due is the document's booked
+    VAT less its avoirs' so far, prorated on what was paid so far over its net à payer less its avoirs so
+    far (`totals.prorate`, residue on the last rate); what was paid beyond that (a trop-perçu an avoir
+    left) makes no VAT due. Each event's change is its own: a règlement posts it in its bank entry, an
+    avoir in its sales entry. The timeline runs over the documents' whole history, whatever the exercice,
+    so a closed exercice's changes stay as they were when a later event comes. A fixed number of
+    queries per call."""
+    documents = Invoice.objects.prefetch_related(
+        "lines", Prefetch("deducts", queryset=Invoice.objects.prefetch_related("lines").order_by())
+    )
+    invoices = {
+        invoice.pk: invoice
+        for invoice in documents.filter(pk__in=set(invoice_ids), vat_regime=vat.ENCAISSEMENTS)
+    }
+    timeline = VatTimeline()
+    if not invoices:
+        return timeline
+    # Per document, its events in order: an avoir (0) counts before the règlements (1) of its day.
+    events: dict[int, list[tuple[tuple, Invoice | int, Decimal]]] = {pk: [] for pk in invoices}
+    issued_avoirs = (
+        Invoice.objects.filter(origin_id__in=invoices, kind=InvoiceKind.AVOIR)
+        .exclude(status=InvoiceStatus.DRAFT)
+        .prefetch_related("lines")
+    )
+    for avoir in issued_avoirs:
+        events[avoir.origin_id].append(((avoir.issue_date, 0, avoir.pk), avoir, ZERO))
+    history = PaymentAllocation.objects.filter(invoice_id__in=invoices).values_list(
+        "invoice_id", "payment_id", "amount", "payment__date", "pk"
+    )
+    for invoice_id, payment_id, amount, day, pk in history:
+        events[invoice_id].append(((day, 1, payment_id, pk), payment_id, amount))
+    for invoice_id, timeline_of_one in events.items():
+        invoice = invoices[invoice_id]
+        base, pending, paid = invoice.net_to_pay, _booked_vat(invoice), ZERO
+        due: dict[Decimal, Decimal] = {}
+        for _, event, amount in sorted(timeline_of_one, key=lambda item: item[0]):
+            if isinstance(event, Invoice):
+                base -= event.net_to_pay
+                for rate, cancelled in _booked_vat(event).items():
+                    pending[rate] = pending.get(rate, ZERO) - cancelled
+                change = timeline.avoirs.setdefault(event.pk, {})
+            else:
+                paid += amount
+                change = timeline.payments.setdefault(event, {})
+            after = totals.prorate(min(paid, base), base, pending)
+            for rate in sorted(due.keys() | after.keys(), reverse=True):
+                change[rate] = change.get(rate, ZERO) + after.get(rate, ZERO) - due.get(rate, ZERO)
+            due = after
+    return timeline
+
+
 def vat_transfers(payment_ids: Iterable[int]) -> dict[int, dict[Decimal, Decimal]]:
-    """VAT per rate that each of these règlements makes due, for the documents under VAT on receipt it is
-    allocated to (positive: from 44574 to 44571). A document's allocations are taken in the order of
-    their règlements' dates, whatever their exercice (so a closed exercice's transfers stay as they were
-    when a later règlement comes): after each, the VAT transferred so far is the document's pending
-    VAT prorated on what was paid so far (`totals.prorate`, residue on the last rate), over its net à payer
-    — both less the avoirs on it issued by the règlement's date. So a paid document has transferred exactly
-    its VAT, an avoir's VAT is never transferred twice, and a contre-passation (negative allocation) gives
-    back what its règlement transferred. A fixed number of queries per call."""
+    """VAT per rate that each of these règlements makes due (positive: from 44574 to 44571) on the
+    documents under VAT on receipt it is allocated to, as `vat_timeline` has it: a règlement paid after an
+    avoir makes due only the VAT the avoir left, and a contre-passation gives back what its reversal
+    makes no longer due. A fixed number of queries per call."""
     wanted = set(payment_ids)
     invoice_ids = set(
         PaymentAllocation.objects.filter(
@@ -274,45 +354,12 @@ def vat_transfers(payment_ids: Iterable[int]) -> dict[int, dict[Decimal, Decimal
     )
     if not invoice_ids:
         return {}
-    documents = Invoice.objects.prefetch_related(
-        "lines", Prefetch("deducts", queryset=Invoice.objects.prefetch_related("lines").order_by())
-    )
-    invoices = {invoice.pk: invoice for invoice in documents.filter(pk__in=invoice_ids)}
-    avoirs: dict[int, list[Invoice]] = {}
-    issued_avoirs = documents.filter(origin_id__in=invoice_ids, kind=InvoiceKind.AVOIR).exclude(
-        status=InvoiceStatus.DRAFT
-    )
-    for avoir in issued_avoirs:
-        avoirs.setdefault(avoir.origin_id, []).append(avoir)
-    booked = {pk: _booked_vat(doc) for pk, doc in invoices.items()}
-    history = (
-        PaymentAllocation.objects.filter(invoice_id__in=invoice_ids)
-        .order_by("payment__date", "payment_id", "pk")
-        .values_list("invoice_id", "payment_id", "amount", "payment__date")
-    )
-    paid: dict[int, Decimal] = {}
-    moved: dict[int, dict[Decimal, Decimal]] = {}
-    result: dict[int, dict[Decimal, Decimal]] = {}
-    for invoice_id, payment_id, amount, day in history:
-        base, pending = invoices[invoice_id].net_to_pay, dict(booked[invoice_id])
-        for avoir in avoirs.get(invoice_id, ()):
-            if avoir.issue_date <= day:
-                base -= avoir.net_to_pay
-                for rate, cancelled in _booked_vat(avoir).items():
-                    pending[rate] = pending.get(rate, ZERO) - cancelled
-        paid[invoice_id] = paid.get(invoice_id, ZERO) + amount
-        before, after = moved.get(invoice_id, {}), totals.prorate(paid[invoice_id], base, pending)
-        moved[invoice_id] = after
-        if payment_id in wanted:
-            transfer = result.setdefault(payment_id, {})
-            for rate in sorted(before.keys() | after.keys(), reverse=True):
-                change = after.get(rate, ZERO) - before.get(rate, ZERO)
-                transfer[rate] = transfer.get(rate, ZERO) + change
-    return result
+    moved = vat_timeline(invoice_ids).payments
+    return {pk: transfer for pk, transfer in moved.items() if pk in wanted}
 
 
 def bank_entry(payment: Payment, plan: AccountPlan, transfer: dict[Decimal, Decimal] | None = None) -> Entry:
-    """The règlement's entry; `transfer` is the VAT per rate it makes due (see `vat_transfers`)."""
+    """The règlement's entry; `transfer` is the VAT per rate it makes due (see `vat_timeline`)."""
     client = payment.client
     reference = f"REG{payment.pk:06d}"
     what = (
@@ -343,8 +390,16 @@ def bank_entry(payment: Payment, plan: AccountPlan, transfer: dict[Decimal, Deci
 def entries(cabinet: Cabinet, fy: FiscalYear) -> Iterator[Entry]:
     """Every entry of the exercice: the sales journal, then the bank journal, each in date order."""
     plan = AccountPlan.of(cabinet)
-    for invoice in _sales_invoices(cabinet, fy):
-        yield sales_entry(invoice, plan)
+    invoices = _sales_invoices(cabinet, fy)
+    while documents := list(itertools.islice(invoices, CHUNK)):
+        credited = {
+            doc.origin_id
+            for doc in documents
+            if doc.kind == InvoiceKind.AVOIR and doc.origin_id and _vat_on_receipt(doc)
+        }
+        changes = vat_timeline(credited).avoirs if credited else {}
+        for invoice in documents:
+            yield sales_entry(invoice, plan, changes.get(invoice.pk))
     payments = (
         Payment.objects.filter(cabinet=cabinet, date__range=(fy.start, fy.end))
         .select_related("client")

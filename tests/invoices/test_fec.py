@@ -467,7 +467,7 @@ def test_a_contre_passation_gives_back_its_vat_and_a_refund_moves_none(cabinet):
     assert _net(rows, "4457120") + _net(rows, "4457105") == D("118.52")
 
 
-def test_an_avoir_cancels_pending_vat_and_the_rest_paid_clears_it(cabinet):
+def test_an_avoir_between_two_reglements_changes_the_vat_due_to_the_cent(cabinet):
     client = factories.make_client(cabinet)
     day = datetime.date
     invoice = _issue(
@@ -481,17 +481,148 @@ def test_an_avoir_cancels_pending_vat_and_the_rest_paid_clears_it(cabinet):
         today=day(YEAR, 3, 10),
     )
     rest = factories.make_payment(Invoice.objects.get(pk=invoice.pk), date=day(YEAR, 4, 1))
-    assert rest.amount == invoice.net_to_pay - D("600.00") - avoir.net_to_pay
+    assert rest.amount == invoice.net_to_pay - D("600.00") - avoir.net_to_pay == D("630.00")
     rows = _export(cabinet)
-    # The avoir takes back from 44574 the VAT it cancels, never from 44571.
-    assert _vat_lines(rows, avoir.number) == [(PENDING, "TVA en attente d'exigibilité 20 %", "50,00", "0,00")]
-    # 600,00 of 1 530,00 TTC made 90,20 of the 230,00 of VAT due; the rest, after the avoir, makes the remainder.
-    assert _net(rows, "4457120", PieceRef=_reg(first)) + _net(rows, "4457110", PieceRef=_reg(first)) == D(
-        "90.20"
-    )
+    # 600,00 of 1 530,00 TTC made 90,20 of the 230,00 of VAT due: 78,43 at 20 %, 11,77 at 10 %.
+    assert [(a, d, c) for a, _, d, c in _vat_lines(rows, _reg(first))] == [
+        (PENDING, "78,43", "0,00"), ("4457120", "0,00", "78,43"),
+        (PENDING, "11,77", "0,00"), ("4457110", "0,00", "11,77"),
+    ]  # fmt: skip
+    # After the avoir (300,00 TTC, 50,00 of VAT at 20 %), the same 600,00 of the 1 230,00 left make
+    # 600 × 180 / 1 230 = 87,80 due: 73,17 at 20 % (5,26 less) and 14,63 at 10 % (2,86 more). The avoir posts
+    # that change itself: 44571 gives back 5,26 at 20 %, 44574 the rest of its VAT; at 10 % it makes 2,86 due.
+    assert _vat_lines(rows, avoir.number) == [
+        (PENDING, "TVA en attente d'exigibilité 20 %", "44,74", "0,00"),
+        ("4457120", "TVA collectée 20 %", "5,26", "0,00"),
+        (PENDING, "TVA en attente d'exigibilité 10 %", "2,86", "0,00"),
+        ("4457110", "TVA collectée 10 %", "0,00", "2,86"),
+    ]
+    # The rest paid makes due only what is left: 150,00 − 73,17 and 30,00 − 14,63.
+    assert [(a, d, c) for a, _, d, c in _vat_lines(rows, _reg(rest))] == [
+        (PENDING, "76,83", "0,00"), ("4457120", "0,00", "76,83"),
+        (PENDING, "15,37", "0,00"), ("4457110", "0,00", "15,37"),
+    ]  # fmt: skip
     assert _pending(rows, "20") == _pending(rows, "10") == D("0.00")
     assert _net(rows, "4457120") == D("200.00") - D("50.00")
     assert _net(rows, "4457110") == D("30.00")
+
+
+def _vat_balances(rows, *pieces) -> dict[str, Decimal]:
+    """Credit − debit of each VAT account (44574 per rate by its label, 44571 per rate) over the given pieces."""
+    balances: dict[str, Decimal] = defaultdict(lambda: D("0.00"))
+    for r in rows:
+        if r["PieceRef"] in pieces and r["CompteNum"].startswith("4457"):
+            key = r["CompteLib"] if r["CompteNum"] == PENDING else r["CompteNum"]
+            balances[key] += _amount(r["Credit"]) - _amount(r["Debit"])
+    return {key: amount for key, amount in balances.items() if amount}
+
+
+def _credit(invoice, amount, day):
+    """An avoir of `amount` HT at 20 % on `invoice`, issued on `day`."""
+    draft = services.create_credit_note(
+        invoice=Invoice.objects.get(pk=invoice.pk), lines=[_line("Remise", amount)]
+    )
+    return services.issue_invoice(invoice=draft, today=day)
+
+
+def test_an_avoir_on_a_paid_invoice_takes_back_from_44571_the_vat_no_longer_due(cabinet):
+    client = factories.make_client(cabinet)
+    day = datetime.date
+    paid = _issue(cabinet, client, [_line("Bornage", "1000.00")], day(YEAR, 2, 1))
+    unpaid = _issue(cabinet, client, [_line("Implantation", "1000.00")], day(YEAR, 2, 1))
+    payment = factories.make_payment(paid, date=day(YEAR, 2, 20))
+    avoir = _credit(paid, "500.00", day(YEAR, 3, 1))
+    unpaid_avoir = _credit(unpaid, "500.00", day(YEAR, 3, 1))
+    rows = _export(cabinet)
+    # 1 200,00 paid made its 200,00 due; the avoir of 600,00 leaves 100,00 due on the 600,00 kept.
+    assert _vat_lines(rows, avoir.number) == [("4457120", "TVA collectée 20 %", "100,00", "0,00")]
+    assert _vat_balances(rows, paid.number, _reg(payment), avoir.number) == {"4457120": D("100.00")}
+    # Nothing paid, nothing due: the avoir takes all its VAT back from 44574, as always.
+    assert _vat_lines(rows, unpaid_avoir.number) == [
+        (PENDING, "TVA en attente d'exigibilité 20 %", "100,00", "0,00")
+    ]
+    assert _vat_balances(rows, unpaid.number, unpaid_avoir.number) == {
+        "TVA en attente d'exigibilité 20 %": D("100.00")
+    }
+
+
+def test_reglements_on_each_side_of_an_avoir_make_due_only_the_vat_it_leaves(cabinet):
+    client = factories.make_client(cabinet)
+    day = datetime.date
+    plain = _issue(cabinet, client, [_line("Bornage", "1000.00")], day(YEAR, 2, 1))
+    frais = [_line("Bornage", "1000.00"), _line("Frais", "200.00", "0.00", debours=True)]
+    with_debours = _issue(cabinet, client, frais, day(YEAR, 2, 1))
+    plain_first = factories.make_payment(plain, "300.00", date=day(YEAR, 3, 1))
+    plain_avoir = _credit(plain, "500.00", day(YEAR, 3, 10))
+    plain_rest = factories.make_payment(Invoice.objects.get(pk=plain.pk), "300.00", date=day(YEAR, 4, 1))
+    first = factories.make_payment(Invoice.objects.get(pk=with_debours.pk), "350.00", date=day(YEAR, 3, 1))
+    avoir = _credit(with_debours, "500.00", day(YEAR, 3, 10))
+    rest = factories.make_payment(Invoice.objects.get(pk=with_debours.pk), "450.00", date=day(YEAR, 4, 1))
+    rows = _export(cabinet)
+    due_20 = {"4457120": D("100.00")}
+    # 300,00 of 1 200,00 made 50,00 due, and still do of the 600,00 the avoir leaves: it takes its VAT
+    # from 44574 alone; the last 300,00 make the other 50,00 due.
+    assert _vat_lines(rows, plain_avoir.number) == [
+        (PENDING, "TVA en attente d'exigibilité 20 %", "100,00", "0,00")
+    ]
+    assert _net(rows, "4457120", PieceRef=_reg(plain_rest)) == D("50.00")
+    assert (
+        _vat_balances(rows, plain.number, _reg(plain_first), plain_avoir.number, _reg(plain_rest)) == due_20
+    )
+    # With 200,00 of débours, 350,00 of 1 400,00 made 50,00 due; of the 800,00 the avoir leaves, they make
+    # 350 × 100 / 800 = 43,75 due: the avoir gives back 6,25 from 44571, and the last 450,00 make 56,25 due.
+    assert _vat_lines(rows, avoir.number) == [
+        (PENDING, "TVA en attente d'exigibilité 20 %", "93,75", "0,00"),
+        ("4457120", "TVA collectée 20 %", "6,25", "0,00"),
+    ]
+    assert _net(rows, "4457120", PieceRef=_reg(first)) == D("50.00")
+    assert _net(rows, "4457120", PieceRef=_reg(rest)) == D("56.25")
+    assert _vat_balances(rows, with_debours.number, _reg(first), avoir.number, _reg(rest)) == due_20
+
+
+def test_a_contre_passation_after_an_avoir_gives_back_only_the_vat_still_due_on_it(cabinet):
+    day = datetime.date
+    invoice = _issue(cabinet, factories.make_client(cabinet), [_line("Bornage", "1000.00")], day(YEAR, 2, 1))
+    first = factories.make_payment(invoice, "600.00", date=day(YEAR, 2, 10))
+    second = factories.make_payment(Invoice.objects.get(pk=invoice.pk), "600.00", date=day(YEAR, 2, 20))
+    avoir = _credit(invoice, "500.00", day(YEAR, 3, 1))
+    counter = services.reverse_payment(payment=second, date=day(YEAR, 3, 5))
+    rows = _export(cabinet)
+    assert _vat_lines(rows, avoir.number) == [("4457120", "TVA collectée 20 %", "100,00", "0,00")]
+    # 600,00 still paid of the 600,00 the avoir leaves: its 100,00 of VAT stay due, nothing to give back.
+    assert _vat_lines(rows, _reg(counter)) == []
+    pieces = (invoice.number, _reg(first), _reg(second), avoir.number, _reg(counter))
+    assert _vat_balances(rows, *pieces) == {"4457120": D("100.00")}
+
+
+def test_a_closed_exercice_keeps_its_vat_entries_when_an_avoir_or_a_contre_passation_comes_later(cabinet):
+    day = datetime.date
+    invoice = _issue(cabinet, factories.make_client(cabinet), [_line("Bornage", "1000.00")], day(YEAR, 11, 2))
+    payment = factories.make_payment(invoice, "900.00", date=day(YEAR, 12, 1))
+    avoir = _credit(invoice, "500.00", day(YEAR, 12, 15))
+    closed = b"".join(fec.encoded(cabinet, fec.FiscalYear.of(cabinet, YEAR)))
+    rows = _parse(closed)
+    # 900,00 paid made 150,00 due; of the 600,00 the avoir leaves, 600,00 are paid: 100,00 due (the 300,00
+    # more are a trop-perçu, which makes no VAT due).
+    assert _vat_lines(rows, avoir.number) == [
+        (PENDING, "TVA en attente d'exigibilité 20 %", "50,00", "0,00"),
+        ("4457120", "TVA collectée 20 %", "50,00", "0,00"),
+    ]
+    assert (_net(rows, PENDING), _net(rows, "4457120")) == (D("0.00"), D("100.00"))
+
+    later = _credit(invoice, "100.00", day(YEAR + 1, 1, 10))
+    counter = services.reverse_payment(payment=payment, date=day(YEAR + 1, 1, 20))
+    assert b"".join(fec.encoded(cabinet, fec.FiscalYear.of(cabinet, YEAR))) == closed
+    next_year = _parse(b"".join(fec.encoded(cabinet, fec.FiscalYear.of(cabinet, YEAR + 1))))
+    # The second avoir leaves 80,00 of VAT, still all paid; the contre-passation makes none of it due.
+    assert _vat_lines(next_year, later.number) == [("4457120", "TVA collectée 20 %", "20,00", "0,00")]
+    assert _vat_lines(next_year, _reg(counter)) == [
+        (PENDING, "TVA en attente d'exigibilité 20 %", "0,00", "80,00"),
+        ("4457120", "TVA collectée 20 %", "80,00", "0,00"),
+    ]
+    # Over both files: nothing due, and 44574 holds the 80,00 of VAT neither avoir cancelled.
+    assert _net(rows, "4457120") + _net(next_year, "4457120") == D("0.00")
+    assert _net(rows, PENDING) + _net(next_year, PENDING) == D("80.00")
 
 
 def test_an_avoir_cancelling_an_unpaid_invoice_leaves_nothing_pending(cabinet):
@@ -537,6 +668,19 @@ def test_an_acompte_and_its_facture_de_solde_make_their_vat_due_when_paid(cabine
     assert _net(rows, PENDING) == D("0.00")
     assert (_net(rows, "4457120"), _net(rows, "4457110")) == (D("400.00"), D("100.00"))
     assert _net(rows, "419100") == D("0.00")
+    # An avoir on the paid facture de solde takes its VAT back from 44571, where the solde's règlements put
+    # it; the acompte's entries do not move.
+    avoir = _credit(solde, "100.00", day(YEAR, 6, 10))
+    rows = _export(cabinet)
+    assert _vat_lines(rows, avoir.number) == [("4457120", "TVA collectée 20 %", "20,00", "0,00")]
+    assert _net(rows, PENDING) == D("0.00")
+    assert (_net(rows, "4457120"), _net(rows, "4457110")) == (D("380.00"), D("100.00"))
+    assert _vat_lines(rows, acompte.number) == [
+        (PENDING, "TVA en attente d'exigibilité 20 %", "0,00", "120,00"),
+        (PENDING, "TVA en attente d'exigibilité 10 %", "0,00", "30,00"),
+    ]
+    assert _net(rows, "4457120", PieceRef=_reg(paid_acompte)) == D("120.00")
+    assert _net(rows, "419100") == D("0.00")
 
 
 def test_with_the_debits_option_vat_is_due_at_invoicing(cabinet):
@@ -546,9 +690,12 @@ def test_with_the_debits_option_vat_is_due_at_invoicing(cabinet):
         cabinet, factories.make_client(cabinet), [_line("Bornage", "1000.00")], datetime.date(YEAR, 2, 1)
     )
     payment = factories.make_payment(invoice, date=datetime.date(YEAR, 3, 1))
+    avoir = _credit(invoice, "500.00", datetime.date(YEAR, 3, 10))
     rows = _export(cabinet)
     assert _vat_lines(rows, invoice.number) == [("4457120", "TVA collectée 20 %", "0,00", "200,00")]
     assert {r["CompteNum"] for r in rows if r["PieceRef"] == _reg(payment)} == {"512000", "411000"}
+    # The avoir takes back from 44571 all its VAT, due at invoicing whatever was paid.
+    assert _vat_lines(rows, avoir.number) == [("4457120", "TVA collectée 20 %", "100,00", "0,00")]
     assert PENDING not in {r["CompteNum"] for r in rows}
 
 
@@ -558,14 +705,15 @@ def test_the_pending_vat_account_follows_the_cabinet_plan(year):
     assert _net(rows, "44574") == D("420.00") and PENDING not in {r["CompteNum"] for r in rows}
 
 
-def test_vat_transfers_cost_the_same_queries_for_twice_the_reglements(cabinet):
+def test_vat_on_receipt_costs_the_same_queries_for_twice_the_reglements_and_avoirs(cabinet):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client = factories.make_client(cabinet)
 
     def pay_invoices(month):
-        """Three invoices issued in `month`, each partly paid, then credited by a small avoir."""
+        """Three invoices issued in `month`, each partly paid, then credited by a small avoir that changes
+        the VAT due (the sales journal's avoirs follow the same timeline as the règlements)."""
         lines = [_line("Bornage", "100.00"), _line("Plan", "10.00", "10.00")]
         invoices = [_issue(cabinet, client, lines, datetime.date(YEAR, month, day)) for day in (1, 2, 3)]
         for invoice in invoices:
@@ -573,7 +721,7 @@ def test_vat_transfers_cost_the_same_queries_for_twice_the_reglements(cabinet):
             avoir = services.create_credit_note(
                 invoice=Invoice.objects.get(pk=invoice.pk), lines=[_line("Remise", "5.00")]
             )
-            services.issue_invoice(invoice=avoir, today=datetime.date(YEAR, month, 10))
+            services.issue_invoice(invoice=avoir, today=datetime.date(YEAR, month, 11))
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
@@ -584,6 +732,8 @@ def test_vat_transfers_cost_the_same_queries_for_twice_the_reglements(cabinet):
     few = queries()
     pay_invoices(4)
     assert queries() == few
+    rows = _export(cabinet)
+    assert len({r["PieceRef"] for r in rows if r["JournalCode"] == "VE" and r["CompteNum"] == "4457120"}) == 6
 
 
 def test_reglements_move_vat_in_the_order_of_their_dates_across_exercices(cabinet):
