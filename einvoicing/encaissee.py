@@ -13,16 +13,25 @@ Choices where reference.md is silent or says « unverified » (each kept here, i
 - Amounts: incl. VAT per rate, as Dolibarr sends them (reference.md §4, [M]); the part paid is shared over the
   invoice's VAT rates pro rata of each rate's TTC, the last rate taking the rounding residue; débours (outside
   the VAT base) are not part of the cash-in of a rate: their share is left out.
-- Never for an invoice whose flow the PA acknowledged in Error (reference.md §4, Dolibarr PR #632), nor for an
-  invoice not (yet) transmitted to the PA: the PA would not know the invoice it refers to.
+- Never for an invoice whose flow the PA acknowledged in Error (reference.md §4, Dolibarr PR #632). Not yet for
+  an invoice not (yet) transmitted to the PA, which would not know the invoice it refers to: a règlement
+  recorded before the transmission gets its « Encaissée » once the PA acknowledges the flow Ok (`catch_up`,
+  called by `sending` and `lifecycle_in` with every acknowledgement Ok they read). Ok and not merely « sent »:
+  only then has the flow passed the PA's checks, and a status waiting for it loses nothing. A payment
+  recorded while the flow awaits its acknowledgement still sends at once, as it always did (the PA holds the
+  flow, and `lifecycle_out` checks again for an Error at sending time).
 - A cancelled (contre-passé) payment: the reference gives no status to withdraw an « Encaissée »; no new 212
   is sent for the counter-entry, and the invoice page tells the user what to do (CANCELLED_PAYMENT_NOTICE).
+  A payment contre-passé before its « Encaissée » was recorded never gets one: the cash-in did not happen.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from decimal import Decimal
+
+from django.db import transaction
 
 from einvoicing import lifecycle_out, routing, services
 from einvoicing.cdar import StatusSubject
@@ -88,7 +97,10 @@ def why_not(invoice) -> str:
         return "Cette facture ne passe pas par la plateforme agréée."
     einvoice = getattr(invoice, "einvoice", None)
     if einvoice is None or einvoice.state != EInvoiceState.SENT or not einvoice.flow_id:
-        return "La facture n'a pas été transmise à la plateforme agréée."
+        return (
+            "La facture n'a pas été transmise à la plateforme agréée : le statut « Encaissée » partira quand "
+            "la plateforme l'aura acceptée."
+        )
     if einvoice.ack_status == "Error":
         return "La plateforme agréée a refusé la facture : aucun statut ne s'y rapporte."
     return ""
@@ -96,14 +108,15 @@ def why_not(invoice) -> str:
 
 def on_allocation(allocation) -> OutgoingStatus | None:
     """Records and queues the « Encaissée » of one allocation, when it applies (see the module's note).
-    Called inside the payment's transaction. Returns None when nothing is sent (and why is `why_not`)."""
+    Called inside the payment's transaction, and by `catch_up` for a payment recorded before the PA accepted
+    the invoice. Returns None when nothing is sent (and why is `why_not`)."""
     if allocation.amount <= 0:  # the counter-entry of a cancelled payment: nothing new is sent
         return None
     invoice = allocation.invoice
     if why_not(invoice):
         return None
     account = getattr(invoice.cabinet, "platform_account", None)
-    if account is None:
+    if account is None or allocation.payment.is_reversed:
         return None
     amounts = amounts_paid(invoice, allocation.amount)
     if not amounts:
@@ -125,6 +138,34 @@ def on_allocation(allocation) -> OutgoingStatus | None:
         logger.warning("Statut « Encaissée » non construit pour %s : %s", invoice.number, e.message)
         return None
     return status
+
+
+def catch_up(invoice_ids: Iterable[int]) -> list[OutgoingStatus]:
+    """Records and queues the « Encaissée » owed to the allocations of these invoices, once the PA acknowledged
+    their flows Ok: each allocation goes through `on_allocation` (same rule, same amounts, same tracking id),
+    so one already recorded is found again and nothing is sent twice. Returns the statuses recorded or found."""
+    from invoices.models import Invoice, PaymentAllocation
+
+    ids = sorted(set(invoice_ids))
+    found: list[OutgoingStatus] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        with transaction.atomic():
+            # Locked as record_payment locks them: a payment committing meanwhile either read the acknowledgement
+            # (and sent its own status) or is read here once it committed. Without the lock it could do neither.
+            list(Invoice.objects.select_for_update().filter(pk__in=chunk).order_by("pk").values_list("pk"))
+            allocations = (
+                PaymentAllocation.objects.filter(invoice_id__in=chunk, amount__gt=0)
+                .select_related(
+                    "invoice__cabinet__platform_account",
+                    "invoice__client",
+                    "invoice__einvoice",
+                    "payment__reversal",
+                )
+                .order_by("invoice_id", "pk")
+            )
+            found.extend(s for s in map(on_allocation, allocations) if s is not None)
+    return found
 
 
 def cancelled(status: OutgoingStatus) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from einvoicing import cdar_read, client, services, statuses
+from einvoicing import cdar_read, client, encaissee, services, statuses
 from einvoicing.models import EInvoice, EInvoiceStatus, PlatformAccount
 
 log = logging.getLogger(__name__)
@@ -97,6 +97,7 @@ def _record_batch(account, pa, changed: list[client.Flow], result: RefreshResult
             ).values_list("source_flow_id", flat=True)
         )
     touched: dict[int, EInvoice] = {}
+    accepted: list[int] = []  # invoices whose flow is acknowledged Ok in this batch
     pending: list[EInvoiceStatus] = []
     siren = (account.cabinet.siret or "")[:9]
     for flow in changed:
@@ -105,6 +106,8 @@ def _record_batch(account, pa, changed: list[client.Flow], result: RefreshResult
             einvoice = by_flow.get(flow.flow_id) or by_number.get(flow.tracking_id)
             if einvoice is not None:
                 status = _acknowledge(einvoice, flow, known)
+                if flow.acknowledged:
+                    accepted.append(einvoice.invoice_id)
         elif flow.flow_direction == str(client.FlowDirection.IN) and flow.flow_type == LIFECYCLE_TYPE:
             if flow.flow_id in known:
                 continue
@@ -120,6 +123,8 @@ def _record_batch(account, pa, changed: list[client.Flow], result: RefreshResult
     result.recorded = len(pending)
     for einvoice in touched.values():
         update_current(einvoice)
+    # Every Ok read, even one seen before: the catch-up is idempotent, and a run that died before it is redone.
+    encaissee.catch_up(accepted)
 
 
 def _acknowledge(einvoice: EInvoice, flow: client.Flow, known: set[str]) -> EInvoiceStatus | None:

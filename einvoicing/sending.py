@@ -130,7 +130,16 @@ def _record_sent(einvoice: EInvoice, flow: client.Flow) -> EInvoice:
     einvoice.ack_details = [d.__dict__ for d in flow.ack_details]
     einvoice.last_error = ""
     einvoice.save()
+    _accepted(einvoice)
     return einvoice
+
+
+def _accepted(einvoice: EInvoice) -> None:
+    """Once the PA acknowledged the flow Ok, the règlements recorded before get their « Encaissée »."""
+    if einvoice.ack_status == client.AckStatus.OK:
+        from einvoicing import encaissee
+
+        encaissee.catch_up([einvoice.invoice_id])
 
 
 def send(*, einvoice_id: int, pa: client.PlatformClient | None = None) -> EInvoice:
@@ -204,6 +213,7 @@ def refresh(*, einvoice: EInvoice, pa: client.PlatformClient | None = None) -> E
             einvoice.ack_details = [d.__dict__ for d in found.ack_details]
             einvoice.last_error = ""
             einvoice.save(update_fields=["flow_id", "ack_status", "ack_details", "last_error", "updated_at"])
+            _accepted(einvoice)
             return einvoice
         reasons = (
             "; ".join(f"{d.reason_code} : {d.reason_message}" for d in flow.ack_details) or "sans détail"
@@ -211,6 +221,7 @@ def refresh(*, einvoice: EInvoice, pa: client.PlatformClient | None = None) -> E
         what = WHAT_TO_DO.get(codes[0], DEFAULT_WHAT_TO_DO) if codes else DEFAULT_WHAT_TO_DO
         einvoice.last_error = f"La plateforme a refusé la facture ({reasons}). {what}"
     einvoice.save(update_fields=["ack_status", "ack_details", "last_error", "updated_at"])
+    _accepted(einvoice)
     return einvoice
 
 
