@@ -204,3 +204,87 @@ def test_the_detail_page_shows_the_format_read(client_as, comptable, cabinet):
         "<dt>Format</dt><dd>Factur-X</dd>"
         in client_as(comptable).get(facturx.get_absolute_url()).content.decode()
     )
+
+
+# -- the offline PA's supplier that sends UBL ------------------------------------------------------------------
+
+
+def shape(xml: bytes) -> dict[str, list[str]]:
+    """Each element path of a document and the distinct names of its children, in their order."""
+    from lxml import etree
+
+    children: dict[str, list[str]] = {}
+
+    def walk(node, path: str) -> None:
+        names = children.setdefault(path, [])
+        for child in node:
+            if isinstance(child.tag, str):
+                name = etree.QName(child).localname
+                if name not in names:
+                    names.append(name)
+                walk(child, f"{path}/{name}")
+
+    root = etree.fromstring(xml)
+    walk(root, etree.QName(root).localname)
+    return children
+
+
+def test_the_simulator_ubl_keeps_to_the_elements_and_order_of_the_official_example():
+    from einvoicing.simulator import incoming
+
+    [supplier] = [s for s in incoming.SUPPLIERS if s.syntax == "UBL"]
+    ours = shape(
+        incoming.supplier_file(
+            supplier,
+            number="F-1",
+            issue_date=datetime.date(2026, 11, 5),
+            buyer_siren="732829320",
+            buyer_name="X",
+        )
+    )
+    official = shape(UC1_UBL.read_bytes())
+    for path, names in ours.items():
+        assert path in official, path
+        expected = [n for n in official[path] if n in names]
+        assert names == expected, (path, names, expected)
+
+
+def test_the_simulator_ubl_supplier_reads_exactly_as_its_facturx():
+    from einvoicing.simulator import incoming
+
+    [supplier] = [s for s in incoming.SUPPLIERS if s.syntax == "UBL"]
+    kw = {
+        "number": "F-1",
+        "issue_date": datetime.date(2026, 11, 5),
+        "buyer_siren": "732829320",
+        "buyer_name": "G",
+    }
+    content = incoming.supplier_file(supplier, **kw)
+    assert content.startswith(b"<?xml")
+    from_ubl = receiving.parse_invoice(content)
+    from_facturx = receiving.parse_invoice(incoming.facturx_pdf(supplier, **kw))
+    assert (from_ubl.pop("flow_syntax"), from_facturx.pop("flow_syntax")) == ("UBL", "Factur-X")
+    assert from_ubl == from_facturx
+    assert from_ubl["supplier_name"] == supplier.name and from_ubl["total_ttc"] == Decimal("246.00")
+    assert len(from_ubl["lines"]) == 2 and from_ubl["supplier_address"] == supplier.siren
+
+
+def test_the_demo_receives_one_invoice_in_ubl_read_like_the_others(cabinet):
+    from einvoicing import demo
+    from einvoicing.models import ReceivedInvoice
+    from einvoicing.simulator.models import SimFlow
+
+    account = demo.seed_demo_platform(cabinet=cabinet)
+    flows = SimFlow.objects.filter(owner=account.client_id, direction="In")
+    assert sorted(flows.values_list("flow_syntax", flat=True)) == ["Factur-X", "Factur-X", "UBL"]
+    ubl_flow = flows.get(flow_syntax="UBL")
+    assert ubl_flow.content_type == "application/xml" and ubl_flow.name.endswith(".xml")
+    rows = ReceivedInvoice.objects.filter(cabinet=cabinet)
+    assert {r.status for r in rows} == {ReceivedStatus.NEW} and all(r.lines and r.total_ttc > 0 for r in rows)
+    read = rows.get(flow_id=ubl_flow.flow_id)
+    assert (read.flow_syntax, read.supplier_name, read.total_ttc) == (
+        "UBL",
+        "Bornage Fournitures SARL",
+        Decimal("246.00"),
+    )
+    assert read.supplier_address == read.supplier_siren == "523456788"  # where its answers go
