@@ -77,6 +77,11 @@ def _text(node, path: str, ns: dict[str, str]) -> str:
     return (value or "").strip()
 
 
+def _element(node, path: str, ns: dict[str, str]):
+    """The first element at `path`, or None."""
+    return next(iter(node.xpath(path, namespaces=ns)), None)
+
+
 def _required(value: str, what: str) -> str:
     if not value:
         raise Unreadable(f"La facture reçue n'a pas de {what}.")
@@ -214,9 +219,7 @@ def _read_cii(root) -> dict:
             line_id=text(item, "ram:AssociatedDocumentLineDocument/ram:LineID"),
             name=text(item, "ram:SpecifiedTradeProduct/ram:Name"),
             description=text(item, "ram:SpecifiedTradeProduct/ram:Description"),
-            quantity=next(
-                iter(item.xpath("ram:SpecifiedLineTradeDelivery/ram:BilledQuantity", namespaces=NS)), None
-            ),
+            quantity=_element(item, "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity", NS),
             unit_price=text(
                 item, "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount"
             ),
@@ -268,7 +271,7 @@ def _read_ubl(root, kind: str) -> dict:
     sums = "cac:LegalMonetaryTotal/"
 
     def party(role: str) -> dict:
-        node = next(iter(root.xpath(f"cac:Accounting{role}Party/cac:Party", namespaces=UBL_NS)), None)
+        node = _element(root, f"cac:Accounting{role}Party/cac:Party", UBL_NS)
         if node is None:
             return _party(name="", siren="", siret="", vat="", address="")
         # BT-31 is the PartyTaxScheme whose TaxScheme is VAT (BT-32, another tax number, is not); compared
@@ -297,7 +300,7 @@ def _read_ubl(root, kind: str) -> dict:
             line_id=text(item, "cbc:ID"),
             name=text(item, "cac:Item/cbc:Name"),
             description=text(item, "cac:Item/cbc:Description"),
-            quantity=next(iter(item.xpath(quantity, namespaces=UBL_NS)), None),
+            quantity=_element(item, quantity, UBL_NS),
             unit_price=text(item, "cac:Price/cbc:PriceAmount"),
             vat_rate=text(item, "cac:Item/cac:ClassifiedTaxCategory/cbc:Percent"),
             total_ht=text(item, "cbc:LineExtensionAmount"),
