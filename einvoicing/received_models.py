@@ -23,7 +23,7 @@ class ReceivedStatus(models.TextChoices):
 
 
 class ReceivedInvoice(models.Model):
-    """One incoming supplier invoice, its data read from the Factur-X / CII the PA delivered. The file is
+    """One incoming supplier invoice, its data read from the Factur-X, CII or UBL the PA delivered. The file is
     kept as received; an unreadable one is kept too, with `parse_error` saying why (never dropped)."""
 
     cabinet = models.ForeignKey(Cabinet, on_delete=models.CASCADE, related_name="received_invoices")

@@ -1,7 +1,8 @@
 """« Factures reçues »: the supplier invoices the cabinet's Plateforme Agréée makes available (flows `In` of
 type `SupplierInvoice`, reference.md §2), collected by `flows/search` from a stored cursor, read from their
-Factur-X / CII into ReceivedInvoice rows, and the cabinet's answers to them (lifecycle statuses 204, 205, 207
-and 210 sent as buyer, reference.md §4) through the shared `lifecycle_out.send_status`."""
+Factur-X, CII or UBL (Invoice or CreditNote; `received_read.parse_invoice`) into ReceivedInvoice rows, any
+other file kept « Illisible » with the reason, and the cabinet's answers to them (lifecycle statuses 204,
+205, 207 and 210 sent as buyer, reference.md §4) through the shared `lifecycle_out.send_status`."""
 
 from __future__ import annotations
 
@@ -9,11 +10,9 @@ import datetime
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from lxml import etree
 
 from chorus.client.transport import RetryPolicy
 from einvoicing import client, lifecycle_out, services
@@ -24,24 +23,13 @@ from einvoicing.models import (
     ReceivedStatus,
     ReceivingCursor,
 )
-from invoices import facturx
-from invoices.errors import InvoicingError
+from einvoicing.received_read import Unreadable, parse_invoice
 
 log = logging.getLogger(__name__)
 
 SUPPLIER_INVOICE = "SupplierInvoice"  # flowType the PA gives an invoice addressed to us (reference.md §2)
 # First collection of an account: every incoming invoice the PA still holds.
 FIRST_CURSOR = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
-
-NS = facturx.NS
-
-
-def _safe_parser() -> etree.XMLParser:
-    """Received files are untrusted: no DTD, no entity expansion, no network access (XXE-safe). One parser
-    per document: lxml parsers are not shared between threads."""
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
-    )
 
 
 # -- what the cabinet can answer (reference.md §4) -----------------------------------------------------------
@@ -107,164 +95,6 @@ class NotAnswerable(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
-
-
-# -- reading a received file -----------------------------------------------------------------------------------
-
-
-class Unreadable(Exception):
-    pass
-
-
-def _xml_of(content: bytes) -> bytes:
-    if content[:5] == b"%PDF-":
-        try:
-            return facturx.xml_from_pdf(content)
-        except InvoicingError as e:
-            raise Unreadable(f"Le PDF reçu ne contient pas de Factur-X lisible ({e}).") from e
-    if content.lstrip()[:1] == b"<" or content[:3] == b"\xef\xbb\xbf":
-        return content
-    raise Unreadable("Le fichier reçu n'est ni un PDF Factur-X ni un XML.")
-
-
-def _decimal(text: str) -> Decimal:
-    try:
-        return Decimal(text.strip()) if text and text.strip() else Decimal("0")
-    except InvalidOperation as e:
-        raise Unreadable(f"Montant illisible : « {text} ».") from e
-
-
-def _date(text: str) -> datetime.date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return datetime.datetime.strptime(text[:8], "%Y%m%d").date()
-    except ValueError as e:
-        raise Unreadable(f"Date illisible : « {text} ».") from e
-
-
-def parse_invoice(content: bytes) -> dict:
-    """The fields of a ReceivedInvoice read from a Factur-X PDF or a CII XML; raises Unreadable (French)."""
-    xml = _xml_of(content)
-    try:
-        root = etree.fromstring(xml, parser=_safe_parser())
-    except etree.XMLSyntaxError as e:
-        raise Unreadable(f"Le XML de la facture est mal formé ({e}).") from e
-    if etree.QName(root).localname != "CrossIndustryInvoice":
-        raise Unreadable(
-            "Ce document n'est pas une facture CII (Factur-X) : sa lecture n'est pas prise en charge, "
-            "consultez le fichier reçu."
-        )
-
-    def text(node, path: str) -> str:
-        found = node.xpath(path, namespaces=NS)
-        if not found:
-            return ""
-        value = found[0] if isinstance(found[0], str) else found[0].text
-        return (value or "").strip()
-
-    transaction_ = "rsm:SupplyChainTradeTransaction/"
-    agreement = transaction_ + "ram:ApplicableHeaderTradeAgreement/"
-    settlement = transaction_ + "ram:ApplicableHeaderTradeSettlement/"
-    sums = settlement + "ram:SpecifiedTradeSettlementHeaderMonetarySummation/"
-    number = text(root, "rsm:ExchangedDocument/ram:ID")
-    if not number:
-        raise Unreadable("La facture reçue n'a pas de numéro (BT-1).")
-    currency = text(root, settlement + "ram:InvoiceCurrencyCode") or "EUR"
-
-    def party(name: str) -> dict:
-        base = agreement + f"ram:{name}TradeParty/"
-        siren = text(root, base + "ram:SpecifiedLegalOrganization/ram:ID[@schemeID='0002']")
-        siret = text(root, base + "ram:SpecifiedLegalOrganization/ram:ID[@schemeID='0009']") or text(
-            root, base + "ram:GlobalID[@schemeID='0009']"
-        )
-        vat = text(root, base + "ram:SpecifiedTaxRegistration/ram:ID[@schemeID='VA']")
-        if not siren and siret:
-            siren = siret[:9]
-        if not siren and vat.startswith("FR") and len(vat) == 13:
-            siren = vat[4:]
-        address = text(root, base + "ram:URIUniversalCommunication/ram:URIID[@schemeID='0225']") or text(
-            root, base + "ram:URIUniversalCommunication/ram:URIID"
-        )
-        return {
-            "name": text(root, base + "ram:Name")[:200],
-            "siren": siren[:9] if siren.isdigit() else "",
-            "vat": vat[:30],
-            "address": address[:125],
-        }
-
-    seller, buyer = party("Seller"), party("Buyer")
-    tax_totals = root.xpath(sums + "ram:TaxTotalAmount", namespaces=NS)
-    vat_total = next(
-        (t.text for t in tax_totals if t.get("currencyID") in (None, currency)),
-        tax_totals[0].text if tax_totals else "0",
-    )
-    lines = []
-    for item in root.xpath(transaction_ + "ram:IncludedSupplyChainTradeLineItem", namespaces=NS):
-        quantity = item.xpath("ram:SpecifiedLineTradeDelivery/ram:BilledQuantity", namespaces=NS)
-        lines.append(
-            {
-                "id": text(item, "ram:AssociatedDocumentLineDocument/ram:LineID"),
-                "name": text(item, "ram:SpecifiedTradeProduct/ram:Name"),
-                "description": text(item, "ram:SpecifiedTradeProduct/ram:Description"),
-                "quantity": str(_decimal(quantity[0].text if quantity else "")),
-                "unit": quantity[0].get("unitCode", "") if quantity else "",
-                "unit_price": str(
-                    _decimal(
-                        text(
-                            item,
-                            "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice/ram:ChargeAmount",
-                        )
-                    )
-                ),
-                "vat_rate": text(
-                    item, "ram:SpecifiedLineTradeSettlement/ram:ApplicableTradeTax/ram:RateApplicablePercent"
-                ),
-                "total_ht": str(
-                    _decimal(
-                        text(
-                            item,
-                            "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/"
-                            "ram:LineTotalAmount",
-                        )
-                    )
-                ),
-            }
-        )
-    breakdown = [
-        {
-            "category": text(tax, "ram:CategoryCode"),
-            "rate": text(tax, "ram:RateApplicablePercent"),
-            "base": str(_decimal(text(tax, "ram:BasisAmount"))),
-            "amount": str(_decimal(text(tax, "ram:CalculatedAmount"))),
-        }
-        for tax in root.xpath(settlement + "ram:ApplicableTradeTax", namespaces=NS)
-    ]
-    total_ttc = _decimal(text(root, sums + "ram:GrandTotalAmount"))
-    due_payable = text(root, sums + "ram:DuePayableAmount")
-    return {
-        "number": number[:100],
-        "type_code": text(root, "rsm:ExchangedDocument/ram:TypeCode")[:3],
-        "issue_date": _date(text(root, "rsm:ExchangedDocument/ram:IssueDateTime/udt:DateTimeString")),
-        "due_date": _date(
-            text(root, settlement + "ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString")
-        ),
-        "currency": currency[:3],
-        "supplier_name": seller["name"],
-        "supplier_siren": seller["siren"],
-        "supplier_vat": seller["vat"],
-        "supplier_address": seller["address"],
-        "buyer_name": buyer["name"],
-        "buyer_siren": buyer["siren"],
-        "buyer_address": buyer["address"],
-        "total_ht": _decimal(text(root, sums + "ram:TaxBasisTotalAmount")),
-        "total_vat": _decimal(vat_total or "0"),
-        "total_ttc": total_ttc,
-        "amount_due": _decimal(due_payable) if due_payable else total_ttc,
-        "lines": lines,
-        "vat_breakdown": breakdown,
-    }
 
 
 # -- collecting from the PA ------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Incoming supplier invoices of the offline Plateforme Agréée: `In` flows of type `SupplierInvoice`, each a
-real Factur-X PDF (EN 16931, valid against invoices/schematron) from one of a few fixed fake suppliers,
-addressed to a cabinet (the flows belong to the cabinet's OAuth client)."""
+real Factur-X PDF (EN 16931, valid against invoices/schematron) or, for the supplier that sends UBL, a UBL 2.1
+XML of the same business terms, from one of a few fixed fake suppliers, addressed to a cabinet (the flows
+belong to the cabinet's OAuth client)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.utils import timezone
 from facturx import generate_cii_xml, generate_from_binary
 from weasyprint import HTML
 
+from einvoicing.simulator import ubl
 from einvoicing.simulator.models import SimFlow
 from invoices.totals import money_fr
 
@@ -29,6 +31,7 @@ class Supplier:
     postcode: str
     city: str
     lines: tuple[tuple[str, str, Decimal, Decimal], ...]  # (designation, unit code, quantity, unit price HT)
+    syntax: str = "Factur-X"  # the flowSyntax its invoices arrive in: Factur-X or UBL
 
     @property
     def vat_number(self) -> str:
@@ -57,6 +60,7 @@ SUPPLIERS = (
             ("Bornes de délimitation PVC", "C62", Decimal("40"), Decimal("3.75")),
             ("Piquets bois (lot de 50)", "C62", Decimal("2"), Decimal("27.50")),
         ),
+        syntax="UBL",
     ),
     Supplier(
         "634567895",
@@ -183,6 +187,21 @@ def facturx_pdf(
     )
 
 
+def supplier_file(
+    supplier: Supplier, *, number: str, issue_date: datetime.date, buyer_siren: str, buyer_name: str
+) -> bytes:
+    """The invoice file as the supplier's syntax has it: a Factur-X PDF, or a UBL XML."""
+    if supplier.syntax == "UBL":
+        return ubl.invoice_ubl(
+            invoice_data(
+                supplier, number=number, issue_date=issue_date, buyer_siren=buyer_siren, buyer_name=buyer_name
+            )
+        )
+    return facturx_pdf(
+        supplier, number=number, issue_date=issue_date, buyer_siren=buyer_siren, buyer_name=buyer_name
+    )
+
+
 def drop_invoice(
     *,
     owner: str,
@@ -194,30 +213,31 @@ def drop_invoice(
     content: bytes | None = None,
 ) -> SimFlow:
     """A new incoming supplier invoice for the PA client `owner` (already acknowledged, as the buyer's PA
-    makes it available). `content` replaces the generated Factur-X (tests drop malformed files this way)."""
+    makes it available). `content` replaces the generated file (tests drop malformed files this way)."""
     supplier = (
         supplier or SUPPLIERS[SimFlow.objects.filter(owner=owner, direction="In").count() % len(SUPPLIERS)]
     )
     issue_date = issue_date or timezone.localdate()
     number = number or f"F{issue_date:%Y%m}-{uuid.uuid4().hex[:6].upper()}"
     if content is None:
-        content = facturx_pdf(
+        content = supplier_file(
             supplier, number=number, issue_date=issue_date, buyer_siren=buyer_siren, buyer_name=buyer_name
         )
+    pdf = content[:5] == b"%PDF-"
     now = timezone.now()
     return SimFlow.objects.create(
         flow_id=str(uuid.uuid4()),
         owner=owner,
         tracking_id=number[:36],
-        name=f"{number}.pdf",
-        flow_syntax="Factur-X",
+        name=f"{number}.{'pdf' if pdf else 'xml'}",
+        flow_syntax=supplier.syntax,
         flow_profile="CIUS",
         processing_rule="B2B",
         flow_type="SupplierInvoice",
         direction="In",
         sha256=hashlib.sha256(content).hexdigest(),
         content=content,
-        content_type="application/pdf",
+        content_type="application/pdf" if pdf else "application/xml",
         submitted_at=now,
         updated_at=now,
         ack_status="Ok",

@@ -109,7 +109,12 @@ def test_an_external_entity_is_never_resolved(tmp_path):
         (b"%PDF-1.4 pas de factur-x", "Factur-X"),
         (b"<rsm:CrossIndustryInvoice", "mal formé"),
         (b"\x00\x01binaire", "ni un PDF"),
-        (b"<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'/>", "CII"),
+        (
+            b"<CrossIndustryInvoice xmlns='urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100'/>",
+            "BT-1",
+        ),
+        (b"<Invoice xmlns='urn:oasis:names:specification:ubl:schema:xsd:Invoice-2'/>", "cbc:ID"),
+        (b"<Facture/>", "ni une facture CII (Factur-X) ni une facture UBL"),
     ],
 )
 def test_a_malformed_file_is_kept_with_a_french_error(cabinet, content, message):
