@@ -21,6 +21,16 @@ def afnor():
 
 
 @pytest.fixture
+def queued(monkeypatch):
+    """The ids of the outgoing lifecycle statuses queued for sending (the task is not run)."""
+    from einvoicing import tasks
+
+    ids = []
+    monkeypatch.setattr(tasks.send_outgoing_status, "delay", ids.append)
+    return ids
+
+
+@pytest.fixture
 def sleeps():
     return []
 

@@ -37,15 +37,6 @@ def account(cabinet):
 
 
 @pytest.fixture
-def queued(monkeypatch):
-    from einvoicing import tasks
-
-    ids = []
-    monkeypatch.setattr(tasks.send_outgoing_status, "delay", ids.append)
-    return ids
-
-
-@pytest.fixture
 def company(cabinet):
     return factories.make_client(
         cabinet, categorie="entreprise", siret=f"{SIREN}00013", nom="SCI Les Tilleuls"

@@ -37,15 +37,6 @@ def account(cabinet):
     return account
 
 
-@pytest.fixture
-def queued(monkeypatch):
-    from einvoicing import tasks
-
-    ids = []
-    monkeypatch.setattr(tasks.send_outgoing_status, "delay", ids.append)
-    return ids
-
-
 def accepted(tracking_id="ENC-1"):
     return {
         "flowId": "flow-cdar-1",
