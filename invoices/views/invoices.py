@@ -43,10 +43,8 @@ def invoice_list(request):
     # Totals and the page's choice on the bare filtered set; only the page's 25 rows get their joins.
     # A search's page comes first and its totals after (invoice_totals below), unless the browser
     # cannot load them (« Calculer les totaux », TOTALS_NOW).
-    cabinet = current_cabinet(request)
-    filters = InvoiceFilterForm(request.GET or None, cabinet=cabinet)
-    params = criteria(filters)
-    invoices = selectors.filter_invoices(cabinet, params, rows=False)
+    filters, invoices = filtered_invoices(request, rows=False)
+    cabinet, params = filters.cabinet, criteria(filters)
     deferred = selectors.totals_deferred(params) and not request.GET.get(TOTALS_NOW)
     totals = None if deferred else selectors.list_totals(cabinet, params, invoices)
     page, querystring = paginate(
@@ -67,10 +65,8 @@ TOTALS_NOW = "totaux"
 def invoice_totals(request):
     """The totals row and the page count of the list's search, loaded once its page is shown; the
     pagination replaces the page's own (« Page 3 sur 40 »)."""
-    cabinet = current_cabinet(request)
-    params = criteria(InvoiceFilterForm(request.GET or None, cabinet=cabinet))
-    invoices = selectors.filter_invoices(cabinet, params, rows=False)
-    totals = selectors.list_totals(cabinet, params, invoices)
+    filters, invoices = filtered_invoices(request, rows=False)
+    totals = selectors.list_totals(filters.cabinet, criteria(filters), invoices)
     page, querystring = paginate(request, invoices, count=totals.count)
     context = {"page": page, "querystring": querystring, "totals": totals, "oob": True}
     return render(request, "invoices/_invoice_list_totals.html", context)
